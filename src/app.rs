@@ -1,0 +1,172 @@
+//! The event loop: the one place where the pure core, the view and the world meet.
+//!
+//! It waits on three things at once — terminal events, the message channel that async work
+//! answers on, and a tick that exists only while something on screen animates — plus the
+//! signals that must restore the terminal. Each message goes through `update`, the effects it
+//! returns are started, and the screen is redrawn. With nothing animating and nothing
+//! happening, the loop sleeps without waking.
+
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::claude::precedence::Mode;
+use crate::effects::{self, Context, Next};
+use crate::terminal::Guard;
+use crate::ui::{self, Theme};
+use crate::wizard::{Key, Model, Msg, update};
+
+/// At most ten frames a second while animating.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs the dashboard until the user leaves or a signal arrives; returns the exit status.
+///
+/// # Errors
+/// When the terminal cannot be put into full-screen mode or drawing fails.
+pub async fn run(mode: Mode, context: Context) -> anyhow::Result<u8> {
+    let mut guard = Guard::enter()?;
+    let theme = Theme::from_env();
+    let size = guard.terminal().size()?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let (mut model, initial) = Model::new(mode, size.width, size.height);
+    let mut signals = Signals::new()?;
+
+    // Draw before anything else, so the first frame never waits on a load or a query.
+    guard
+        .terminal()
+        .draw(|frame| ui::render(&model, &theme, frame))?;
+    for effect in initial {
+        if let Next::Exit(code) = effects::run(effect, &context, &tx) {
+            return Ok(code);
+        }
+    }
+
+    let mut events = EventStream::new();
+    let mut ticker: Option<tokio::time::Interval> = None;
+    loop {
+        // The tick exists only while something animates.
+        match (model.animating(), ticker.is_some()) {
+            (true, false) => {
+                let mut interval = tokio::time::interval(TICK);
+                interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                interval.reset();
+                ticker = Some(interval);
+            }
+            (false, true) => ticker = None,
+            _ => {}
+        }
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => match translate(event) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Some(Err(error)) => return Err(error.into()),
+                // The terminal is gone: leave as if asked to.
+                None => return Ok(model.exit_code()),
+            },
+            Some(msg) = rx.recv() => msg,
+            () = tick(ticker.as_mut()) => Msg::Tick { now_ms: crate::status::now_ms() },
+            code = signals.recv() => {
+                tracing::info!(code, "leaving on a signal");
+                return Ok(code);
+            }
+        };
+        for effect in update(&mut model, msg) {
+            if let Next::Exit(code) = effects::run(effect, &context, &tx) {
+                return Ok(code);
+            }
+        }
+        guard
+            .terminal()
+            .draw(|frame| ui::render(&model, &theme, frame))?;
+    }
+}
+
+async fn tick(ticker: Option<&mut tokio::time::Interval>) {
+    match ticker {
+        Some(interval) => {
+            interval.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Turns a terminal event into a message; key releases and repeats are dropped.
+fn translate(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => translate_key(key).map(Msg::Key),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
+
+fn translate_key(key: KeyEvent) -> Option<Key> {
+    if key.modifiers.contains(KeyModifiers::CONTROL)
+        && let KeyCode::Char(c) = key.code
+    {
+        return Some(Key::Ctrl(c.to_ascii_lowercase()));
+    }
+    Some(match key.code {
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        KeyCode::Backspace => Key::Backspace,
+        _ => return None,
+    })
+}
+
+/// The signals that end the program; each maps to the conventional exit status 128 + n.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> std::io::Result<Self> {
+        Ok(Self {})
+    }
+
+    #[cfg(unix)]
+    async fn recv(&mut self) -> u8 {
+        tokio::select! {
+            _ = self.interrupt.recv() => 130,
+            _ = self.terminate.recv() => 143,
+            _ = self.hangup.recv() => 129,
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn recv(&mut self) -> u8 {
+        let _ = tokio::signal::ctrl_c().await;
+        130
+    }
+}

@@ -1,0 +1,23 @@
+//! Claude Code's world, read-only: where its files live, every settings layer, `.claude.json`,
+//! the metadata of the stored login, Anthropic profiles, the environment, and the precedence
+//! engine that decides which credential Claude Code will use.
+//!
+//! Loading ([`load()`]) is the only part that touches the file system; it turns every problem into
+//! data. [`precedence`] is pure and works from the resulting [`World`].
+
+pub mod credentials_meta;
+pub mod env;
+pub mod files;
+#[cfg(test)]
+pub mod fixtures;
+pub mod global_state;
+pub mod load;
+pub mod paths;
+pub mod policy;
+pub mod precedence;
+pub mod profiles;
+pub mod settings;
+pub mod world;
+
+pub use load::{LoadInput, load};
+pub use world::World;

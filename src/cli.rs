@@ -1,0 +1,79 @@
+//! The command line: commands, flags and help text.
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::claude::precedence::Mode;
+
+/// Signs Claude Code in and shows which credential it will really use.
+#[derive(Debug, Parser)]
+#[command(name = "ccauth", version, about, long_about = None)]
+pub struct Cli {
+    /// Plain line output instead of the full-screen interface (automatic when standard output
+    /// is not a terminal); for pipes, CI logs and screen readers.
+    #[arg(long, global = true)]
+    pub plain: bool,
+
+    /// What to do; without a command, the dashboard opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show every credential source, which one Claude Code uses and why (exit 0 when Claude
+    /// Code has a usable credential, 1 when not).
+    Status(StatusArgs),
+}
+
+/// Options of `ccauth status`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StatusArgs {
+    /// Print the report as JSON (schema in the README); never interactive.
+    #[arg(long)]
+    pub json: bool,
+
+    /// The way of running Claude Code to answer for.
+    #[arg(long, value_enum, default_value_t = ModeArg::Interactive)]
+    pub mode: ModeArg,
+}
+
+/// `--mode` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ModeArg {
+    /// `claude` in a terminal: an API key counts only once approved.
+    #[default]
+    Interactive,
+    /// `claude -p`: `ANTHROPIC_API_KEY` is always used.
+    Print,
+    /// `claude --bare` (or `CLAUDE_CODE_SIMPLE=1)`: only an API key, apiKeyHelper or a cloud
+    /// provider.
+    Bare,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(mode: ModeArg) -> Self {
+        match mode {
+            ModeArg::Interactive => Mode::Interactive,
+            ModeArg::Print => Mode::Print,
+            ModeArg::Bare => Mode::Bare,
+        }
+    }
+}
+
+/// Parses the process arguments; `--help` shows where the log is written.
+pub fn parse() -> Cli {
+    let log = crate::logging::log_path().map_or_else(
+        || String::from("(no location: HOME is not set)"),
+        |path| path.display().to_string(),
+    );
+    let after = format!(
+        "Keys on the dashboard: ↑↓ select · enter details · m mode · tab warnings · r reload · \
+         ? help · q quit\n\nLog file: {log} (level from RUST_LOG; CCAUTH_LOG_FILE moves it)"
+    );
+    let matches = Cli::command().after_help(after).get_matches();
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    }
+}

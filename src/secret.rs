@@ -1,0 +1,124 @@
+//! Secret values read from the environment or from files.
+//!
+//! Anything that could authenticate a request is held in [`Secret`]: its `Debug` is redacted, it
+//! has no `Display`, and the only way to show it is [`Secret::masked`], which keeps the tail.
+//! Loaders wrap secrets the moment they are read; the precedence engine and the screens only ever
+//! see the masked form.
+
+use std::fmt;
+
+/// A secret string: redacted in `Debug`, no `Display`, shown only masked to its tail.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value that must never be printed whole.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for comparisons that Claude Code also makes (approval tails).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the secret is the empty string.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The last 20 characters, which is how Claude Code records an approved or declined key in
+    /// `customApiKeyResponses`. Shorter keys are recorded whole.
+    pub fn approval_tail(&self) -> &str {
+        let start = self
+            .0
+            .char_indices()
+            .rev()
+            .nth(19)
+            .map_or(0, |(index, _)| index);
+        &self.0[start..]
+    }
+
+    /// The value masked to its tail: a well-known prefix such as `sk-ant-api03-` is kept so the
+    /// kind of key is recognisable, then `…` and the last four characters. Short values show
+    /// fewer characters so that at least two thirds stay hidden.
+    pub fn masked(&self) -> String {
+        mask(&self.0)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Masks `value` to its tail; see [`Secret::masked`].
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let shown = match chars.len() {
+        0 => return String::from("(empty)"),
+        1..=5 => 0,
+        6..=11 => 2,
+        _ => 4,
+    };
+    let prefix = known_prefix(value);
+    let prefix_chars = prefix.chars().count();
+    // Never let the prefix and the tail together reveal more than half of the value.
+    let prefix = if prefix_chars + shown > chars.len() / 2 {
+        ""
+    } else {
+        prefix
+    };
+    let tail: String = chars[chars.len() - shown..].iter().collect();
+    format!("{prefix}…{tail}")
+}
+
+/// The recognisable, non-secret prefix of a credential (`sk-ant-api03-`, `sk-ant-oat01-`), if any.
+fn known_prefix(value: &str) -> &str {
+    let Some(rest) = value.strip_prefix("sk-ant-") else {
+        return "";
+    };
+    match rest.find('-') {
+        Some(end) if end <= 6 && rest[..end].chars().all(|c| c.is_ascii_alphanumeric()) => {
+            &value[..=(7 + end)]
+        }
+        _ => "sk-ant-",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted() {
+        let secret = Secret::new("sk-ant-api03-abcdefghijklmnopqrstuvwxyz");
+        assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+    }
+
+    #[test]
+    fn masks_keep_prefix_and_tail_only() {
+        assert_eq!(
+            mask("sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"),
+            "sk-ant-api03-…6789"
+        );
+        assert_eq!(
+            mask("sk-ant-oat01-ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+            "sk-ant-oat01-…WXYZ"
+        );
+        assert_eq!(mask("plain-gateway-token-1234"), "…1234");
+        assert_eq!(mask("abcdefgh"), "…gh");
+        assert_eq!(mask("abc"), "…");
+        assert_eq!(mask(""), "(empty)");
+        // A prefix that would reveal most of a short value is dropped.
+        assert_eq!(mask("sk-ant-api03-xy"), "…3-xy");
+    }
+
+    #[test]
+    fn approval_tail_is_last_twenty_characters() {
+        let key = Secret::new("sk-ant-api03-0123456789abcdefghijKLMNOPQRST");
+        assert_eq!(key.approval_tail(), "abcdefghijKLMNOPQRST");
+        assert_eq!(Secret::new("short").approval_tail(), "short");
+    }
+}

@@ -1,0 +1,104 @@
+//! Small, pure formatting helpers shared by the screens, the prose report and the JSON report:
+//! epoch milliseconds as UTC timestamps and durations in words.
+
+/// Epoch milliseconds as an RFC 3339 UTC timestamp, e.g. `2026-11-25T14:03:00Z`.
+pub fn rfc3339(epoch_ms: i64) -> String {
+    let (date, (hour, minute, second)) = split(epoch_ms);
+    format!("{}T{hour:02}:{minute:02}:{second:02}Z", date_text(date))
+}
+
+/// Epoch milliseconds as a short human timestamp, e.g. `2026-11-25 14:03 UTC`.
+pub fn short_utc(epoch_ms: i64) -> String {
+    let (date, (hour, minute, _)) = split(epoch_ms);
+    format!("{} {hour:02}:{minute:02} UTC", date_text(date))
+}
+
+/// When `at_ms` is relative to `now_ms`, in words: `in 3 days`, `2 hours ago`.
+pub fn relative(at_ms: i64, now_ms: i64) -> String {
+    let delta = at_ms - now_ms;
+    if delta.abs() < 60_000 {
+        return String::from("now");
+    }
+    if delta > 0 {
+        format!("in {}", duration_words(delta))
+    } else {
+        format!("{} ago", duration_words(-delta))
+    }
+}
+
+/// A duration in the largest sensible unit: `45 seconds`, `5 minutes`, `3 hours`, `2 days`.
+pub fn duration_words(ms: i64) -> String {
+    let seconds = ms.max(0) / 1000;
+    let (count, unit) = match seconds {
+        0..=59 => (seconds, "second"),
+        60..=3_599 => (seconds / 60, "minute"),
+        3_600..=172_799 => (seconds / 3_600, "hour"),
+        _ => (seconds / 86_400, "day"),
+    };
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
+fn split(epoch_ms: i64) -> ((i64, u32, u32), (i64, i64, i64)) {
+    let seconds = epoch_ms.div_euclid(1000);
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    (
+        civil_from_days(days),
+        (rest / 3_600, rest % 3_600 / 60, rest % 60),
+    )
+}
+
+fn date_text((year, month, day): (i64, u32, u32)) -> String {
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's
+/// `civil_from_days` algorithm.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        // 2026-11-25T14:03:09Z
+        assert_eq!(rfc3339(1_795_615_389_000), "2026-11-25T14:03:09Z");
+        assert_eq!(short_utc(1_795_615_389_000), "2026-11-25 14:03 UTC");
+        // A leap day.
+        assert_eq!(rfc3339(1_709_164_800_000), "2024-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1000), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn durations_pick_the_largest_unit() {
+        assert_eq!(duration_words(1_000), "1 second");
+        assert_eq!(duration_words(5 * 60_000), "5 minutes");
+        assert_eq!(duration_words(3 * 3_600_000), "3 hours");
+        assert_eq!(duration_words(47 * 3_600_000), "47 hours");
+        assert_eq!(duration_words(3 * 86_400_000), "3 days");
+        assert_eq!(relative(10 * 60_000, 0), "in 10 minutes");
+        assert_eq!(relative(0, 2 * 86_400_000), "2 days ago");
+        assert_eq!(relative(30_000, 0), "now");
+    }
+}

@@ -1,0 +1,613 @@
+//! The dashboard: what Claude Code will use, every source in precedence order with the winner
+//! marked, the selected row's details, and the warnings.
+//!
+//! Wide terminals (at least 80×20) show the list and the details side by side; smaller ones show
+//! the list alone and open the details full screen with enter.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, List, ListItem, ListState, Padding, Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::{help_bar, spinner, wrap};
+use crate::claude::precedence::{Resolution, Severity, SourceRow, SourceState, display_path};
+use crate::claude::world::FileState;
+use crate::status::Status;
+use crate::status::format::{relative, short_utc};
+use crate::wizard::model::Entry;
+use crate::wizard::{Focus, Model, Panel, keymap};
+
+/// The size from which list and details sit side by side.
+const WIDE: (u16, u16) = (80, 20);
+/// The width of the list column in the wide layout.
+const LIST_WIDTH: u16 = 42;
+
+/// Draws the dashboard into `area`.
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [title, body, bar] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_title(model, theme, frame, title);
+    help_bar::render(frame, bar, keymap::DASHBOARD, theme);
+
+    let Some(status) = model.status.as_deref() else {
+        let text = format!(
+            "{} Reading Claude Code's configuration…",
+            spinner(model.spinner)
+        );
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.hint)), body);
+        return;
+    };
+    let resolution = status.assessment.resolution(model.mode);
+
+    if model.panel == Panel::Details {
+        let block = Block::bordered()
+            .padding(Padding::horizontal(1))
+            .title(Span::styled(
+                format!(" {} · esc to close ", entry_title(model.selected_entry())),
+                theme.accent,
+            ))
+            .border_style(theme.border_focused);
+        let lines = entry_lines(
+            status,
+            resolution,
+            model.selected_entry(),
+            model.now_ms,
+            theme,
+            inner_width(body),
+        );
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block),
+            body,
+        );
+        return;
+    }
+
+    let wide = area.width >= WIDE.0 && area.height >= WIDE.1;
+    let verdict_height = match (wide, status.assessment.base_url.is_some()) {
+        (true, true) => 5,
+        (true, false) => 4,
+        (false, _) => 2,
+    };
+    let warnings_height = warnings_height(status, body.height, wide);
+    let [verdict, middle, warnings] = Layout::vertical([
+        Constraint::Length(verdict_height),
+        Constraint::Fill(1),
+        Constraint::Length(warnings_height),
+    ])
+    .areas(body);
+    render_verdict(
+        status,
+        resolution,
+        model.now_ms,
+        theme,
+        frame,
+        verdict,
+        wide,
+    );
+
+    if wide {
+        let [list, details] =
+            Layout::horizontal([Constraint::Length(LIST_WIDTH), Constraint::Fill(1)]).areas(middle);
+        render_list(model, resolution, theme, frame, list, true);
+        let entry = model.selected_entry();
+        let block = Block::bordered()
+            .padding(Padding::horizontal(1))
+            .title(Span::styled(
+                format!(" {} ", entry_title(entry)),
+                theme.accent,
+            ))
+            .border_style(theme.border);
+        let lines = entry_lines(
+            status,
+            resolution,
+            entry,
+            model.now_ms,
+            theme,
+            inner_width(details),
+        );
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block),
+            details,
+        );
+        render_warnings(model, status, theme, frame, warnings);
+    } else if model.focus == Focus::Warnings {
+        render_warnings(model, status, theme, frame, middle);
+        render_warning_summary(status, theme, frame, warnings);
+    } else {
+        render_list(model, resolution, theme, frame, middle, false);
+        render_warning_summary(status, theme, frame, warnings);
+    }
+}
+
+fn render_title(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut left = vec![Span::styled(" ccauth", theme.accent)];
+    if area.width >= 60 {
+        left.push(Span::styled(" · Claude Code credentials", theme.hint));
+    }
+    if model.loading && model.status.is_some() {
+        left.push(Span::styled(
+            format!("  {} reloading", spinner(model.spinner)),
+            theme.hint,
+        ));
+    }
+    let right = Line::from(vec![
+        Span::styled("mode ", theme.hint),
+        Span::styled(model.mode.label(), theme.accent),
+        Span::raw(" "),
+    ])
+    .right_aligned();
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    frame.render_widget(Paragraph::new(right), area);
+}
+
+fn render_verdict(
+    status: &Status,
+    resolution: &Resolution,
+    now_ms: i64,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    bordered: bool,
+) {
+    let mut lines = Vec::new();
+    match resolution.winner.and_then(|id| resolution.row(id)) {
+        Some(row) if resolution.usable => {
+            let mut spans = vec![
+                Span::styled("✔ ", theme.success),
+                Span::styled(row.id.label(), theme.success),
+            ];
+            if let Some(value) = &row.value {
+                spans.push(Span::styled(format!("  {value}"), theme.text));
+            }
+            lines.push(Line::from(spans));
+            let mut second = Vec::new();
+            if let Some(location) = &row.location {
+                second.push(location.clone());
+            }
+            if let Some(expires) = row.expires_at_ms {
+                let verb = if expires <= now_ms {
+                    "expired"
+                } else {
+                    "expires"
+                };
+                second.push(format!("{verb} {}", relative(expires, now_ms)));
+            }
+            lines.push(Line::styled(second.join(" · "), theme.hint));
+        }
+        Some(row) => {
+            lines.push(Line::from(vec![
+                Span::styled("✘ ", theme.error),
+                Span::styled(
+                    format!("{} is refused: Claude Code will not start", row.id.label()),
+                    theme.error,
+                ),
+            ]));
+            lines.push(Line::styled(row.state.explain(), theme.hint));
+        }
+        None => {
+            lines.push(Line::from(vec![
+                Span::styled("✘ ", theme.error),
+                Span::styled("No credential: Not logged in", theme.error),
+            ]));
+            lines.push(Line::styled(
+                "Run `claude` and type /login, or set up a cloud provider or an API key.",
+                theme.hint,
+            ));
+        }
+    }
+    if let Some((url, from)) = &status.assessment.base_url
+        && bordered
+    {
+        lines.push(Line::from(vec![
+            Span::styled("base URL ", theme.hint),
+            Span::styled(url.clone(), theme.text),
+            Span::styled(format!(" (from {from})"), theme.hint),
+        ]));
+    }
+    let paragraph = Paragraph::new(lines);
+    if bordered {
+        let title = format!(" Claude Code ({}) will use ", resolution.mode.label());
+        frame.render_widget(
+            paragraph.block(
+                Block::bordered()
+                    .padding(Padding::horizontal(1))
+                    .title(Span::styled(title, theme.accent))
+                    .border_style(theme.border),
+            ),
+            area,
+        );
+    } else {
+        frame.render_widget(paragraph, area);
+    }
+}
+
+fn render_list(
+    model: &Model,
+    resolution: &Resolution,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    bordered: bool,
+) {
+    let label_width = usize::from(area.width).saturating_sub(if bordered { 18 } else { 14 });
+    let items: Vec<ListItem> = Entry::all()
+        .map(|entry| match entry {
+            Entry::Source(id) => {
+                let row = resolution.row(id);
+                let (word, style) = row.map_or(("", theme.dim), |row| state_word(row, theme));
+                let marker = if row.is_some_and(|row| row.state == SourceState::Wins) {
+                    Span::styled("✔ ", theme.success)
+                } else {
+                    Span::raw("  ")
+                };
+                let label_style = if row.is_some_and(|row| row.found) {
+                    theme.text
+                } else {
+                    theme.dim
+                };
+                ListItem::new(Line::from(vec![
+                    marker,
+                    Span::styled(fit(id.label(), label_width), label_style),
+                    Span::raw(" "),
+                    Span::styled(word, style),
+                ]))
+            }
+            Entry::Files | Entry::Policy => ListItem::new(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(entry_title(entry), theme.hint),
+            ])),
+        })
+        .collect();
+    let focused = model.focus == Focus::List;
+    let mut list = List::new(items).highlight_style(if focused {
+        theme.selection
+    } else {
+        Style::new()
+    });
+    if bordered {
+        list = list.block(
+            Block::bordered()
+                .padding(Padding::horizontal(1))
+                .title(Span::styled(" Sources, highest first ", theme.accent))
+                .border_style(if focused {
+                    theme.border_focused
+                } else {
+                    theme.border
+                }),
+        );
+    }
+    let mut state = ListState::default().with_selected(Some(model.selected));
+    frame.render_stateful_widget(list, area, &mut state);
+}
+
+/// The word shown beside a source, and its style.
+fn state_word(row: &SourceRow, theme: &Theme) -> (&'static str, Style) {
+    match &row.state {
+        SourceState::Wins => ("USED", theme.success),
+        SourceState::Overridden(_) => ("overridden", theme.dim),
+        SourceState::NotFound => ("not set", theme.dim),
+        SourceState::Skipped(reason) => match reason {
+            crate::claude::precedence::SkipReason::BareMode => ("ignored", theme.dim),
+            crate::claude::precedence::SkipReason::Declined => ("declined", theme.warning),
+            crate::claude::precedence::SkipReason::Undecided => ("undecided", theme.warning),
+            crate::claude::precedence::SkipReason::Unusable(_) => ("unusable", theme.warning),
+        },
+        SourceState::Refused(_) => ("refused", theme.error),
+    }
+}
+
+fn warnings_height(status: &Status, body_height: u16, wide: bool) -> u16 {
+    if !wide {
+        return 1;
+    }
+    let wanted = status
+        .assessment
+        .warnings
+        .len()
+        .saturating_mul(2)
+        .saturating_add(2)
+        .max(3);
+    u16::try_from(wanted)
+        .unwrap_or(u16::MAX)
+        .min(body_height / 3)
+        .max(3)
+}
+
+fn render_warnings(model: &Model, status: &Status, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let warnings = &status.assessment.warnings;
+    let focused = model.focus == Focus::Warnings;
+    let title = if warnings.is_empty() {
+        String::from(" No warnings ")
+    } else if warnings.len() > 1 {
+        format!(
+            " Warnings {}/{} {}",
+            model.warnings_scroll + 1,
+            warnings.len(),
+            if focused {
+                "· ↑↓ scroll "
+            } else {
+                "· tab to scroll "
+            }
+        )
+    } else {
+        String::from(" Warning ")
+    };
+    let mut lines = Vec::new();
+    let columns = inner_width(area);
+    for warning in warnings.iter().skip(model.warnings_scroll) {
+        let (mark, style) = match warning.severity {
+            Severity::Error => ("✘ ", theme.error),
+            Severity::Warning => ("! ", theme.warning),
+            Severity::Info => ("i ", theme.hint),
+        };
+        lines.extend(wrap::hanging(
+            vec![Span::styled(mark, style)],
+            &warning.message,
+            theme.text,
+            columns,
+        ));
+        lines.extend(wrap::hanging(
+            vec![Span::styled("  → ", theme.accent)],
+            &warning.fix,
+            theme.hint,
+            columns,
+        ));
+    }
+    let block = Block::bordered()
+        .padding(Padding::horizontal(1))
+        .title(Span::styled(
+            title,
+            if warnings.is_empty() {
+                theme.hint
+            } else {
+                theme.warning
+            },
+        ))
+        .border_style(if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        });
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
+
+fn render_warning_summary(status: &Status, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let warnings = &status.assessment.warnings;
+    let line = if warnings.is_empty() {
+        Line::styled("No warnings", theme.hint)
+    } else {
+        let errors = warnings
+            .iter()
+            .filter(|w| w.severity == Severity::Error)
+            .count();
+        let style = if errors > 0 {
+            theme.error
+        } else {
+            theme.warning
+        };
+        Line::from(vec![
+            Span::styled(
+                format!(
+                    "! {} warning{}",
+                    warnings.len(),
+                    if warnings.len() == 1 { "" } else { "s" }
+                ),
+                style,
+            ),
+            Span::styled(" · tab to read", theme.hint),
+        ])
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The width inside a bordered, padded block.
+fn inner_width(area: Rect) -> u16 {
+    area.width.saturating_sub(4)
+}
+
+/// The heading of a list entry.
+fn entry_title(entry: Entry) -> &'static str {
+    match entry {
+        Entry::Source(id) => id.label(),
+        Entry::Files => "Files read",
+        Entry::Policy => "Managed policy",
+    }
+}
+
+/// Label/value lines with the values in one column; long values wrap under themselves.
+struct Fields<'t> {
+    theme: &'t Theme,
+    label_width: usize,
+    columns: u16,
+    lines: Vec<Line<'static>>,
+}
+
+impl Fields<'_> {
+    fn add(&mut self, label: &str, value: &str) {
+        let width = self.label_width;
+        self.lines.extend(wrap::hanging(
+            vec![Span::styled(format!("{label:<width$}"), self.theme.hint)],
+            value,
+            self.theme.text,
+            self.columns,
+        ));
+    }
+
+    fn note(&mut self, text: impl Into<String>, style: Style) {
+        self.lines.push(Line::styled(text.into(), style));
+    }
+}
+
+/// The details of one list entry.
+fn entry_lines(
+    status: &Status,
+    resolution: &Resolution,
+    entry: Entry,
+    now_ms: i64,
+    theme: &Theme,
+    columns: u16,
+) -> Text<'static> {
+    let longest_detail = match entry {
+        Entry::Source(id) => resolution.row(id).map_or(0, |row| {
+            row.details
+                .iter()
+                .map(|(label, _)| label.chars().count())
+                .max()
+                .unwrap_or(0)
+        }),
+        _ => 0,
+    };
+    let mut fields = Fields {
+        theme,
+        label_width: longest_detail.max(8) + 2,
+        columns,
+        lines: Vec::new(),
+    };
+    match entry {
+        Entry::Source(id) => {
+            if let Some(row) = resolution.row(id) {
+                source_fields(row, now_ms, &mut fields);
+            }
+        }
+        Entry::Files => file_fields(status, &mut fields),
+        Entry::Policy => policy_fields(status, &mut fields),
+    }
+    Text::from(fields.lines)
+}
+
+fn source_fields(row: &SourceRow, now_ms: i64, fields: &mut Fields) {
+    let (_, style) = state_word(row, fields.theme);
+    fields.note(row.state.explain(), style);
+    if let Some(value) = &row.value {
+        fields.add("value", value);
+    }
+    if let Some(location) = &row.location {
+        fields.add("where", location);
+    }
+    if let Some(expires) = row.expires_at_ms {
+        let label = if expires <= now_ms {
+            "expired"
+        } else {
+            "expires"
+        };
+        fields.add(
+            label,
+            &format!("{} ({})", short_utc(expires), relative(expires, now_ms)),
+        );
+    }
+    for (label, value) in &row.details {
+        fields.add(label, value);
+    }
+    if !row.found {
+        fields.note(describe_absent(row.id), fields.theme.hint);
+    }
+}
+
+fn file_fields(status: &Status, fields: &mut Fields) {
+    let theme = fields.theme;
+    for file in &status.world.files {
+        let (word, style) = match &file.state {
+            FileState::Read { .. } => ("read   ", theme.success),
+            FileState::Missing => ("absent ", theme.dim),
+            FileState::Problem(_) => ("PROBLEM", theme.error),
+        };
+        fields.lines.push(Line::from(vec![
+            Span::styled(word, style),
+            Span::raw(" "),
+            Span::styled(display_path(&file.path, &status.world), theme.text),
+            Span::styled(format!("  {}", file.role), theme.hint),
+        ]));
+        match &file.state {
+            FileState::Problem(problem) => {
+                fields.note(format!("        {problem}"), theme.error);
+            }
+            FileState::Read {
+                symlink_to: Some(target),
+            } => fields.note(
+                format!("        symbolic link to {}", target.display()),
+                theme.hint,
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn policy_fields(status: &Status, fields: &mut Fields) {
+    let policy = &status.world.policy;
+    let world = &status.world;
+    if let Some(method) = &policy.force_login_method {
+        fields.add("login", &method.value);
+        fields.add("set in", &display_path(&method.file, world));
+    }
+    if let Some(orgs) = &policy.force_login_org_uuid {
+        fields.add("organization", &orgs.value.join(", "));
+        fields.add("set in", &display_path(&orgs.file, world));
+    }
+    if let Some(url) = &policy.force_login_gateway_url {
+        fields.add("gateway", &url.value);
+        fields.add("set in", &display_path(&url.file, world));
+    }
+    if fields.lines.is_empty() {
+        fields.note(
+            "No managed policy restricts sign-in on this machine.",
+            fields.theme.hint,
+        );
+    }
+    fields.add("directory", &world.paths.managed_dir.display().to_string());
+}
+
+/// What a source is and how to set it up, for rows that are not set.
+fn describe_absent(id: crate::claude::precedence::SourceId) -> &'static str {
+    use crate::claude::precedence::SourceId;
+    match id {
+        SourceId::CloudGateway => {
+            "Set by an administrator with forceLoginGatewayUrl in managed settings."
+        }
+        SourceId::CloudProvider => {
+            "CLAUDE_CODE_USE_BEDROCK, _VERTEX, _FOUNDRY or _MANTLE selects a cloud provider."
+        }
+        SourceId::AuthToken => {
+            "A bearer token for a gateway or proxy, sent as Authorization: Bearer."
+        }
+        SourceId::ApiKey => "A Console API key; interactive sessions ask before using it.",
+        SourceId::ApiKeyHelper => {
+            "A command in settings that prints a key; re-run every 5 minutes."
+        }
+        SourceId::OauthTokenEnv => "A long-lived token from `claude setup-token`.",
+        SourceId::AnthropicProfile => {
+            "ANTHROPIC_PROFILE, or workload identity federation variables."
+        }
+        SourceId::Subscription => "Your Claude subscription, signed in with /login in Claude Code.",
+        SourceId::ConsoleKey => "A Console key created by /login with a Console account.",
+        SourceId::DefaultProfile => "A user_oauth profile in ~/.config/anthropic.",
+    }
+}
+
+/// Cuts `text` to `width` columns with an ellipsis, padding shorter text.
+fn fit(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        format!("{text:<width$}")
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut cut: String = text.chars().take(width - 1).collect();
+        cut.push('…');
+        cut
+    }
+}

@@ -1,0 +1,70 @@
+//! The view: renders a `&Model` into a ratatui frame. Reads the model, never changes it, never
+//! does I/O. One file per screen; every style comes from [`theme`].
+
+pub mod dashboard;
+pub mod help;
+pub mod help_bar;
+pub mod theme;
+pub mod wrap;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::wizard::{Model, Panel};
+pub use theme::Theme;
+
+/// The smallest terminal the screens are laid out for.
+pub const MIN_WIDTH: u16 = 40;
+/// The smallest terminal the screens are laid out for.
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Draws the whole screen for `model`.
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, theme);
+        return;
+    }
+    dashboard::render(model, theme, frame, area);
+    if model.panel == Panel::Help {
+        help::render(model, theme, frame, area);
+    }
+}
+
+/// Below the minimum size: one centred line that says the size needed (wrapped when even that
+/// line does not fit).
+fn too_small(frame: &mut Frame, theme: &Theme) {
+    let area = frame.area();
+    let text = format!(
+        "Enlarge the terminal to {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{})",
+        area.width, area.height
+    );
+    let lines = text
+        .chars()
+        .count()
+        .div_ceil(usize::from(area.width.max(1)));
+    let height = u16::try_from(lines).unwrap_or(u16::MAX).min(area.height);
+    let [_, middle, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, theme.warning))
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        middle,
+    );
+}
+
+/// The spinner frame for `tick`.
+pub fn spinner(tick: usize) -> &'static str {
+    const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+    FRAMES[tick % FRAMES.len()]
+}
+
+#[cfg(test)]
+mod snapshot_tests;

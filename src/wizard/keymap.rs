@@ -1,0 +1,206 @@
+//! The key table: each binding declared once per screen, used both by [`update()`](super::update()) to act
+//! on a key and by the help bar and help overlay to describe it.
+
+/// A key, independent of the terminal library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// A printable character (letters arrive as typed, so `G` is shift-g).
+    Char(char),
+    /// A character with Control held.
+    Ctrl(char),
+    /// Arrow up.
+    Up,
+    /// Arrow down.
+    Down,
+    /// Arrow left.
+    Left,
+    /// Arrow right.
+    Right,
+    /// Home.
+    Home,
+    /// End.
+    End,
+    /// Page up.
+    PageUp,
+    /// Page down.
+    PageDown,
+    /// Enter.
+    Enter,
+    /// Escape.
+    Esc,
+    /// Tab.
+    Tab,
+    /// Shift-Tab.
+    BackTab,
+    /// Backspace.
+    Backspace,
+}
+
+/// What a key means on a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Move the selection (or scroll) up.
+    Up,
+    /// Move the selection (or scroll) down.
+    Down,
+    /// Jump to the first row.
+    Top,
+    /// Jump to the last row.
+    Bottom,
+    /// Scroll a page up.
+    PageUp,
+    /// Scroll a page down.
+    PageDown,
+    /// Move focus between the sources list and the warnings.
+    SwitchFocus,
+    /// Show the answer for the next way of running Claude Code.
+    NextMode,
+    /// Open or close the full details of the selected row.
+    Details,
+    /// Read everything again.
+    Reload,
+    /// Open or close the help overlay.
+    Help,
+    /// Close what is open, else leave.
+    Back,
+    /// Leave ccauth.
+    Quit,
+}
+
+/// One binding: its keys, what it does, and how the help bar names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    /// Every key that triggers it.
+    pub keys: &'static [Key],
+    /// What it does.
+    pub action: Action,
+    /// The keys as shown to the user, e.g. `↑↓` or `q`.
+    pub shown: &'static str,
+    /// What it does, in two or three words.
+    pub label: &'static str,
+    /// Whether the one-line help bar lists it (the overlay lists every binding).
+    pub in_bar: bool,
+}
+
+/// The dashboard's bindings, in help-bar order.
+pub const DASHBOARD: &[Binding] = &[
+    Binding {
+        keys: &[Key::Up, Key::Char('k')],
+        action: Action::Up,
+        shown: "↑↓",
+        label: "select",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Down, Key::Char('j')],
+        action: Action::Down,
+        shown: "↓/j",
+        label: "move down",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Home, Key::Char('g')],
+        action: Action::Top,
+        shown: "g/Home",
+        label: "first row",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::End, Key::Char('G')],
+        action: Action::Bottom,
+        shown: "G/End",
+        label: "last row",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::PageUp],
+        action: Action::PageUp,
+        shown: "PgUp",
+        label: "page up",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::PageDown],
+        action: Action::PageDown,
+        shown: "PgDn",
+        label: "page down",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Enter],
+        action: Action::Details,
+        shown: "enter",
+        label: "details",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('m')],
+        action: Action::NextMode,
+        shown: "m",
+        label: "mode",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Tab, Key::BackTab],
+        action: Action::SwitchFocus,
+        shown: "tab",
+        label: "warnings",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        action: Action::Reload,
+        shown: "r",
+        label: "reload",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        action: Action::Help,
+        shown: "?",
+        label: "help",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Esc],
+        action: Action::Back,
+        shown: "esc",
+        label: "close / quit",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        action: Action::Quit,
+        shown: "q",
+        label: "quit",
+        in_bar: true,
+    },
+];
+
+/// The action `key` triggers in `table`, if any.
+pub fn action_for(table: &[Binding], key: Key) -> Option<Action> {
+    table
+        .iter()
+        .find(|binding| binding.keys.contains(&key))
+        .map(|binding| binding.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let mut seen = std::collections::HashSet::new();
+        for binding in DASHBOARD {
+            for key in binding.keys {
+                assert!(seen.insert(*key), "{key:?} is bound twice");
+            }
+        }
+    }
+
+    #[test]
+    fn ctrl_c_always_quits() {
+        assert_eq!(action_for(DASHBOARD, Key::Ctrl('c')), Some(Action::Quit));
+    }
+}
