@@ -74,6 +74,40 @@ pub fn mask(value: &str) -> String {
     format!("{prefix}…{tail}")
 }
 
+/// `text` with every word that looks like a credential masked to its tail: anything starting with
+/// `sk-ant-`, and any run of 24 or more token characters that mixes letters and digits. Used for
+/// text that is not itself a secret but may contain one (an `apiKeyHelper` command line, a line
+/// a child process printed).
+pub fn redact_tokens(text: &str) -> String {
+    let is_token_char =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '+' | '/');
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let looks_secret = word.starts_with("sk-ant-")
+            || (word.len() >= 24
+                && word.chars().any(|c| c.is_ascii_alphabetic())
+                && word.chars().any(|c| c.is_ascii_digit())
+                && !word.contains('/'));
+        if looks_secret {
+            out.push_str(&mask(word));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_token_char(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// The recognisable, non-secret prefix of a credential (`sk-ant-api03-`, `sk-ant-oat01-`), if any.
 fn known_prefix(value: &str) -> &str {
     let Some(rest) = value.strip_prefix("sk-ant-") else {
@@ -113,6 +147,26 @@ mod tests {
         assert_eq!(mask(""), "(empty)");
         // A prefix that would reveal most of a short value is dropped.
         assert_eq!(mask("sk-ant-api03-xy"), "…3-xy");
+    }
+
+    #[test]
+    fn token_like_words_are_masked_in_text() {
+        assert_eq!(
+            redact_tokens("echo sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123"),
+            "echo sk-ant-api03-…0123"
+        );
+        assert_eq!(
+            redact_tokens("printf '%s' 3f9a1c0b7d2e4a6f8b1c3d5e7f9a0b2c"),
+            "printf '%s' …0b2c"
+        );
+        // Ordinary commands, paths and URLs stay readable.
+        for plain in [
+            "ccauth token --sso corp",
+            "/usr/local/bin/vault-helper --profile production",
+            "aws sso login --profile my-long-profile-name-here",
+        ] {
+            assert_eq!(redact_tokens(plain), plain);
+        }
     }
 
     #[test]

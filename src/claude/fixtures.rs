@@ -17,6 +17,7 @@ pub const HOUR: i64 = 3_600_000;
 pub const KEY: &str = "sk-ant-api03-0123456789abcdefghijKLMNOPQRSTuvwxyz";
 
 /// A world built by hand, one source at a time.
+#[must_use]
 #[derive(Default)]
 pub struct Builder {
     /// The world being built.
@@ -25,14 +26,16 @@ pub struct Builder {
 
 impl Builder {
     pub fn new() -> Self {
-        let mut world = World::default();
-        world.paths = Paths {
-            home: Some(PathBuf::from("/home/u")),
-            config_dir: Some(PathBuf::from("/home/u/.claude")),
-            global_state: Some(PathBuf::from("/home/u/.claude.json")),
-            credentials: Some(PathBuf::from("/home/u/.claude/.credentials.json")),
-            managed_dir: PathBuf::from("/etc/claude-code"),
-            ..Paths::default()
+        let world = World {
+            paths: Paths {
+                home: Some(PathBuf::from("/home/u")),
+                config_dir: Some(PathBuf::from("/home/u/.claude")),
+                global_state: Some(PathBuf::from("/home/u/.claude.json")),
+                credentials: Some(PathBuf::from("/home/u/.claude/.credentials.json")),
+                managed_dir: PathBuf::from("/etc/claude-code"),
+                ..Paths::default()
+            },
+            ..World::default()
         };
         Self { world }
     }

@@ -2,6 +2,7 @@
 //! does I/O. One file per screen; every style comes from [`theme`].
 
 pub mod dashboard;
+pub mod details;
 pub mod help;
 pub mod help_bar;
 pub mod theme;

@@ -580,3 +580,15 @@ fn settings_origin_is_named() {
         Some("the env block of ~/.claude/settings.json")
     );
 }
+
+#[test]
+fn helper_command_with_an_inline_key_is_masked() {
+    let mut builder = Builder::new().helper(Layer::User);
+    if let Some(helper) = &mut builder.world.api_key_helper {
+        helper.value = format!("echo {KEY}");
+    }
+    let assessment = builder.assess();
+    let row = assessment.print.row(SourceId::ApiKeyHelper).expect("row");
+    assert_eq!(row.value.as_deref(), Some("echo sk-ant-api03-…wxyz"));
+    assert!(!format!("{assessment:?}").contains(KEY));
+}
