@@ -75,6 +75,9 @@ pub fn load(input: &LoadInput) -> World {
 
     let global = global_state::load(&paths, &mut files);
     let login = credentials_meta::load(&paths, &mut files);
+    // On macOS the login's secret stays in the Keychain; the official CLI says who it is.
+    #[cfg(target_os = "macos")]
+    let login = keychain_report(login, input, &paths);
     let profiles = profiles::load(paths.anthropic_config_dir.as_deref(), &mut files);
 
     World {
@@ -88,6 +91,35 @@ pub fn load(input: &LoadInput) -> World {
         profiles,
         files,
     }
+}
+
+/// Fills in what `claude auth status` reports for a Keychain login, when `claude` is installed.
+#[cfg(target_os = "macos")]
+fn keychain_report(
+    login: super::world::StoredLogin,
+    input: &LoadInput,
+    paths: &super::world::Paths,
+) -> super::world::StoredLogin {
+    use super::official_cli;
+    use super::world::{LoginMeta, StoredLogin};
+    let StoredLogin::Keychain { service, .. } = login else {
+        return login;
+    };
+    let reported = official_cli::find(&input.env, paths.home.as_deref())
+        .and_then(|program| {
+            official_cli::auth_status(&program, official_cli::STATUS_TIMEOUT)
+                .map_err(|error| tracing::warn!("claude auth status: {error}"))
+                .ok()
+        })
+        .filter(|status| status.auth_method.as_deref() == Some("claude.ai"))
+        .map(|status| LoginMeta {
+            has_access_token: status.logged_in,
+            // The CLI renews the token itself; expiry is not reported.
+            has_refresh_token: status.logged_in,
+            subscription_type: status.subscription_type,
+            ..LoginMeta::default()
+        });
+    StoredLogin::Keychain { service, reported }
 }
 
 /// A temporary home, managed directory and project for the loaders' tests.

@@ -12,6 +12,7 @@ pub mod files;
 pub mod fixtures;
 pub mod global_state;
 pub mod load;
+pub mod official_cli;
 pub mod paths;
 pub mod policy;
 pub mod precedence;

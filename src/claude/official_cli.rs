@@ -1,0 +1,218 @@
+//! The installed official `claude` CLI, as far as the dashboard needs it: finding it, and asking
+//! `claude auth status` who is signed in (used on macOS, where the login lives in the Keychain
+//! and its secret must not be read).
+//!
+//! `claude auth status` is local only and prints JSON: `loggedIn`, `authMethod`, `apiProvider`,
+//! `email`, `orgId`, `orgName`, `subscriptionType`; it exits 0 when logged in, 1 when not. It
+//! runs with stdin closed, `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1`, and a time limit.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+/// How long `claude auth status` may take before it is abandoned.
+pub const STATUS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What `claude auth status` reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthStatus {
+    /// Whether a credential is in use.
+    #[serde(default)]
+    pub logged_in: bool,
+    /// `none`, `claude.ai`, `oauth_token`, `api_key`, `api_key_helper`, `third_party`, ….
+    pub auth_method: Option<String>,
+    /// The API provider (`firstParty`, `bedrock`, …).
+    pub api_provider: Option<String>,
+    /// The account's email.
+    pub email: Option<String>,
+    /// The organization id.
+    pub org_id: Option<String>,
+    /// The organization name.
+    pub org_name: Option<String>,
+    /// `pro`, `max`, `team`, `enterprise`.
+    pub subscription_type: Option<String>,
+}
+
+/// Why `claude auth status` gave no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The program could not be started.
+    #[error("could not start {program}: {source}")]
+    Spawn {
+        /// The program.
+        program: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// It ran past the time limit and was stopped.
+    #[error("did not answer within {0} seconds")]
+    Timeout(u64),
+    /// Its output was not the JSON it documents.
+    #[error("printed something other than the expected JSON")]
+    Unparsable,
+}
+
+/// Finds `claude` on `PATH` (taken from `env`), then in the usual install locations under
+/// `home` (`~/.claude/local/claude`, `~/.local/bin/claude`).
+pub fn find(env: &[(OsString, OsString)], home: Option<&Path>) -> Option<PathBuf> {
+    let path_var = env
+        .iter()
+        .find(|(name, _)| name == OsStr::new("PATH"))
+        .map(|(_, value)| value.clone());
+    let on_path = path_var
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(executable_name()));
+    let usual = home.into_iter().flat_map(|home| {
+        [
+            home.join(".claude/local").join(executable_name()),
+            home.join(".local/bin").join(executable_name()),
+        ]
+    });
+    on_path
+        .chain(usual)
+        .find(|candidate| is_executable(candidate))
+}
+
+fn executable_name() -> &'static str {
+    if cfg!(windows) {
+        "claude.exe"
+    } else {
+        "claude"
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        metadata.is_file() && metadata.permissions().mode() & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        metadata.is_file()
+    }
+}
+
+/// Parses the JSON `claude auth status` prints.
+pub fn parse_status(output: &[u8]) -> Option<AuthStatus> {
+    serde_json::from_slice(output).ok()
+}
+
+/// Runs `claude auth status` and parses its answer, stopping it after `timeout`.
+///
+/// # Errors
+/// When it cannot be started, runs too long, or prints something unexpected.
+pub fn auth_status(program: &Path, timeout: Duration) -> Result<AuthStatus, CliError> {
+    let mut child = Command::new(program)
+        .args(["auth", "status"])
+        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|source| CliError::Spawn {
+            program: program.display().to_string(),
+            source,
+        })?;
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if started.elapsed() < timeout => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(CliError::Timeout(timeout.as_secs()));
+            }
+        }
+    }
+    let mut output = Vec::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        // The status is a few hundred bytes; never hold more than 64 KiB of whatever it printed.
+        let _ = stdout.by_ref().take(64 * 1024).read_to_end(&mut output);
+    }
+    parse_status(&output).ok_or(CliError::Unparsable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_fields_and_ignores_others() {
+        let status = parse_status(
+            br#"{"loggedIn":true,"authMethod":"claude.ai","apiProvider":"firstParty",
+                "email":"ada@example.com","orgId":"org-1","orgName":"Ada's","subscriptionType":"max",
+                "somethingNew":42}"#,
+        )
+        .expect("parses");
+        assert!(status.logged_in);
+        assert_eq!(status.auth_method.as_deref(), Some("claude.ai"));
+        assert_eq!(status.subscription_type.as_deref(), Some("max"));
+        assert_eq!(status.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(parse_status(b"Not logged in"), None);
+    }
+
+    #[cfg(unix)]
+    fn script(dir: &Path, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join("claude");
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn finds_claude_on_path_then_in_the_usual_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(home.join(".local/bin")).unwrap();
+        let env = vec![(OsString::from("PATH"), bin.clone().into_os_string())];
+        assert_eq!(find(&env, Some(&home)), None);
+        let usual = script(&home.join(".local/bin"), "exit 0");
+        assert_eq!(find(&env, Some(&home)), Some(usual));
+        let on_path = script(&bin, "exit 0");
+        assert_eq!(find(&env, Some(&home)), Some(on_path));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn runs_a_real_child_with_stdin_closed_and_quiet_traffic() {
+        // A stand-in for the official CLI: a real process that prints what `claude auth status`
+        // prints, and proves stdin is closed and the traffic variable is set.
+        let dir = tempfile::tempdir().unwrap();
+        let program = script(
+            dir.path(),
+            r#"[ "$1 $2" = "auth status" ] || exit 9
+read line && exit 8
+[ "$CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC" = 1 ] || exit 7
+printf '{"loggedIn":true,"authMethod":"claude.ai","subscriptionType":"pro"}'"#,
+        );
+        let status = auth_status(&program, STATUS_TIMEOUT).expect("answers");
+        assert!(status.logged_in);
+        assert_eq!(status.subscription_type.as_deref(), Some("pro"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hung_cli_is_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = script(dir.path(), "exec sleep 30");
+        let result = auth_status(&program, Duration::from_millis(200));
+        assert!(matches!(result, Err(CliError::Timeout(_))), "{result:?}");
+    }
+}
