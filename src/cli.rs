@@ -46,7 +46,7 @@ pub enum ModeArg {
     Interactive,
     /// `claude -p`: `ANTHROPIC_API_KEY` is always used.
     Print,
-    /// `claude --bare` (or `CLAUDE_CODE_SIMPLE=1)`: only an API key, apiKeyHelper or a cloud
+    /// `claude --bare` (or `CLAUDE_CODE_SIMPLE=1`): only an API key, apiKeyHelper or a cloud
     /// provider.
     Bare,
 }
@@ -67,9 +67,14 @@ pub fn parse() -> Cli {
         || String::from("(no location: HOME is not set)"),
         |path| path.display().to_string(),
     );
+    let keys: Vec<String> = crate::wizard::keymap::DASHBOARD
+        .iter()
+        .filter(|binding| binding.in_bar)
+        .map(|binding| format!("{} {}", binding.shown, binding.label))
+        .collect();
     let after = format!(
-        "Keys on the dashboard: ↑↓ select · enter details · m mode · tab warnings · r reload · \
-         ? help · q quit\n\nLog file: {log} (level from RUST_LOG; CCAUTH_LOG_FILE moves it)"
+        "Keys on the dashboard: {}\n\nLog file: {log} (level from RUST_LOG; CCAUTH_LOG_FILE moves it)",
+        keys.join(" · ")
     );
     let matches = Cli::command().after_help(after).get_matches();
     match Cli::from_arg_matches(&matches) {

@@ -76,7 +76,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         (true, false) => 4,
         (false, _) => 2,
     };
-    let warnings_height = warnings_height(status, body.height, wide);
+    let warnings_height = warnings_height(status, body, verdict_height, wide);
     let [verdict, middle, warnings] = Layout::vertical([
         Constraint::Length(verdict_height),
         Constraint::Fill(1),
@@ -290,21 +290,28 @@ fn render_list(
     frame.render_stateful_widget(list, area, &mut state);
 }
 
-fn warnings_height(status: &Status, body_height: u16, wide: bool) -> u16 {
+/// The warnings panel's height: all of them when there is room, else at least two fifths of
+/// what the verdict leaves, so the sources list keeps its rows on small terminals and the
+/// warnings take the spare rows on large ones.
+fn warnings_height(status: &Status, body: Rect, verdict_height: u16, wide: bool) -> u16 {
     if !wide {
         return 1;
     }
-    let wanted = status
+    let columns = usize::from(inner_width(body)).max(1);
+    let text_rows: usize = status
         .assessment
         .warnings
-        .len()
-        .saturating_mul(2)
-        .saturating_add(2)
-        .max(3);
-    u16::try_from(wanted)
-        .unwrap_or(u16::MAX)
-        .min(body_height / 3)
-        .max(3)
+        .iter()
+        .map(|warning| {
+            wrap::wrap_words(&warning.message, columns.saturating_sub(2)).len()
+                + wrap::wrap_words(&warning.fix, columns.saturating_sub(4)).len()
+        })
+        .sum();
+    let wanted = u16::try_from(text_rows + 2).unwrap_or(u16::MAX).max(3);
+    let available = body.height.saturating_sub(verdict_height);
+    let list_rows = u16::try_from(Entry::count() + 2).unwrap_or(u16::MAX);
+    let room = available.saturating_sub(list_rows).max(available * 2 / 5);
+    wanted.min(room).max(3)
 }
 
 fn render_warnings(model: &Model, status: &Status, theme: &Theme, frame: &mut Frame, area: Rect) {
