@@ -6,6 +6,7 @@ pub mod details;
 pub mod help;
 pub mod help_bar;
 pub mod theme;
+pub mod widgets;
 pub mod wrap;
 
 use ratatui::Frame;
