@@ -24,6 +24,10 @@ pub enum Command {
     /// Show every credential source, which one Claude Code uses and why (exit 0 when Claude
     /// Code has a usable credential, 1 when not).
     Status(StatusArgs),
+    /// Keeps text on the X11/Wayland clipboard after ccauth exits (started by ccauth itself;
+    /// reads the text from standard input).
+    #[command(hide = true, name = "clipboard-hold")]
+    ClipboardHold,
 }
 
 /// Options of `ccauth status`.

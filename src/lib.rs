@@ -21,6 +21,7 @@ pub mod cli;
 pub mod effects;
 pub mod logging;
 pub mod plain;
+pub mod platform;
 pub mod secret;
 pub mod status;
 pub mod terminal;

@@ -14,6 +14,9 @@ fn main() -> ExitCode {
     logging::init();
     let args = match cli.command {
         Some(Command::Status(args)) => args,
+        Some(Command::ClipboardHold) => {
+            return ExitCode::from(ccauth::platform::clipboard::hold_from_stdin());
+        }
         None => StatusArgs::default(),
     };
     let input = LoadInput::from_process();
