@@ -10,8 +10,9 @@
 //! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen and one theme.
 //! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only), [`terminal`]
 //!   (raw mode and restoring it), [`app`] (the event loop, the one place the rings meet),
-//!   [`effects`] (runs what `update` asks for), [`plain`] (the line-mode front end) and
-//!   [`status`] (the `ccauth status` report in prose and JSON).
+//!   [`effects`] (runs what `update` asks for), [`plain`] (the line-mode front end),
+//!   [`status`] (the `ccauth status` report in prose and JSON) and [`signin`] (the native
+//!   sign-in engine and the in-process demo issuer that `ccauth demo` signs in against).
 //!
 //! [`cli`] parses the command line; `main.rs` only wires logging, the runtime and the exit code.
 
@@ -23,6 +24,7 @@ pub mod logging;
 pub mod plain;
 pub mod platform;
 pub mod secret;
+pub mod signin;
 pub mod status;
 pub mod terminal;
 pub mod ui;
