@@ -8,10 +8,11 @@
 //!   table. No I/O, no clock reads, no terminal types. [`claude::precedence`] is pure too: it
 //!   decides, from a [`claude::World`], which credential Claude Code uses.
 //! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen and one theme.
-//! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only), [`terminal`]
-//!   (raw mode and restoring it), [`app`] (the event loop, the one place the rings meet),
-//!   [`effects`] (runs what `update` asks for), [`plain`] (the line-mode front end) and
-//!   [`status`] (the `ccauth status` report in prose and JSON).
+//! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only), [`store`]
+//!   (ccauth's own secrets: a 0600 file, or the macOS Keychain; refreshes under a cross-process
+//!   lock), [`terminal`] (raw mode and restoring it), [`app`] (the event loop, the one place the
+//!   rings meet), [`effects`] (runs what `update` asks for), [`plain`] (the line-mode front end)
+//!   and [`status`] (the `ccauth status` report in prose and JSON).
 //!
 //! [`cli`] parses the command line; `main.rs` only wires logging, the runtime and the exit code.
 
@@ -23,6 +24,7 @@ pub mod logging;
 pub mod plain;
 pub mod secret;
 pub mod status;
+pub mod store;
 pub mod terminal;
 pub mod ui;
 pub mod wizard;
