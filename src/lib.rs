@@ -8,9 +8,11 @@
 //!   table. No I/O, no clock reads, no terminal types. [`claude::precedence`] is pure too: it
 //!   decides, from a [`claude::World`], which credential Claude Code uses.
 //! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen and one theme.
-//! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only), [`store`]
-//!   (ccauth's own secrets: a 0600 file, or the macOS Keychain; refreshes under a cross-process
-//!   lock), [`terminal`] (raw mode and restoring it), [`app`] (the event loop, the one place the
+//! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only, plus
+//!   [`claude::settings_write`], the one writer of its user settings), [`store`] (ccauth's own
+//!   secrets: a 0600 file, or the macOS Keychain; refreshes under a cross-process lock),
+//!   [`config`] (ccauth's own non-secret settings: SSO providers, trusted gateways),
+//!   [`terminal`] (raw mode and restoring it), [`app`] (the event loop, the one place the
 //!   rings meet), [`effects`] (runs what `update` asks for), [`plain`] (the line-mode front end)
 //!   and [`status`] (the `ccauth status` report in prose and JSON).
 //!
@@ -19,6 +21,7 @@
 pub mod app;
 pub mod claude;
 pub mod cli;
+pub mod config;
 pub mod effects;
 pub mod logging;
 pub mod plain;

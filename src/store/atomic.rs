@@ -1,6 +1,6 @@
 //! Atomic file replacement and ccauth's private directory, shared by the secret store
-//! ([`super::file`]), ccauth's config file (`config`) and the writer of Claude Code's user
-//! settings (`claude::settings_write`).
+//! ([`super::file`]), ccauth's config file ([`crate::config`]) and the writer of Claude Code's
+//! user settings ([`crate::claude::settings_write`]).
 //!
 //! A file is never rewritten in place: the new content goes to a temporary file created with
 //! `create_new` and mode 0600 in the same directory, is synced, gets its final mode, and is
