@@ -185,6 +185,7 @@ impl ConfigFile {
                 })?;
             text.push('\n');
             atomic::write_atomic(path, text.as_bytes(), PRIVATE_FILE_MODE)?;
+            atomic::remove_stale_temps(path);
         }
         Ok(result)
     }

@@ -148,7 +148,7 @@ pub fn mode_of(path: &Path) -> Option<u32> {
 /// The directory must exist. The temporary file is created with mode 0600 whatever `mode` is,
 /// so a secret is never readable by others even for an instant; it is removed again when any
 /// step fails. Only a process killed between creating and renaming it leaves one behind (named
-/// `.<file>.<pid>-<n>.tmp`, mode 0600).
+/// `.<file>.<pid>-<n>.tmp`, mode 0600), which [`remove_stale_temps`] clears later.
 ///
 /// # Errors
 /// The step that failed, with the path. The old file is untouched then.
@@ -228,6 +228,43 @@ fn open_new_private(path: &Path) -> io::Result<File> {
         options.mode(PRIVATE_FILE_MODE);
     }
     options.open(path)
+}
+
+/// Removes the temporary files that [`write_atomic`] left for `path` when its process was
+/// killed mid-write (`.<file>.<pid>-<n>.tmp`). Only call this while holding the lock that every
+/// writer of `path` takes: then no such file can belong to a write in progress. Returns how
+/// many were removed; failures are logged and skipped.
+pub fn remove_stale_temps(path: &Path) -> usize {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return 0;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if !(file_name.starts_with(&prefix) && file_name.ends_with(".tmp")) {
+            continue;
+        }
+        match fs::remove_file(entry.path()) {
+            Ok(()) => removed += 1,
+            Err(error) => tracing::warn!(
+                "could not remove the leftover {}: {}",
+                entry.path().display(),
+                error.kind()
+            ),
+        }
+    }
+    if removed > 0 {
+        tracing::info!(
+            "removed {removed} leftover temporary file(s) of {}",
+            path.display()
+        );
+    }
+    removed
 }
 
 /// Opens (creating if needed, mode 0600) a file used only for locking; its content is never
@@ -369,6 +406,35 @@ mod tests {
             .map(|entry| entry.unwrap().file_name())
             .collect();
         assert_eq!(names, ["f.json"]);
+    }
+
+    #[test]
+    fn stale_temps_of_one_file_are_removed_and_nothing_else() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("credentials.json");
+        for name in [
+            "credentials.json",
+            ".credentials.json.123-0.tmp",
+            ".credentials.json.456-7.tmp",
+            ".config.json.123-0.tmp",
+            "credentials.json.lock",
+        ] {
+            fs::write(root.path().join(name), "x").unwrap();
+        }
+        assert_eq!(remove_stale_temps(&path), 2);
+        let mut names: Vec<_> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ".config.json.123-0.tmp",
+                "credentials.json",
+                "credentials.json.lock"
+            ]
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! Every change is a read-modify-write under a cross-process lock (`credentials.json.lock`,
 //! waited for at most [`WRITE_WAIT`]) and replaces the file atomically
 //! ([`super::atomic::write_atomic`]), so a reader never needs the lock and a process killed at
-//! any point leaves the old file or the new one. Entries other than the one being changed, and
+//! any point leaves the old file or the new one (plus, at worst, a 0600 temporary file that the
+//! next change removes). Entries other than the one being changed, and
 //! top-level keys ccauth does not know, are written back as they were read. A file that does not
 //! parse, has the wrong shape or comes from a newer format is refused and never overwritten.
 
@@ -111,6 +112,8 @@ impl FileStore {
             })?;
         text.push('\n');
         atomic::write_atomic(&path, text.as_bytes(), PRIVATE_FILE_MODE)?;
+        // Under the write lock, any temporary file of ours belongs to a writer that was killed.
+        atomic::remove_stale_temps(&path);
         Ok(true)
     }
 }
@@ -634,5 +637,13 @@ mod tests {
             last = n;
         }
         assert!(last > 0, "the children saved something");
+        // The next save under the lock clears whatever the killed writers left behind.
+        store.save(&looping(), &tokens(last + 1)).unwrap();
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, [FILE_NAME, WRITE_LOCK_FILE]);
     }
 }
