@@ -8,17 +8,22 @@
 //!   table. No I/O, no clock reads, no terminal types. [`claude::precedence`] is pure too: it
 //!   decides, from a [`claude::World`], which credential Claude Code uses.
 //! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen and one theme.
-//! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only), [`terminal`]
-//!   (raw mode and restoring it), [`app`] (the event loop, the one place the rings meet),
-//!   [`effects`] (runs what `update` asks for), [`plain`] (the line-mode front end),
-//!   [`status`] (the `ccauth status` report in prose and JSON) and [`signin`] (the native
-//!   sign-in engine and the in-process demo issuer that `ccauth demo` signs in against).
+//! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only, plus
+//!   [`claude::settings_write`], the one writer of its user settings), [`store`] (ccauth's own
+//!   secrets: a 0600 file, or the macOS Keychain; refreshes under a cross-process lock),
+//!   [`config`] (ccauth's own non-secret settings: SSO providers, trusted gateways),
+//!   [`signin`] (the native sign-in engine and the in-process demo issuer), [`platform`]
+//!   (browser, clipboard, session detection), [`terminal`] (raw mode and restoring it), [`app`]
+//!   (the event loop, the one place the rings meet), [`effects`] (runs what `update` asks for),
+//!   [`plain`] (the line-mode front end) and [`status`] (the `ccauth status` report in prose and
+//!   JSON).
 //!
 //! [`cli`] parses the command line; `main.rs` only wires logging, the runtime and the exit code.
 
 pub mod app;
 pub mod claude;
 pub mod cli;
+pub mod config;
 pub mod effects;
 pub mod logging;
 pub mod plain;
@@ -26,6 +31,7 @@ pub mod platform;
 pub mod secret;
 pub mod signin;
 pub mod status;
+pub mod store;
 pub mod terminal;
 pub mod ui;
 pub mod wizard;

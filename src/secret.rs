@@ -4,6 +4,10 @@
 //! has no `Display`, and the only way to show it is [`Secret::masked`], which keeps the tail.
 //! Loaders wrap secrets the moment they are read; the precedence engine and the screens only ever
 //! see the masked form.
+//!
+//! [`Secret`] (de)serialises as a plain JSON string so that ccauth's own secret store
+//! ([`crate::store`]) can keep tokens in it; serialising is the one deliberate way a secret
+//! leaves this type whole, and only the store does it.
 
 use std::fmt;
 
@@ -50,6 +54,18 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret)
     }
 }
 
@@ -167,6 +183,17 @@ mod tests {
         ] {
             assert_eq!(redact_tokens(plain), plain);
         }
+    }
+
+    #[test]
+    fn serde_is_a_plain_string_and_debug_stays_redacted() {
+        let secret = Secret::new("canary-3f9a1c0b7d2e4a6f");
+        let json = serde_json::to_string(&secret).unwrap();
+        assert_eq!(json, "\"canary-3f9a1c0b7d2e4a6f\"");
+        let back: Secret = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, secret);
+        assert!(!format!("{back:?}").contains("canary"));
+        assert!(serde_json::from_str::<Secret>("42").is_err());
     }
 
     #[test]

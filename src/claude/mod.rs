@@ -1,9 +1,10 @@
-//! Claude Code's world, read-only: where its files live, every settings layer, `.claude.json`,
-//! the metadata of the stored login, Anthropic profiles, the environment, and the precedence
-//! engine that decides which credential Claude Code will use.
+//! Claude Code's world: where its files live, every settings layer, `.claude.json`, the metadata
+//! of the stored login, Anthropic profiles, the environment, and the precedence engine that
+//! decides which credential Claude Code will use.
 //!
-//! Loading ([`load()`]) is the only part that touches the file system; it turns every problem into
-//! data. [`precedence`] is pure and works from the resulting [`World`].
+//! Loading ([`load()`]) is the only part that reads the file system; it turns every problem into
+//! data. [`precedence`] is pure and works from the resulting [`World`]. The one writer is
+//! [`settings_write`], which changes the user settings file exactly, after showing the change.
 
 pub mod credentials_meta;
 pub mod env;
@@ -18,6 +19,7 @@ pub mod policy;
 pub mod precedence;
 pub mod profiles;
 pub mod settings;
+pub mod settings_write;
 pub mod world;
 
 pub use load::{LoadInput, load};
