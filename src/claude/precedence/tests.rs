@@ -14,8 +14,7 @@ fn state(assessment: &Assessment, mode: Mode, id: SourceId) -> SourceState {
     assessment
         .resolution(mode)
         .row(id)
-        .map(|row| row.state.clone())
-        .unwrap_or(SourceState::NotFound)
+        .map_or(SourceState::NotFound, |row| row.state.clone())
 }
 
 fn has_warning(assessment: &Assessment, id: WarningId) -> bool {
