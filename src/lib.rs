@@ -11,7 +11,9 @@
 //! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only), [`terminal`]
 //!   (raw mode and restoring it), [`app`] (the event loop, the one place the rings meet),
 //!   [`effects`] (runs what `update` asks for), [`plain`] (the line-mode front end) and
-//!   [`status`] (the `ccauth status` report in prose and JSON).
+//!   [`status`] (the `ccauth status` report in prose and JSON), and [`signin`] (ccauth's own
+//!   OAuth / OIDC sign-in engine for company SSO, Cloud gateways and the demo issuer: discovery,
+//!   PKCE, the loopback callback server, the paste box, device code, refresh).
 //!
 //! [`cli`] parses the command line; `main.rs` only wires logging, the runtime and the exit code.
 
@@ -22,6 +24,7 @@ pub mod effects;
 pub mod logging;
 pub mod plain;
 pub mod secret;
+pub mod signin;
 pub mod status;
 pub mod terminal;
 pub mod ui;
