@@ -247,9 +247,13 @@ async fn browser_flow(
     let (code, arrival) = match waited {
         Ok(found) => found,
         Err(error) => {
-            // Cancelled or failed: close the port now (also what dropping does).
             if let Some(server) = server {
-                server.shutdown().await;
+                if error.kind() == ErrorKind::Cancelled {
+                    server.abort().await;
+                } else {
+                    // Let the browser see the error page, but accept nothing more.
+                    server.shutdown().await;
+                }
             }
             return Err(error);
         }

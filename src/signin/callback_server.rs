@@ -58,6 +58,9 @@ const MAX_QUERY: usize = 8 * 1024;
 /// Connections served at once; more are closed unanswered.
 const MAX_CONNECTIONS: usize = 32;
 
+/// How long answers already being written may take to finish when the server closes.
+const LINGER: Duration = Duration::from_secs(2);
+
 /// What a stray request to the callback path is told.
 const WRONG_TAB: &str = "This is not the answer ccauth is waiting for. Start the sign-in again \
                          from the terminal if it is still waiting.";
@@ -160,9 +163,16 @@ impl CallbackListener {
         let router = Router::new()
             .fallback(handle)
             .with_state(Arc::clone(&shared));
-        let task = tokio::spawn(accept_loop(self.listener, router, Arc::clone(&shared)));
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(accept_loop(
+            self.listener,
+            router,
+            Arc::clone(&shared),
+            stopped,
+        ));
         let server = CallbackServer {
             address: self.address,
+            stop: Some(stop),
             task: Some(task),
             shared,
         };
@@ -205,6 +215,8 @@ pub enum CallbackOutcome {
 #[derive(Debug)]
 pub struct CallbackServer {
     address: SocketAddr,
+    /// Tells the accept loop to close the port and let answers in flight finish.
+    stop: Option<oneshot::Sender<()>>,
     /// The accept loop; `None` once handed to [`CallbackServer::close_after_done`].
     task: Option<JoinHandle<()>>,
     shared: Arc<Shared>,
@@ -224,18 +236,31 @@ impl CallbackServer {
     /// Closes the port once the browser has fetched `/done` or `grace` has passed, in the
     /// background; returns at once.
     pub fn close_after_done(mut self, grace: Duration) {
-        let Some(task) = self.task.take() else {
+        let (Some(stop), Some(task)) = (self.stop.take(), self.task.take()) else {
             return;
         };
         let shared = Arc::clone(&self.shared);
         tokio::spawn(async move {
             let _timed_out = tokio::time::timeout(grace, shared.done_served.notified()).await;
-            task.abort();
+            let _already_stopped = stop.send(());
+            let _finished = task.await;
         });
     }
 
-    /// Closes the port and drops every connection, and waits until the socket is closed.
+    /// Closes the port at once, lets answers already being written finish (briefly), and
+    /// returns when the socket is closed.
     pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _already_stopped = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _finished = task.await;
+        }
+    }
+
+    /// Closes the port and drops every connection at once, and returns when the socket is
+    /// closed.
+    pub async fn abort(mut self) {
         if let Some(task) = self.task.take() {
             task.abort();
             // A cancelled task has dropped its listener by the time its handle resolves.
@@ -280,10 +305,17 @@ impl Shared {
     }
 }
 
-async fn accept_loop(listener: TcpListener, router: Router, shared: Arc<Shared>) {
+async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    shared: Arc<Shared>,
+    mut stop: oneshot::Receiver<()>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
+            // Sent, or the server handle is gone: either way, close.
+            _ = &mut stop => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) if connections.len() < MAX_CONNECTIONS => {
                     connections.spawn(serve_connection(stream, router.clone(), Arc::clone(&shared)));
@@ -301,6 +333,13 @@ async fn accept_loop(listener: TcpListener, router: Router, shared: Arc<Shared>)
             Some(_finished) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
+    drop(listener);
+    // Answers being written (an error page, the redirect) get a moment to reach the browser;
+    // whatever is left when this returns is dropped with the set.
+    let _lingered = tokio::time::timeout(LINGER, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
 }
 
 async fn serve_connection(stream: TcpStream, router: Router, shared: Arc<Shared>) {
@@ -315,7 +354,12 @@ async fn serve_connection(stream: TcpStream, router: Router, shared: Arc<Shared>
     match tokio::time::timeout(CONNECTION_TIMEOUT, connection).await {
         Ok(Ok(())) => {}
         Ok(Err(error)) if error.is_parse_too_large() => {
-            shared.report("?", "?", Verdict::Rejected("request too large".into()));
+            // hyper answered 431 itself; the request line was never read.
+            shared.report(
+                "-",
+                "(unread)",
+                Verdict::Rejected("request too large".into()),
+            );
         }
         Ok(Err(error)) => tracing::debug!(%error, "callback connection ended with an error"),
         Err(_elapsed) => tracing::debug!("callback connection timed out"),
