@@ -94,17 +94,35 @@ async fn polls_through_pending_and_slow_down_to_tokens() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_outage_is_waited_out() {
     let fake = FakeIssuer::start(false).await;
-    fake.script(vec![(503, json!({})), error("temporarily_unavailable")]);
+    fake.script(vec![
+        (503, json!({})),
+        error("temporarily_unavailable"),
+        // Some servers answer a pending device code with 200 and an error.
+        (200, json!({ "error": "authorization_pending" })),
+    ]);
     let mut run = start_device(fake.config());
     run.result().await.expect("signed in after the outage");
     run.log.drain();
-    let retries = run
+    let states: Vec<&PollState> = run
         .log
         .seen
         .iter()
-        .filter(|p| matches!(p, Progress::Polling(PollState::Retrying { .. })))
-        .count();
-    assert_eq!(retries, 2);
+        .filter_map(|p| match p {
+            Progress::Polling(state) => Some(state),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(
+            states.as_slice(),
+            [
+                PollState::Retrying { failures: 1, .. },
+                PollState::Retrying { failures: 2, .. },
+                PollState::Pending,
+            ]
+        ),
+        "{states:?}"
+    );
     // With a client id configured, it is sent.
     assert!(fake.forms()[0].contains(&("client_id".into(), "fake-client".into())));
 }

@@ -127,6 +127,11 @@ pub enum Verdict {
 /// more pastes). Sending on `cancel`, or dropping its sender, cancels: the port is closed at once
 /// and nothing is exchanged.
 ///
+/// After a callback, the port stays open a few seconds in the background so the browser can load
+/// the `/done` page; that request is still reported as [`Progress::Request`] after the end, so
+/// read [`Progress::Succeeded`] / [`Progress::Failed`] as the end rather than the channel
+/// closing.
+///
 /// # Errors
 /// The [`SignInError`] also reported as [`Progress::Failed`].
 pub async fn browser_attempt(

@@ -164,15 +164,18 @@ impl CallbackListener {
             .fallback(handle)
             .with_state(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel();
+        let (closed_tx, closed) = oneshot::channel();
         let task = tokio::spawn(accept_loop(
             self.listener,
             router,
             Arc::clone(&shared),
             stopped,
+            closed_tx,
         ));
         let server = CallbackServer {
             address: self.address,
             stop: Some(stop),
+            closed: Some(closed),
             task: Some(task),
             shared,
         };
@@ -217,7 +220,9 @@ pub struct CallbackServer {
     address: SocketAddr,
     /// Tells the accept loop to close the port and let answers in flight finish.
     stop: Option<oneshot::Sender<()>>,
-    /// The accept loop; `None` once handed to [`CallbackServer::close_after_done`].
+    /// Fires when the accept loop has closed the port.
+    closed: Option<oneshot::Receiver<()>>,
+    /// The accept loop; `None` once it is left to finish on its own.
     task: Option<JoinHandle<()>>,
     shared: Arc<Shared>,
 }
@@ -236,25 +241,29 @@ impl CallbackServer {
     /// Closes the port once the browser has fetched `/done` or `grace` has passed, in the
     /// background; returns at once.
     pub fn close_after_done(mut self, grace: Duration) {
-        let (Some(stop), Some(task)) = (self.stop.take(), self.task.take()) else {
+        let Some(stop) = self.stop.take() else {
             return;
         };
+        // From here the accept loop ends on its own: dropping its handle detaches it.
+        drop(self.task.take());
         let shared = Arc::clone(&self.shared);
         tokio::spawn(async move {
             let _timed_out = tokio::time::timeout(grace, shared.done_served.notified()).await;
             let _already_stopped = stop.send(());
-            let _finished = task.await;
         });
     }
 
-    /// Closes the port at once, lets answers already being written finish (briefly), and
-    /// returns when the socket is closed.
+    /// Closes the port and returns once it is closed; answers already being written get a
+    /// moment to finish in the background.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _already_stopped = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            let _finished = task.await;
+        // Detach the loop so dropping `self` does not cut the answers in flight short.
+        drop(self.task.take());
+        if let Some(closed) = self.closed.take() {
+            // An error means the loop is gone, and its listener with it.
+            let _closed = closed.await;
         }
     }
 
@@ -310,6 +319,7 @@ async fn accept_loop(
     router: Router,
     shared: Arc<Shared>,
     mut stop: oneshot::Receiver<()>,
+    closed: oneshot::Sender<()>,
 ) {
     let mut connections = JoinSet::new();
     loop {
@@ -334,6 +344,7 @@ async fn accept_loop(
         }
     }
     drop(listener);
+    let _unwatched = closed.send(());
     // Answers being written (an error page, the redirect) get a moment to reach the browser;
     // whatever is left when this returns is dropped with the set.
     let _lingered = tokio::time::timeout(LINGER, async {
@@ -524,11 +535,16 @@ fn success_page() -> Response {
 }
 
 fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    // The message first, so nothing in it can be taken for the title's placeholder.
-    let html = ERROR_PAGE
+    page(status, error_html(title, message))
+}
+
+/// The error page with `title` and `message` escaped into it.
+fn error_html(title: &str, message: &str) -> String {
+    // Filled one after the other, the message last: text in the message is never taken for a
+    // placeholder.
+    ERROR_PAGE
+        .replace("{{title}}", &escape_html(title))
         .replace("{{message}}", &escape_html(message))
-        .replace("{{title}}", &escape_html(title));
-    page(status, html)
 }
 
 fn redirect_to_done() -> Response {
@@ -633,8 +649,19 @@ mod tests {
 
     #[test]
     fn error_pages_escape_what_they_reflect() {
-        let response = error_page(StatusCode::BAD_REQUEST, "T<i>", "M<b>{{title}}");
+        let html = error_html("T<i>", "M<script>alert(1)</script>{{title}}");
+        assert!(html.contains("<h1>T&lt;i&gt;</h1>"), "{html}");
+        assert!(
+            html.contains("M&lt;script&gt;alert(1)&lt;/script&gt;{{title}}"),
+            "{html}"
+        );
+        assert!(!html.contains("<script>"));
+        let response = error_page(StatusCode::BAD_REQUEST, "T", "M");
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         assert_eq!(response.headers()[header::CONNECTION], "close");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/html; charset=utf-8"
+        );
     }
 }

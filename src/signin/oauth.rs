@@ -346,22 +346,24 @@ pub(crate) async fn token_request(
         .post_form(endpoint, form)
         .await
         .map_err(TokenFailure::Http)?;
-    if response.status != 200 {
-        return Err(
-            match serde_json::from_slice::<RawErrorResponse>(&response.body) {
-                Ok(error) => {
-                    log_provider_error(&error.error, error.error_description.as_deref());
-                    TokenFailure::Provider {
-                        status: response.status,
-                        code: safe_code(&error.error),
-                    }
+    let oauth_error = || {
+        serde_json::from_slice::<RawErrorResponse>(&response.body)
+            .ok()
+            .map(|error| {
+                log_provider_error(&error.error, error.error_description.as_deref());
+                TokenFailure::Provider {
+                    status: response.status,
+                    code: safe_code(&error.error),
                 }
-                Err(_) => TokenFailure::Status(response.status),
-            },
-        );
+            })
+    };
+    if response.status != 200 {
+        return Err(oauth_error().unwrap_or(TokenFailure::Status(response.status)));
     }
     let raw: RawTokenResponse = match serde_json::from_slice(&response.body) {
         Ok(raw) => raw,
+        // Some servers answer errors with 200 (polling a device code, notably).
+        Err(_) if let Some(failure) = oauth_error() => return Err(failure),
         Err(error) => {
             // serde's message may quote a token: log only where it went wrong.
             tracing::warn!(
