@@ -12,50 +12,107 @@ use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyM
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
+use std::sync::Arc;
+
+use crate::claude::LoadInput;
 use crate::claude::precedence::Mode;
-use crate::effects::{self, Context, Next};
+use crate::effects::{Effects, Next, SignInStarter};
 use crate::terminal::Guard;
 use crate::ui::{self, Theme};
+use crate::wizard::signin::Request;
 use crate::wizard::{Key, Model, Msg, update};
 
-/// At most ten frames a second while animating.
-const TICK: Duration = Duration::from_millis(100);
+/// What the full-screen interface opens on.
+#[derive(Debug, Clone)]
+pub enum Start {
+    /// The dashboard, answering for `mode`.
+    Dashboard(Mode),
+    /// A sign-in (`ccauth demo`, `ccauth login …`); leaving it leaves ccauth.
+    SignIn {
+        /// Who with, and how.
+        request: Request,
+        /// The provider's name as shown.
+        provider: String,
+    },
+}
 
-/// Runs the dashboard until the user leaves or a signal arrives; returns the exit status.
+/// Runs the interface until the user leaves or a signal arrives; returns the exit status.
 ///
 /// # Errors
 /// When the terminal cannot be put into full-screen mode or drawing fails.
-pub async fn run(mode: Mode, context: Context) -> anyhow::Result<u8> {
+pub async fn run(
+    start: Start,
+    input: Arc<LoadInput>,
+    starter: Box<dyn SignInStarter>,
+) -> anyhow::Result<u8> {
     let mut guard = Guard::enter()?;
     let theme = Theme::from_env();
     let size = guard.terminal().size()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let (mut model, initial) = Model::new(mode, size.width, size.height);
+    let (mut model, initial) = match start {
+        Start::Dashboard(mode) => Model::new(mode, size.width, size.height),
+        Start::SignIn { request, provider } => Model::signing_in(
+            request,
+            provider,
+            size.width,
+            size.height,
+            crate::status::now_ms(),
+        ),
+    };
+    let mut effects = Effects::new(input, tx, starter);
     let mut signals = Signals::new()?;
 
     // Draw before anything else, so the first frame never waits on a load or a query.
     guard
         .terminal()
         .draw(|frame| ui::render(&model, &theme, frame))?;
+    let mut early_exit = None;
     for effect in initial {
-        if let Next::Exit(code) = effects::run(effect, &context, &tx) {
-            return Ok(code);
+        if let Next::Exit(code) = effects.run(effect, guard.terminal().backend_mut()) {
+            early_exit = Some(code);
+            break;
         }
     }
+    let outcome = match early_exit {
+        Some(code) => Ok(code),
+        None => {
+            event_loop(
+                &mut model,
+                &mut guard,
+                &theme,
+                &mut effects,
+                &mut rx,
+                &mut signals,
+            )
+            .await
+        }
+    };
+    // Restore the terminal before anything else can print, then let go of what runs.
+    drop(guard);
+    effects.finish();
+    outcome
+}
 
+async fn event_loop(
+    model: &mut Model,
+    guard: &mut Guard,
+    theme: &Theme,
+    effects: &mut Effects,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    signals: &mut Signals,
+) -> anyhow::Result<u8> {
     let mut events = EventStream::new();
-    let mut ticker: Option<tokio::time::Interval> = None;
+    let mut ticker: Option<(Duration, tokio::time::Interval)> = None;
     loop {
-        // The tick exists only while something animates.
-        match (model.animating(), ticker.is_some()) {
-            (true, false) => {
-                let mut interval = tokio::time::interval(TICK);
+        // The tick exists only while something animates, at the pace it needs.
+        let wanted = model.tick_every_ms().map(Duration::from_millis);
+        if ticker.as_ref().map(|(every, _)| *every) != wanted {
+            ticker = wanted.map(|every| {
+                let mut interval = tokio::time::interval(every);
                 interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 interval.reset();
-                ticker = Some(interval);
-            }
-            (false, true) => ticker = None,
-            _ => {}
+                (every, interval)
+            });
         }
         let msg = tokio::select! {
             event = events.next() => match event {
@@ -68,20 +125,22 @@ pub async fn run(mode: Mode, context: Context) -> anyhow::Result<u8> {
                 None => return Ok(model.exit_code()),
             },
             Some(msg) = rx.recv() => msg,
-            () = tick(ticker.as_mut()) => Msg::Tick { now_ms: crate::status::now_ms() },
+            () = tick(ticker.as_mut().map(|(_, interval)| interval)) => {
+                Msg::Tick { now_ms: crate::status::now_ms() }
+            }
             code = signals.recv() => {
                 tracing::info!(code, "leaving on a signal");
                 return Ok(code);
             }
         };
-        for effect in update(&mut model, msg) {
-            if let Next::Exit(code) = effects::run(effect, &context, &tx) {
+        for effect in update(model, msg) {
+            if let Next::Exit(code) = effects.run(effect, guard.terminal().backend_mut()) {
                 return Ok(code);
             }
         }
         guard
             .terminal()
-            .draw(|frame| ui::render(&model, &theme, frame))?;
+            .draw(|frame| ui::render(model, theme, frame))?;
     }
 }
 

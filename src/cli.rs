@@ -24,6 +24,14 @@ pub enum Command {
     /// Show every credential source, which one Claude Code uses and why (exit 0 when Claude
     /// Code has a usable credential, 1 when not).
     Status(StatusArgs),
+    /// Run the whole sign-in against a built-in local issuer: no account, no network; writes
+    /// nothing outside a temporary directory.
+    Demo(DemoArgs),
+    /// Sign in with a company SSO (OIDC) provider and save it under a name.
+    Login(LoginArgs),
+    /// Print a fresh access token for a saved sign-in (credential-helper mode, for
+    /// `apiKeyHelper`): nothing else on standard output, never interactive unless asked.
+    Token(TokenArgs),
     /// Keeps text on the X11/Wayland clipboard after ccauth exits (started by ccauth itself;
     /// reads the text from standard input).
     #[command(hide = true, name = "clipboard-hold")]
@@ -40,6 +48,48 @@ pub struct StatusArgs {
     /// The way of running Claude Code to answer for.
     #[arg(long, value_enum, default_value_t = ModeArg::Interactive)]
     pub mode: ModeArg,
+}
+
+/// Options of `ccauth demo`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DemoArgs {
+    /// Use the device-code flow instead of the browser.
+    #[arg(long)]
+    pub device: bool,
+}
+
+/// Options of `ccauth login`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct LoginArgs {
+    /// The name to save the provider under (letters, digits, `.`, `_`, `-`).
+    #[arg(long, value_name = "NAME")]
+    pub sso: String,
+    /// The OIDC issuer URL (needed the first time; later sign-ins reuse the saved one).
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// The public client id registered for ccauth at the identity provider.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// A scope to ask for (repeat for several; default `openid email profile offline_access`).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// The LLM gateway behind the provider, for `ANTHROPIC_BASE_URL`.
+    #[arg(long, value_name = "URL")]
+    pub gateway_url: Option<String>,
+    /// Use the device-code flow instead of the browser.
+    #[arg(long)]
+    pub device: bool,
+}
+
+/// Options of `ccauth token`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct TokenArgs {
+    /// The saved SSO provider whose token to print.
+    #[arg(long, value_name = "NAME")]
+    pub sso: String,
+    /// Refresh even if the current token is still fresh.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `--mode` values.

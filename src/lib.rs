@@ -25,6 +25,7 @@ pub mod claude;
 pub mod cli;
 pub mod config;
 pub mod effects;
+pub mod helper;
 pub mod logging;
 pub mod plain;
 pub mod platform;

@@ -22,3 +22,92 @@ pub fn status(input: &LoadInput, mode: Mode, as_json: bool) -> u8 {
     let _ = stdout.flush();
     u8::from(!status.usable(mode))
 }
+
+/// A sign-in in line mode (`ccauth demo` or `ccauth login` with output piped, or `--plain`):
+/// the URL on a line of its own, each step as a line, pasted codes read from standard input.
+/// Returns 0 when signed in, 1 when not.
+pub fn sign_in(
+    request: &crate::wizard::signin::Request,
+    provider: &str,
+    starter: &dyn crate::effects::SignInStarter,
+) -> u8 {
+    use crate::wizard::Msg;
+    use crate::wizard::signin::SignInEvent;
+
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        eprintln!("ccauth: cannot start the sign-in");
+        return 2;
+    };
+    runtime.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel();
+        println!("Signing in with {provider}.");
+        starter.start(1, request.clone(), tx, paste_rx, cancel_rx);
+        // Standard input carries pasted codes, one per line.
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lines().map_while(Result::ok) {
+                if paste_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut code = 1;
+        while let Some(msg) = rx.recv().await {
+            let Msg::SignIn { event, .. } = msg else {
+                continue;
+            };
+            match event {
+                SignInEvent::Note(text) => println!("{text}"),
+                SignInEvent::Listening { address } => {
+                    println!("Listening on {address} for the browser's callback.");
+                }
+                SignInEvent::Url { url, .. } => {
+                    println!("Open this URL to sign in (or paste the code here if prompted):");
+                    println!("{url}");
+                }
+                SignInEvent::Request { summary, rejected } => match rejected {
+                    None => println!("{summary}: accepted"),
+                    Some(why) => println!("{summary}: ignored ({why})"),
+                },
+                SignInEvent::PasteRejected(why) => println!("Pasted text not used: {why}"),
+                SignInEvent::Exchanging => println!("Exchanging the code for tokens…"),
+                SignInEvent::Device {
+                    user_code,
+                    verification_uri,
+                    verification_uri_complete,
+                    ..
+                } => {
+                    println!("Go to {verification_uri} and enter the code {user_code}");
+                    if let Some(complete) = verification_uri_complete {
+                        println!("(or open {complete})");
+                    }
+                }
+                SignInEvent::Polling(state) => println!("Polling: {state}"),
+                SignInEvent::Succeeded(success) => {
+                    let who = success
+                        .who
+                        .map_or_else(String::new, |who| format!(" as {who}"));
+                    println!("Signed in{who}.");
+                    if let Some(stored) = success.stored {
+                        println!("Stored in {stored}.");
+                    }
+                    if let Some(effect) = success.claude_code {
+                        println!("Claude Code: {effect}.");
+                    }
+                    code = 0;
+                    break;
+                }
+                SignInEvent::Failed(why) => {
+                    eprintln!("Sign-in failed: {why}");
+                    break;
+                }
+            }
+        }
+        let _ = cancel_tx.send(());
+        code
+    })
+}

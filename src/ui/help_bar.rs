@@ -11,7 +11,16 @@ use crate::wizard::Binding;
 /// Draws the bindings of `table` that belong in the bar, dropping middle entries when the line
 /// is too narrow; the last two (help and quit) always stay.
 pub fn render(frame: &mut Frame, area: Rect, table: &[Binding], theme: &Theme) {
-    let mut items: Vec<&Binding> = table.iter().filter(|binding| binding.in_bar).collect();
+    render_items(
+        frame,
+        area,
+        table.iter().filter(|binding| binding.in_bar).collect(),
+        theme,
+    );
+}
+
+/// Draws exactly `items`, in order, dropping middle entries when the line is too narrow.
+pub fn render_items(frame: &mut Frame, area: Rect, mut items: Vec<&Binding>, theme: &Theme) {
     let width = usize::from(area.width);
     while items.len() > 2 && line_width(&items) > width {
         items.remove(items.len() - 3);

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod details;
 pub mod help;
 pub mod help_bar;
+pub mod sign_in;
 pub mod theme;
 pub mod widgets;
 pub mod wrap;
@@ -27,6 +28,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, theme);
+        return;
+    }
+    if let Some(sign_in) = model.sign_in() {
+        sign_in::render(sign_in, model.now_ms, theme, frame, area);
         return;
     }
     dashboard::render(model, theme, frame, area);

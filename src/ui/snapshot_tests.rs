@@ -153,3 +153,176 @@ fn never_panics_at_any_size() {
         }
     }
 }
+
+mod sign_in {
+    //! Snapshots of the sign-in screen in each phase.
+
+    use super::*;
+    use crate::wizard::signin::{BrowserNote, Flow, Request, SignInEvent, Success, Target};
+
+    const T0: i64 = NOW;
+
+    fn signing_in(flow: Flow, width: u16, height: u16) -> Model {
+        let (model, _) = Model::signing_in(
+            Request {
+                target: Target::Sso(String::from("corp")),
+                flow,
+            },
+            String::from("corp (https://sso.example.com)"),
+            width,
+            height,
+            T0,
+        );
+        model
+    }
+
+    fn send(model: &mut Model, event: SignInEvent, at: i64) {
+        update(
+            model,
+            Msg::SignIn {
+                attempt: 1,
+                event,
+                now_ms: T0 + at,
+            },
+        );
+    }
+
+    fn waiting(width: u16, height: u16) -> Model {
+        let mut model = signing_in(Flow::Browser, width, height);
+        send(
+            &mut model,
+            SignInEvent::Note(String::from("Discovered https://sso.example.com")),
+            200,
+        );
+        send(
+            &mut model,
+            SignInEvent::Listening {
+                address: String::from("127.0.0.1:38127"),
+            },
+            300,
+        );
+        send(
+            &mut model,
+            SignInEvent::Url {
+                url: String::from(
+                    "https://sso.example.com/oauth2/v1/authorize?response_type=code&client_id=0oa8ccauth&redirect_uri=http%3A%2F%2F127.0.0.1%3A38127%2Fcallback&scope=openid+email+offline_access&state=q8Xy2&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+                ),
+                loopback_only: false,
+            },
+            400,
+        );
+        update(
+            &mut model,
+            Msg::Browser {
+                attempt: 1,
+                note: BrowserNote::Skipped(String::from(
+                    "this is an SSH session without a display",
+                )),
+            },
+        );
+        send(
+            &mut model,
+            SignInEvent::Request {
+                summary: String::from("GET /favicon.ico"),
+                rejected: Some(String::from("wrong path")),
+            },
+            9_000,
+        );
+        update(
+            &mut model,
+            Msg::Tick {
+                now_ms: T0 + 12_000,
+            },
+        );
+        model
+    }
+
+    #[test]
+    fn waiting_80x24() {
+        insta::assert_snapshot!(screen(&waiting(80, 24)));
+    }
+
+    #[test]
+    fn waiting_minimum_size() {
+        insta::assert_snapshot!(screen(&waiting(40, 12)));
+    }
+
+    #[test]
+    fn qr_code_needs_a_larger_terminal() {
+        let mut model = waiting(80, 24);
+        update(&mut model, Msg::Key(Key::Tab));
+        update(&mut model, Msg::Key(Key::Char('v')));
+        let text = screen(&model);
+        assert!(text.contains("Enlarge the terminal to"), "{text}");
+    }
+
+    #[test]
+    fn device_code() {
+        let mut model = signing_in(Flow::Device, 80, 24);
+        send(
+            &mut model,
+            SignInEvent::Device {
+                user_code: String::from("WDJB-MJHT"),
+                verification_uri: String::from("https://sso.example.com/device"),
+                verification_uri_complete: None,
+                expires_at_ms: T0 + 600_000,
+            },
+            500,
+        );
+        send(
+            &mut model,
+            SignInEvent::Polling(String::from("waiting for approval")),
+            5_500,
+        );
+        update(
+            &mut model,
+            Msg::Tick {
+                now_ms: T0 + 42_000,
+            },
+        );
+        insta::assert_snapshot!(screen(&model));
+    }
+
+    #[test]
+    fn success() {
+        let mut model = waiting(80, 24);
+        send(&mut model, SignInEvent::Exchanging, 15_000);
+        send(
+            &mut model,
+            SignInEvent::Succeeded(Success {
+                who: Some(String::from("ada@example.com")),
+                stored: Some(String::from(
+                    "~/.claude/ccauth/credentials.json (mode 0600)",
+                )),
+                claude_code: Some(String::from(
+                    "apiKeyHelper \"ccauth token --sso corp\" once you apply the settings change",
+                )),
+                expires_at_ms: Some(T0 + 3_600_000),
+            }),
+            15_500,
+        );
+        insta::assert_snapshot!(screen(&model));
+    }
+
+    #[test]
+    fn failure() {
+        let mut model = waiting(80, 24);
+        send(
+            &mut model,
+            SignInEvent::Failed(String::from("You declined the sign-in at the provider.")),
+            20_000,
+        );
+        insta::assert_snapshot!(screen(&model));
+    }
+
+    #[test]
+    fn never_panics_at_any_size() {
+        for (width, height) in [(1, 1), (40, 12), (41, 13), (80, 24), (300, 100)] {
+            let mut model = waiting(width, height);
+            let _ = screen(&model);
+            update(&mut model, Msg::Key(Key::Tab));
+            update(&mut model, Msg::Key(Key::Char('v')));
+            let _ = screen(&model);
+        }
+    }
+}

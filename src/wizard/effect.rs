@@ -1,5 +1,8 @@
 //! Every side effect the pure core asks for; `effects.rs` carries them out.
 
+use super::signin::Request;
+use crate::secret::Secret;
+
 /// A side effect requested by [`update()`](super::update()).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -11,7 +14,41 @@ pub enum Effect {
     },
     /// Leave the program with this exit status (the terminal is restored first).
     Quit {
-        /// 0 when Claude Code has a usable credential, 1 when not.
+        /// 0 when Claude Code has a usable credential (or the sign-in succeeded), 1 when not.
         code: u8,
+    },
+    /// Start a sign-in attempt; its progress arrives as [`super::Msg::SignIn`] tagged with
+    /// `attempt`.
+    StartSignIn {
+        /// The attempt id.
+        attempt: u64,
+        /// Who to sign in with, and how.
+        request: Request,
+    },
+    /// Stop the attempt: close its port, store nothing.
+    CancelSignIn {
+        /// The attempt to stop.
+        attempt: u64,
+    },
+    /// Hand text from the paste box to the attempt (which checks it).
+    SubmitPaste {
+        /// The attempt it is for.
+        attempt: u64,
+        /// What was pasted: a code, so it is kept as a secret.
+        text: Secret,
+    },
+    /// Open `url` in the browser; answer with [`super::Msg::Browser`].
+    OpenBrowser {
+        /// The attempt it is for.
+        attempt: u64,
+        /// The URL.
+        url: String,
+        /// `true` when the user asked (`o`): try even where it is unlikely to work.
+        forced: bool,
+    },
+    /// Copy `text` (system clipboard or OSC 52); answer with [`super::Msg::Copied`].
+    Copy {
+        /// What to copy (a URL or a user code: neither is a secret).
+        text: String,
     },
 }

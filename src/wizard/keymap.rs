@@ -65,6 +65,22 @@ pub enum Action {
     Back,
     /// Leave ccauth.
     Quit,
+    /// Copy the sign-in URL (or the device URL).
+    CopyUrl,
+    /// Copy the device user code.
+    CopyCode,
+    /// Open the browser (again, or despite the reason it was not opened).
+    OpenBrowser,
+    /// Show or hide the QR code.
+    ToggleQr,
+    /// Switch to device code sign-in.
+    UseDevice,
+    /// Put the cursor in the paste box.
+    FocusPaste,
+    /// Try the sign-in again after a failure.
+    Retry,
+    /// Go on from the success screen.
+    Continue,
 }
 
 /// One binding: its keys, what it does, and how the help bar names it.
@@ -177,6 +193,81 @@ pub const DASHBOARD: &[Binding] = &[
     },
 ];
 
+/// The sign-in screen's bindings, in help-bar order. While the paste box has focus, letters type
+/// into it instead; Esc or Tab leaves the box.
+pub const SIGN_IN: &[Binding] = &[
+    Binding {
+        keys: &[Key::Char('c')],
+        action: Action::CopyUrl,
+        shown: "c",
+        label: "copy URL",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('o')],
+        action: Action::OpenBrowser,
+        shown: "o",
+        label: "open browser",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('v')],
+        action: Action::ToggleQr,
+        shown: "v",
+        label: "QR code",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('d')],
+        action: Action::UseDevice,
+        shown: "d",
+        label: "device code",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('u')],
+        action: Action::CopyCode,
+        shown: "u",
+        label: "copy code",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Tab, Key::Char('p')],
+        action: Action::FocusPaste,
+        shown: "tab",
+        label: "paste box",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        action: Action::Retry,
+        shown: "r",
+        label: "retry",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Enter],
+        action: Action::Continue,
+        shown: "enter",
+        label: "continue",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Esc],
+        action: Action::Back,
+        shown: "esc",
+        label: "cancel / back",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        action: Action::Quit,
+        shown: "q",
+        label: "quit",
+        in_bar: false,
+    },
+];
+
 /// The action `key` triggers in `table`, if any.
 pub fn action_for(table: &[Binding], key: Key) -> Option<Action> {
     table
@@ -191,16 +282,20 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice() {
-        let mut seen = std::collections::HashSet::new();
-        for binding in DASHBOARD {
-            for key in binding.keys {
-                assert!(seen.insert(*key), "{key:?} is bound twice");
+        for table in [DASHBOARD, SIGN_IN] {
+            let mut seen = std::collections::HashSet::new();
+            for binding in table {
+                for key in binding.keys {
+                    assert!(seen.insert(*key), "{key:?} is bound twice");
+                }
             }
         }
     }
 
     #[test]
     fn ctrl_c_always_quits() {
-        assert_eq!(action_for(DASHBOARD, Key::Ctrl('c')), Some(Action::Quit));
+        for table in [DASHBOARD, SIGN_IN] {
+            assert_eq!(action_for(table, Key::Ctrl('c')), Some(Action::Quit));
+        }
     }
 }

@@ -22,10 +22,14 @@ pub mod effect;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+#[cfg(test)]
+mod sign_in_tests;
+pub mod signin;
 pub mod update;
+mod update_sign_in;
 
 pub use effect::Effect;
 pub use keymap::{Action, Binding, Key};
-pub use model::{Focus, Model, Panel};
+pub use model::{AfterSignIn, Focus, Model, Panel, Screen};
 pub use msg::Msg;
 pub use update::update;

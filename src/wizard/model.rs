@@ -1,6 +1,7 @@
 //! The model: everything the screens render from.
 
 use super::effect::Effect;
+use super::signin::{Request, SignIn};
 use crate::claude::precedence::{Mode, SourceId};
 use crate::status::Status;
 
@@ -57,9 +58,33 @@ impl Entry {
     }
 }
 
+/// Which screen is on top.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    /// The status dashboard.
+    Dashboard,
+    /// A sign-in attempt (boxed: it is the larger state).
+    SignIn(Box<SignIn>),
+}
+
+/// Where Esc on a finished sign-in goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSignIn {
+    /// Back to the dashboard (a re-login started from it).
+    Dashboard,
+    /// Leave ccauth (`ccauth demo`, `ccauth login …` started the sign-in directly).
+    Exit,
+}
+
 /// The whole state of the application.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The screen on top.
+    pub screen: Screen,
+    /// Where a finished sign-in goes.
+    pub after_sign_in: AfterSignIn,
+    /// The last sign-in attempt id handed out.
+    pub sign_in_attempt: u64,
     /// The mode whose answer is on screen (changed with `m`).
     pub mode: Mode,
     /// The mode the exit status is computed for (from the command line).
@@ -93,6 +118,9 @@ impl Model {
     /// requested.
     pub fn new(mode: Mode, width: u16, height: u16) -> (Self, Vec<Effect>) {
         let model = Self {
+            screen: Screen::Dashboard,
+            after_sign_in: AfterSignIn::Dashboard,
+            sign_in_attempt: 0,
             mode,
             exit_mode: mode,
             status: None,
@@ -110,9 +138,61 @@ impl Model {
         (model, vec![Effect::LoadStatus { attempt: 1 }])
     }
 
-    /// Whether something on screen moves, so the loop must tick.
+    /// A model that opens straight on a sign-in (`ccauth demo`, `ccauth login …`): leaving the
+    /// sign-in leaves ccauth.
+    pub fn signing_in(
+        request: Request,
+        provider: String,
+        width: u16,
+        height: u16,
+        now_ms: i64,
+    ) -> (Self, Vec<Effect>) {
+        let (mut model, _) = Self::new(Mode::Interactive, width, height);
+        model.loading = false;
+        model.now_ms = now_ms;
+        model.after_sign_in = AfterSignIn::Exit;
+        let effects = model.start_sign_in(request, provider);
+        (model, effects)
+    }
+
+    /// Starts a new sign-in attempt on top of whatever is shown.
+    pub fn start_sign_in(&mut self, request: Request, provider: String) -> Vec<Effect> {
+        self.sign_in_attempt += 1;
+        let attempt = self.sign_in_attempt;
+        self.screen = Screen::SignIn(Box::new(SignIn::new(
+            attempt,
+            request.clone(),
+            provider,
+            self.now_ms,
+        )));
+        vec![Effect::StartSignIn { attempt, request }]
+    }
+
+    /// The sign-in on screen, if any.
+    pub fn sign_in(&self) -> Option<&SignIn> {
+        match &self.screen {
+            Screen::SignIn(sign_in) => Some(sign_in),
+            Screen::Dashboard => None,
+        }
+    }
+
+    /// Whether something on screen moves, so the loop must tick: the spinner while loading,
+    /// and the elapsed time and countdowns while a sign-in runs.
     pub fn animating(&self) -> bool {
-        self.loading
+        self.tick_every_ms().is_some()
+    }
+
+    /// How often the clock must tick: ten times a second for the loading spinner, once a
+    /// second for a sign-in's timers (no spinner there: the URL and code stay still for
+    /// copying), never otherwise.
+    pub fn tick_every_ms(&self) -> Option<u64> {
+        if self.sign_in().is_some_and(SignIn::running) {
+            Some(1000)
+        } else if self.loading {
+            Some(100)
+        } else {
+            None
+        }
     }
 
     /// The selected row.
@@ -120,8 +200,15 @@ impl Model {
         Entry::at(self.selected)
     }
 
-    /// The exit status if ccauth stopped now: 0 when Claude Code has a usable credential.
+    /// The exit status if ccauth stopped now: after a sign-in started directly, 0 when it
+    /// succeeded; otherwise 0 when Claude Code has a usable credential.
     pub fn exit_code(&self) -> u8 {
+        if self.after_sign_in == AfterSignIn::Exit {
+            return match self.sign_in().map(|sign_in| &sign_in.phase) {
+                Some(super::signin::Phase::Succeeded(_)) => 0,
+                _ => 1,
+            };
+        }
         match &self.status {
             Some(status) if status.usable(self.exit_mode) => 0,
             _ => 1,

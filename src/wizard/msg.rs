@@ -1,6 +1,7 @@
-//! Every user intent and every async result, as a message to [`update()`](super::update()).
+//! Every user intent and every async result, as a message to [`super::update()`].
 
 use super::keymap::Key;
+use super::signin::{BrowserNote, SignInEvent};
 use crate::status::Status;
 
 /// Something that happened.
@@ -8,7 +9,7 @@ use crate::status::Status;
 pub enum Msg {
     /// A key was pressed (only presses arrive; repeats and releases are dropped by the loop).
     Key(Key),
-    /// Text was pasted (bracketed paste). Screens without a text field ignore it.
+    /// Text was pasted (bracketed paste). It goes to the paste box of the sign-in screen.
     Paste(String),
     /// The terminal was resized to `width` × `height` cells.
     Resize {
@@ -24,9 +25,27 @@ pub enum Msg {
         /// What was read.
         status: Box<Status>,
     },
-    /// The animation clock ticked; arrives only while [`super::Model::animating`] is true.
+    /// The clock ticked; arrives only while [`super::Model::animating`] is true.
     Tick {
         /// The current time, epoch milliseconds.
         now_ms: i64,
     },
+    /// Progress of a sign-in attempt.
+    SignIn {
+        /// The attempt it belongs to; stale attempts are dropped.
+        attempt: u64,
+        /// What happened.
+        event: SignInEvent,
+        /// When, epoch milliseconds.
+        now_ms: i64,
+    },
+    /// What became of opening the browser.
+    Browser {
+        /// The attempt it was for.
+        attempt: u64,
+        /// Opened, skipped or failed, in words.
+        note: BrowserNote,
+    },
+    /// What became of a copy: what was done, or why it failed.
+    Copied(Result<String, String>),
 }

@@ -2,8 +2,9 @@
 
 use super::effect::Effect;
 use super::keymap::{self, Action, Key};
-use super::model::{Entry, Focus, Model, Panel};
+use super::model::{Entry, Focus, Model, Panel, Screen};
 use super::msg::Msg;
+use super::update_sign_in;
 
 /// How many warnings a page-scroll moves.
 const WARNING_PAGE: usize = 3;
@@ -11,8 +12,27 @@ const WARNING_PAGE: usize = 3;
 /// Applies `msg` to `model` and returns the effects to carry out.
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => on_key(model, key),
-        Msg::Paste(_) => Vec::new(),
+        Msg::Key(key) => match model.screen {
+            Screen::Dashboard => on_key(model, key),
+            Screen::SignIn(_) => update_sign_in::on_key(model, key),
+        },
+        Msg::Paste(text) => {
+            update_sign_in::on_paste(model, &text);
+            Vec::new()
+        }
+        Msg::SignIn {
+            attempt,
+            event,
+            now_ms,
+        } => update_sign_in::on_event(model, attempt, event, now_ms),
+        Msg::Browser { attempt, note } => {
+            update_sign_in::on_browser(model, attempt, note);
+            Vec::new()
+        }
+        Msg::Copied(result) => {
+            update_sign_in::on_copied(model, result);
+            Vec::new()
+        }
         Msg::Resize { width, height } => {
             model.width = width;
             model.height = height;
@@ -92,6 +112,15 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
                 _ => Focus::List,
             };
         }
+        // The sign-in screen's actions are not in the dashboard's table.
+        Action::CopyUrl
+        | Action::CopyCode
+        | Action::OpenBrowser
+        | Action::ToggleQr
+        | Action::UseDevice
+        | Action::FocusPaste
+        | Action::Retry
+        | Action::Continue => {}
         Action::Up
         | Action::Down
         | Action::Top

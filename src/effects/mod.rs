@@ -1,0 +1,165 @@
+//! Carries out the [`Effect`]s that `update` asks for and posts the results back as [`Msg`]s.
+//! Async work never touches the model; it only sends messages tagged with its attempt id.
+
+pub mod sign_in;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::claude::LoadInput;
+use crate::platform::browser::{self, Decision};
+use crate::platform::clipboard::Clipboard;
+use crate::platform::environment::Session;
+use crate::status::{Status, now_ms};
+use crate::wizard::signin::{BrowserNote, Request};
+use crate::wizard::{Effect, Msg};
+
+/// What the loop must do after an effect was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Keep running.
+    Continue,
+    /// Leave with this exit status.
+    Exit(u8),
+}
+
+/// The handles of a running sign-in attempt.
+struct Running {
+    /// Text from the paste box goes here.
+    paste: UnboundedSender<String>,
+    /// Dropping (or sending on) this cancels the attempt.
+    cancel: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Runs effects. Owns what must live as long as the program: the clipboard, the running
+/// sign-in attempts, the session facts.
+pub struct Effects {
+    input: Arc<LoadInput>,
+    session: Session,
+    clipboard: Clipboard,
+    tx: UnboundedSender<Msg>,
+    running: HashMap<u64, Running>,
+    starter: Box<dyn SignInStarter>,
+}
+
+/// Starts sign-in attempts; the real one runs the OAuth engine, tests can supply their own.
+pub trait SignInStarter {
+    /// Starts `request` as `attempt`: progress goes to `tx` as [`Msg::SignIn`], pasted text
+    /// arrives on `paste`, and the attempt stops when `cancel` fires or is dropped.
+    fn start(
+        &self,
+        attempt: u64,
+        request: Request,
+        tx: UnboundedSender<Msg>,
+        paste: tokio::sync::mpsc::UnboundedReceiver<String>,
+        cancel: tokio::sync::oneshot::Receiver<()>,
+    );
+}
+
+impl Effects {
+    /// A runner reading Claude Code's world from `input`, posting results on `tx`.
+    pub fn new(
+        input: Arc<LoadInput>,
+        tx: UnboundedSender<Msg>,
+        starter: Box<dyn SignInStarter>,
+    ) -> Self {
+        let session = Session::detect(&input.env);
+        Self {
+            input,
+            session,
+            clipboard: Clipboard::default(),
+            tx,
+            running: HashMap::new(),
+            starter,
+        }
+    }
+
+    /// Starts `effect`; results arrive later on the channel. `terminal` is where OSC 52 goes.
+    pub fn run(&mut self, effect: Effect, terminal: &mut dyn Write) -> Next {
+        match effect {
+            Effect::Quit { code } => return Next::Exit(code),
+            Effect::LoadStatus { attempt } => {
+                let input = Arc::clone(&self.input);
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let status = Status::gather(&input, now_ms());
+                    // The loop may already be gone (the user quit); nothing to do then.
+                    let _ = tx.send(Msg::Loaded {
+                        attempt,
+                        status: Box::new(status),
+                    });
+                });
+            }
+            Effect::StartSignIn { attempt, request } => {
+                let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
+                let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel();
+                self.running.insert(
+                    attempt,
+                    Running {
+                        paste: paste_tx,
+                        cancel: Some(cancel_tx),
+                    },
+                );
+                self.starter
+                    .start(attempt, request, self.tx.clone(), paste_rx, cancel_rx);
+            }
+            Effect::CancelSignIn { attempt } => {
+                if let Some(mut running) = self.running.remove(&attempt)
+                    && let Some(cancel) = running.cancel.take()
+                {
+                    let _ = cancel.send(());
+                }
+            }
+            Effect::SubmitPaste { attempt, text } => {
+                if let Some(running) = self.running.get(&attempt) {
+                    let _ = running.paste.send(text.expose().to_owned());
+                }
+            }
+            Effect::OpenBrowser {
+                attempt,
+                url,
+                forced,
+            } => self.open_browser(attempt, url, forced),
+            Effect::Copy { text } => {
+                let result = self
+                    .clipboard
+                    .copy(&text, &self.session, terminal)
+                    .map(|copied| copied.describe().to_owned());
+                let _ = self.tx.send(Msg::Copied(result));
+            }
+        }
+        Next::Continue
+    }
+
+    fn open_browser(&self, attempt: u64, url: String, forced: bool) {
+        if !forced && let Decision::Skip(why) = browser::decide(&self.session) {
+            let _ = self.tx.send(Msg::Browser {
+                attempt,
+                note: BrowserNote::Skipped(why),
+            });
+            return;
+        }
+        let session = self.session.clone();
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let note = match browser::open(&url, &session) {
+                Ok(how) => BrowserNote::Opened(how),
+                Err(why) => BrowserNote::Failed(why),
+            };
+            let _ = tx.send(Msg::Browser { attempt, note });
+        });
+    }
+
+    /// At exit: cancel what runs and keep copied text available.
+    pub fn finish(mut self) {
+        for (_, mut running) in self.running.drain() {
+            if let Some(cancel) = running.cancel.take() {
+                let _ = cancel.send(());
+            }
+        }
+        self.clipboard.hand_off();
+    }
+}

@@ -1,0 +1,141 @@
+//! `ccauth token --sso NAME`: prints a fresh access token and nothing else, for Claude Code's
+//! `apiKeyHelper`. It refreshes under the cross-process lock (so several Claude Code sessions
+//! asking at once refresh once), never prompts, and on failure prints one clear line on standard
+//! error and exits non-zero, which Claude Code reports as "Your apiKeyHelper script is failing".
+
+use std::io::Write;
+
+use crate::claude::world::Paths;
+use crate::secret::Secret;
+use crate::signin::error::{ErrorKind, SignInError};
+use crate::signin::http::HttpClient;
+use crate::signin::oauth::{self, RefreshRequest};
+use crate::store::lock::{RefreshError, StoreLocks, delete_if_unchanged, refresh_under_lock};
+use crate::store::{SecretStore, StoreKey, StoredTokens, default_store};
+
+/// Tokens are renewed this long before they expire.
+pub const REFRESH_MARGIN_MS: i64 = 5 * 60 * 1000;
+
+/// Runs the command; returns the exit status.
+pub fn run(paths: &Paths, name: &str, force: bool, now_ms: i64) -> u8 {
+    let store = default_store(paths);
+    match fresh_token(paths, store.as_ref(), name, force, now_ms) {
+        Ok(token) => {
+            let mut stdout = std::io::stdout().lock();
+            let written = stdout
+                .write_all(token.expose().as_bytes())
+                .and_then(|()| stdout.write_all(b"\n"))
+                .and_then(|()| stdout.flush());
+            u8::from(written.is_err())
+        }
+        Err(message) => {
+            eprintln!("ccauth token: {message}");
+            1
+        }
+    }
+}
+
+/// The access token for `name`, refreshed first when it expires within the margin (or always,
+/// with `force`).
+///
+/// # Errors
+/// One plain line that says what to do: not signed in, the session ended, the provider is down
+/// and the token expired, or the store failed.
+pub fn fresh_token(
+    paths: &Paths,
+    store: &dyn SecretStore,
+    name: &str,
+    force: bool,
+    now_ms: i64,
+) -> Result<Secret, String> {
+    let key = StoreKey::sso(name).map_err(|error| error.to_string())?;
+    let locks = StoreLocks::new(paths);
+    let margin = if force {
+        i64::MAX / 2
+    } else {
+        REFRESH_MARGIN_MS
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start: {error}"))?;
+    let result = refresh_under_lock(&locks, store, &key, now_ms, margin, |current| {
+        runtime.block_on(refresh(current))
+    });
+    match result {
+        Ok(tokens) => Ok(tokens.access_token),
+        Err(RefreshError::Missing { .. }) => Err(format!(
+            "not signed in to \"{name}\": run `ccauth login --sso {name}`"
+        )),
+        Err(RefreshError::Refresh(error)) if error.kind() == ErrorKind::SessionEnded => {
+            // The provider ended the session: clear the entry (unless someone signed in again
+            // meanwhile) so the next run says so at once.
+            if let Ok(Some(current)) = store.load(&key)
+                && let Some(dead) = &current.refresh_token
+            {
+                let _ = delete_if_unchanged(&locks, store, &key, dead);
+            }
+            Err(format!(
+                "the sign-in to \"{name}\" has ended ({}): run `ccauth login --sso {name}`",
+                error.message()
+            ))
+        }
+        Err(RefreshError::Refresh(error)) if error.kind() == ErrorKind::Unavailable => {
+            // Keep using the current token while it is still valid.
+            match store.load(&key) {
+                Ok(Some(current)) if current.is_fresh(now_ms, 0) => Ok(current.access_token),
+                _ => Err(format!(
+                    "the provider is unavailable and the token has expired ({})",
+                    error.message()
+                )),
+            }
+        }
+        Err(RefreshError::NotSaved { tokens, error }) => {
+            tracing::warn!("refreshed token not saved: {error}");
+            Ok(tokens.access_token)
+        }
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// One refresh at the entry's token endpoint; the result keeps the entry's other fields.
+async fn refresh(current: &StoredTokens) -> Result<StoredTokens, SignInError> {
+    let Some(refresh_token) = &current.refresh_token else {
+        return Err(SignInError::new(
+            ErrorKind::SessionEnded,
+            "there is no refresh token to renew the sign-in with",
+        ));
+    };
+    let endpoint = url::Url::parse(&current.token_endpoint).map_err(|_| {
+        SignInError::new(
+            ErrorKind::Discovery,
+            "the saved token endpoint is not a URL: sign in again",
+        )
+    })?;
+    let http = HttpClient::new()?;
+    let posted = oauth2::RefreshToken::new(refresh_token.expose().to_owned());
+    let tokens = oauth::refresh(
+        &http,
+        &RefreshRequest {
+            issuer: &current.issuer,
+            token_endpoint: &endpoint,
+            client_id: current.client_id.as_deref(),
+            refresh_token: &posted,
+        },
+    )
+    .await?;
+    Ok(StoredTokens {
+        access_token: Secret::new(tokens.access_token.secret().clone()),
+        refresh_token: tokens
+            .refresh_token
+            .as_ref()
+            .map(|token| Secret::new(token.secret().clone())),
+        expires_at_ms: tokens.expires_at_ms,
+        token_type: tokens.token_type,
+        scope: tokens.scope.or_else(|| current.scope.clone()),
+        issuer: current.issuer.clone(),
+        client_id: current.client_id.clone(),
+        token_endpoint: current.token_endpoint.clone(),
+        obtained_at_ms: tokens.obtained_at_ms,
+    })
+}

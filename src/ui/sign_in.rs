@@ -1,0 +1,381 @@
+//! The sign-in screen: the URL in full (or the device code, large), the paste box, the live
+//! status pane, the QR code on request, and the success or failure that ends it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph};
+
+use super::theme::Theme;
+use super::widgets::qr::QrWidget;
+use super::{help_bar, wrap};
+use crate::secret::redact_tokens;
+use crate::status::format::{relative, short_utc};
+use crate::wizard::keymap;
+use crate::wizard::signin::{BrowserNote, Flow, Phase, SignIn, Tone};
+
+/// Draws the sign-in screen for `sign_in` at time `now_ms`.
+pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [title, body, bar] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_title(sign_in, now_ms, theme, frame, title);
+    let items = sign_in
+        .bar_actions()
+        .iter()
+        .filter_map(|action| keymap::SIGN_IN.iter().find(|b| b.action == *action))
+        .collect();
+    help_bar::render_items(frame, bar, items, theme);
+
+    match &sign_in.phase {
+        Phase::Succeeded(success) => {
+            let mut lines = vec![Line::from(vec![
+                Span::styled("✔ Signed in", theme.success),
+                Span::styled(
+                    success
+                        .who
+                        .as_ref()
+                        .map_or_else(String::new, |who| format!(" as {who}")),
+                    theme.success,
+                ),
+            ])];
+            let width = body.width.saturating_sub(4);
+            for (label, value) in [
+                ("stored in", success.stored.clone()),
+                ("Claude Code", success.claude_code.clone()),
+                (
+                    "expires",
+                    success
+                        .expires_at_ms
+                        .map(|at| format!("{} ({})", short_utc(at), relative(at, now_ms))),
+                ),
+            ] {
+                if let Some(value) = value {
+                    lines.extend(wrap::hanging(
+                        vec![Span::styled(format!("{label:<12}"), theme.hint)],
+                        &value,
+                        theme.text,
+                        width,
+                    ));
+                }
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "enter or esc to go on · q to quit",
+                theme.hint,
+            ));
+            let [result, pane] =
+                Layout::vertical([Constraint::Length(8), Constraint::Fill(1)]).areas(body);
+            frame.render_widget(Paragraph::new(lines).block(panel(" Done ", theme)), result);
+            render_pane(sign_in, theme, frame, pane);
+            return;
+        }
+        Phase::Failed(why) => {
+            let width = body.width.saturating_sub(4);
+            let mut lines = wrap::hanging(
+                vec![Span::styled("✘ ", theme.error)],
+                why,
+                theme.error,
+                width,
+            );
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "r to try again · esc to go back · q to quit",
+                theme.hint,
+            ));
+            let [result, pane] =
+                Layout::vertical([Constraint::Length(6), Constraint::Fill(1)]).areas(body);
+            frame.render_widget(
+                Paragraph::new(lines).block(panel(" Sign-in failed ", theme)),
+                result,
+            );
+            render_pane(sign_in, theme, frame, pane);
+            return;
+        }
+        _ => {}
+    }
+
+    if sign_in.show_qr {
+        render_qr_view(sign_in, theme, frame, body);
+        return;
+    }
+    match sign_in.flow {
+        Flow::Browser => render_browser_flow(sign_in, theme, frame, body),
+        Flow::Device => render_device_flow(sign_in, now_ms, theme, frame, body),
+    }
+}
+
+fn render_title(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let left = Line::from(vec![
+        Span::styled(" ccauth", theme.accent),
+        Span::styled(" · Sign in · ", theme.hint),
+        Span::styled(sign_in.provider.clone(), theme.text),
+    ]);
+    let state = match &sign_in.phase {
+        Phase::Starting => "starting",
+        Phase::Waiting => "waiting",
+        Phase::Exchanging => "exchanging the code",
+        Phase::Succeeded(_) => "signed in",
+        Phase::Failed(_) => "failed",
+    };
+    let elapsed = (now_ms - sign_in.started_ms).max(0) / 1000;
+    let right = Line::from(vec![
+        Span::styled(
+            format!("{:02}:{:02} ", elapsed / 60, elapsed % 60),
+            theme.hint,
+        ),
+        Span::styled(format!("{state} "), theme.accent),
+    ])
+    .right_aligned();
+    frame.render_widget(Paragraph::new(left), area);
+    frame.render_widget(Paragraph::new(right), area);
+}
+
+fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .title(Span::styled(title, theme.accent))
+        .border_style(theme.border)
+        .padding(Padding::horizontal(1))
+}
+
+/// The URL, whole: cut at the screen's width but never changed, so it can be read, copied with
+/// `c`, or selected.
+fn url_lines(url: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let width = usize::from(width.max(1));
+    let chars: Vec<char> = url.chars().collect();
+    chars
+        .chunks(width)
+        .map(|chunk| Line::styled(chunk.iter().collect::<String>(), theme.accent))
+        .collect()
+}
+
+fn browser_note(sign_in: &SignIn, theme: &Theme) -> Line<'static> {
+    let mut spans = match &sign_in.browser {
+        BrowserNote::NotTried => vec![Span::styled("Opening the browser…", theme.hint)],
+        BrowserNote::Opened(how) => vec![
+            Span::styled("✔ ", theme.success),
+            Span::styled(format!("Browser {how}"), theme.text),
+        ],
+        BrowserNote::Skipped(why) => vec![
+            Span::styled("Browser not opened: ", theme.warning),
+            Span::styled(format!("{why} (o tries anyway)"), theme.hint),
+        ],
+        BrowserNote::Failed(why) => vec![
+            Span::styled("Browser failed: ", theme.error),
+            Span::styled(format!("{why} (open the URL yourself)"), theme.hint),
+        ],
+    };
+    if let Some(copied) = &sign_in.copied {
+        spans.push(Span::styled(format!(" · {copied}"), theme.success));
+    }
+    Line::from(spans)
+}
+
+fn render_browser_flow(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let url = sign_in.url.as_deref().unwrap_or_default();
+    let url_rows = url_lines(url, area.width, theme);
+    let url_height = u16::try_from(url_rows.len()).unwrap_or(u16::MAX).max(1);
+    let [heading, link, note, paste, pane] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(url_height.min(area.height / 2)),
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let heading_text = if url.is_empty() {
+        Line::styled("Preparing the sign-in…", theme.hint)
+    } else {
+        Line::styled("Open this URL to sign in:", theme.text)
+    };
+    frame.render_widget(Paragraph::new(heading_text), heading);
+    frame.render_widget(Paragraph::new(url_rows), link);
+    frame.render_widget(Paragraph::new(browser_note(sign_in, theme)), note);
+    render_paste_box(sign_in, theme, frame, paste);
+    render_pane(sign_in, theme, frame, pane);
+}
+
+fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = sign_in.paste_focused;
+    // What was pasted may be a code: long random words are masked.
+    let shown = redact_tokens(sign_in.paste.text());
+    let room = usize::from(area.width.saturating_sub(6));
+    let visible: String = {
+        let chars: Vec<char> = shown.chars().collect();
+        chars[chars.len().saturating_sub(room)..].iter().collect()
+    };
+    let mut spans = vec![
+        Span::styled("> ", theme.accent),
+        Span::styled(visible, theme.text),
+    ];
+    if focused {
+        spans.push(Span::styled("▏", theme.accent));
+    } else if sign_in.paste.is_empty() {
+        spans.push(Span::styled(
+            "tab, then paste the code or the whole address from the browser",
+            theme.dim,
+        ));
+    }
+    let block = Block::bordered()
+        .title(Span::styled(" Paste code here if prompted ", theme.accent))
+        .border_style(if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        })
+        .padding(Padding::horizontal(1));
+    frame.render_widget(Paragraph::new(Line::from(spans)).block(block), area);
+}
+
+fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(device) = &sign_in.device else {
+        frame.render_widget(
+            Paragraph::new(Line::styled("Asking the provider for a code…", theme.hint)),
+            area,
+        );
+        return;
+    };
+    let spaced: String = device
+        .user_code
+        .chars()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let remaining = (device.expires_at_ms - now_ms).max(0) / 1000;
+    let [heading, link, code, state, note, pane] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(
+            u16::try_from(url_lines(&device.verification_uri, area.width, theme).len())
+                .unwrap_or(1),
+        ),
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            "Go to this address and enter the code:",
+            theme.text,
+        )),
+        heading,
+    );
+    frame.render_widget(
+        Paragraph::new(url_lines(&device.verification_uri, area.width, theme)),
+        link,
+    );
+    let code_width = u16::try_from(spaced.chars().count() + 6).unwrap_or(u16::MAX);
+    let [code_area, _] =
+        Layout::horizontal([Constraint::Length(code_width), Constraint::Fill(1)]).areas(code);
+    frame.render_widget(
+        Paragraph::new(Line::styled(spaced, theme.success)).block(
+            Block::bordered()
+                .border_style(theme.border_focused)
+                .padding(Padding::horizontal(2)),
+        ),
+        code_area,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                format!("Expires in {}:{:02}", remaining / 60, remaining % 60),
+                if remaining < 60 {
+                    theme.warning
+                } else {
+                    theme.hint
+                },
+            ),
+            Span::styled(" · ", theme.dim),
+            Span::styled(device.polling.clone(), theme.text),
+            Span::styled(" · u copies the code", theme.hint),
+        ])),
+        state,
+    );
+    frame.render_widget(Paragraph::new(browser_note(sign_in, theme)), note);
+    render_pane(sign_in, theme, frame, pane);
+}
+
+fn render_qr_view(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let message = if sign_in.loopback_only {
+        Some(String::from(
+            "No QR code: this URL only works on this computer (a phone could not reach it).",
+        ))
+    } else {
+        match &sign_in.qr {
+            None => Some(String::from("No QR code: the URL is too long to encode.")),
+            Some(matrix) => {
+                let (columns, rows) = matrix.cells_needed();
+                if columns > area.width || rows + 1 > area.height {
+                    Some(format!(
+                        "Enlarge the terminal to {}×{} to show the QR code (now {}×{}).",
+                        columns.max(40),
+                        rows + 3,
+                        frame.area().width,
+                        frame.area().height
+                    ))
+                } else {
+                    let [caption, code] =
+                        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+                    frame.render_widget(
+                        Paragraph::new(Line::styled(
+                            "Scan to open the sign-in on your phone · v hides the code",
+                            theme.hint,
+                        )),
+                        caption,
+                    );
+                    frame.render_widget(QrWidget(matrix), code);
+                    None
+                }
+            }
+        }
+    };
+    if let Some(message) = message {
+        let mut lines = wrap::hanging(Vec::new(), &message, theme.warning, area.width);
+        lines.push(Line::styled("v goes back to the URL", theme.hint));
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+fn render_pane(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let inner_rows = usize::from(area.height.saturating_sub(2));
+    let width = area.width.saturating_sub(4);
+    let mut lines = Vec::new();
+    for line in &sign_in.pane {
+        let seconds = (line.at_ms - sign_in.started_ms).max(0) / 1000;
+        let style = match line.tone {
+            Tone::Info => theme.text,
+            Tone::Good => theme.success,
+            Tone::Rejected => theme.warning,
+            Tone::Bad => theme.error,
+        };
+        lines.extend(wrap::hanging(
+            vec![Span::styled(
+                format!("{:02}:{:02} ", seconds / 60, seconds % 60),
+                theme.hint,
+            )],
+            &line.text,
+            style,
+            width,
+        ));
+    }
+    // Newest at the bottom; older lines scroll away.
+    let skip = lines.len().saturating_sub(inner_rows);
+    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
+    let mut title = String::from(" Status ");
+    if let Some(address) = &sign_in.listening {
+        title = format!(" Status · callback on {address} ");
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(title, theme.accent))
+                .border_style(theme.border)
+                .padding(Padding::horizontal(1)),
+        ),
+        area,
+    );
+}

@@ -1,0 +1,369 @@
+//! Sign-in journeys as message scripts: the model and the effects at every step.
+
+use super::effect::Effect;
+use super::keymap::Key;
+use super::model::Model;
+use super::msg::Msg;
+use super::signin::{BrowserNote, Flow, Phase, Request, SignInEvent, Success, Target};
+use super::update::update;
+
+const T0: i64 = 1_795_615_389_000;
+const URL: &str = "https://sso.example.com/authorize?client_id=ccauth&state=abc";
+
+fn demo(flow: Flow) -> (Model, Vec<Effect>) {
+    Model::signing_in(
+        Request {
+            target: Target::Demo,
+            flow,
+        },
+        String::from("Demo issuer"),
+        80,
+        24,
+        T0,
+    )
+}
+
+fn event(model: &mut Model, attempt: u64, event: SignInEvent) -> Vec<Effect> {
+    update(
+        model,
+        Msg::SignIn {
+            attempt,
+            event,
+            now_ms: T0 + 1_000,
+        },
+    )
+}
+
+fn key(model: &mut Model, key: Key) -> Vec<Effect> {
+    update(model, Msg::Key(key))
+}
+
+fn phase(model: &Model) -> Phase {
+    model
+        .sign_in()
+        .map(|s| s.phase.clone())
+        .expect("on the sign-in screen")
+}
+
+#[test]
+fn a_browser_sign_in_from_start_to_success() {
+    let (mut model, effects) = demo(Flow::Browser);
+    assert_eq!(
+        effects,
+        vec![Effect::StartSignIn {
+            attempt: 1,
+            request: Request {
+                target: Target::Demo,
+                flow: Flow::Browser
+            }
+        }]
+    );
+    assert_eq!(
+        model.tick_every_ms(),
+        Some(1000),
+        "the timers tick once a second"
+    );
+
+    event(
+        &mut model,
+        1,
+        SignInEvent::Listening {
+            address: String::from("127.0.0.1:4567"),
+        },
+    );
+    let opened = event(
+        &mut model,
+        1,
+        SignInEvent::Url {
+            url: URL.to_owned(),
+            loopback_only: false,
+        },
+    );
+    assert_eq!(
+        opened,
+        vec![Effect::OpenBrowser {
+            attempt: 1,
+            url: URL.to_owned(),
+            forced: false
+        }]
+    );
+    assert_eq!(phase(&model), Phase::Waiting);
+
+    // A stray request is logged but does not end anything.
+    event(
+        &mut model,
+        1,
+        SignInEvent::Request {
+            summary: String::from("GET /favicon.ico"),
+            rejected: Some(String::from("wrong path")),
+        },
+    );
+    assert_eq!(phase(&model), Phase::Waiting);
+    update(
+        &mut model,
+        Msg::Browser {
+            attempt: 1,
+            note: BrowserNote::Opened(String::from("opened in the default browser")),
+        },
+    );
+    event(&mut model, 1, SignInEvent::Exchanging);
+    assert_eq!(phase(&model), Phase::Exchanging);
+    event(
+        &mut model,
+        1,
+        SignInEvent::Succeeded(Success {
+            who: Some(String::from("ada@example.com")),
+            ..Success::default()
+        }),
+    );
+    assert!(matches!(phase(&model), Phase::Succeeded(_)));
+    assert_eq!(model.tick_every_ms(), None, "nothing moves once done");
+    assert_eq!(model.exit_code(), 0);
+    let pane: Vec<&str> = model
+        .sign_in()
+        .map(|s| s.pane.iter().map(|line| line.text.as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        pane.iter()
+            .any(|line| line.contains("favicon.ico: ignored (wrong path)"))
+    );
+    assert!(pane.iter().any(|line| line.starts_with("Signed in")));
+    // Enter leaves: started directly, so ccauth exits with success.
+    assert_eq!(key(&mut model, Key::Enter), vec![Effect::Quit { code: 0 }]);
+}
+
+#[test]
+fn stale_events_are_dropped() {
+    let (mut model, _) = demo(Flow::Browser);
+    key(&mut model, Key::Tab); // leave the paste box, so letters are keys
+    // `d` switches to device code: attempt 1 is cancelled and attempt 2 starts.
+    assert_eq!(
+        key(&mut model, Key::Char('d')),
+        vec![
+            Effect::CancelSignIn { attempt: 1 },
+            Effect::StartSignIn {
+                attempt: 2,
+                request: Request {
+                    target: Target::Demo,
+                    flow: Flow::Device
+                }
+            }
+        ]
+    );
+    let dropped = event(&mut model, 1, SignInEvent::Failed(String::from("old")));
+    assert!(dropped.is_empty());
+    assert_eq!(
+        phase(&model),
+        Phase::Starting,
+        "attempt 1's failure is ignored"
+    );
+    update(
+        &mut model,
+        Msg::Browser {
+            attempt: 1,
+            note: BrowserNote::Failed(String::from("old")),
+        },
+    );
+    assert_eq!(
+        model.sign_in().map(|s| s.browser.clone()),
+        Some(BrowserNote::NotTried)
+    );
+}
+
+#[test]
+fn letters_type_into_the_paste_box_and_enter_submits_a_secret() {
+    let (mut model, _) = demo(Flow::Browser);
+    assert!(model.sign_in().is_some_and(|s| s.paste_focused));
+    for c in "code#state".chars() {
+        assert!(
+            key(&mut model, Key::Char(c)).is_empty(),
+            "{c} must type, not act"
+        );
+    }
+    let effects = key(&mut model, Key::Enter);
+    let [Effect::SubmitPaste { attempt: 1, text }] = effects.as_slice() else {
+        panic!("expected one SubmitPaste, got {effects:?}");
+    };
+    assert_eq!(text.expose(), "code#state");
+    assert!(
+        !format!("{effects:?}").contains("code#state"),
+        "the code is redacted"
+    );
+    assert!(!format!("{model:?}").contains("code#state"));
+    // Esc leaves the box; then letters are keys again.
+    key(&mut model, Key::Esc);
+    assert_eq!(
+        key(&mut model, Key::Char('c')),
+        Vec::<Effect>::new(),
+        "no URL yet, nothing to copy"
+    );
+}
+
+#[test]
+fn bracketed_paste_goes_to_the_box_without_control_characters() {
+    let (mut model, _) = demo(Flow::Browser);
+    key(&mut model, Key::Tab);
+    assert!(model.sign_in().is_some_and(|s| !s.paste_focused));
+    update(
+        &mut model,
+        Msg::Paste(String::from("http://127.0.0.1:1/cb?code=x&state=y\n")),
+    );
+    let sign_in = model.sign_in().expect("sign-in");
+    assert!(sign_in.paste_focused, "a paste focuses the box");
+    assert_eq!(sign_in.paste.text(), "http://127.0.0.1:1/cb?code=x&state=y");
+}
+
+#[test]
+fn copy_open_and_qr_act_on_the_url() {
+    let (mut model, _) = demo(Flow::Browser);
+    key(&mut model, Key::Tab);
+    event(
+        &mut model,
+        1,
+        SignInEvent::Url {
+            url: URL.to_owned(),
+            loopback_only: false,
+        },
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('c')),
+        vec![Effect::Copy {
+            text: URL.to_owned()
+        }]
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('o')),
+        vec![Effect::OpenBrowser {
+            attempt: 1,
+            url: URL.to_owned(),
+            forced: true
+        }]
+    );
+    key(&mut model, Key::Char('v'));
+    let sign_in = model.sign_in().expect("sign-in");
+    assert!(sign_in.show_qr);
+    assert!(
+        sign_in.qr.is_some(),
+        "the QR code is computed once, when shown"
+    );
+    update(
+        &mut model,
+        Msg::Copied(Ok(String::from("copied to the clipboard"))),
+    );
+    assert_eq!(
+        model.sign_in().and_then(|s| s.copied.clone()).as_deref(),
+        Some("copied to the clipboard")
+    );
+}
+
+#[test]
+fn no_qr_code_for_a_loopback_only_url() {
+    let (mut model, _) = demo(Flow::Browser);
+    key(&mut model, Key::Tab);
+    event(
+        &mut model,
+        1,
+        SignInEvent::Url {
+            url: String::from("http://127.0.0.1:5000/authorize?x=1"),
+            loopback_only: true,
+        },
+    );
+    key(&mut model, Key::Char('v'));
+    let sign_in = model.sign_in().expect("sign-in");
+    assert!(sign_in.show_qr);
+    assert!(sign_in.qr.is_none());
+}
+
+#[test]
+fn device_flow_copies_the_code_and_tracks_polling() {
+    let (mut model, _) = demo(Flow::Device);
+    let effects = event(
+        &mut model,
+        1,
+        SignInEvent::Device {
+            user_code: String::from("WDJB-MJHT"),
+            verification_uri: String::from("https://sso.example.com/device"),
+            verification_uri_complete: Some(String::from(
+                "https://sso.example.com/device?user_code=WDJB-MJHT",
+            )),
+            expires_at_ms: T0 + 600_000,
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::OpenBrowser {
+            attempt: 1,
+            url: String::from("https://sso.example.com/device?user_code=WDJB-MJHT"),
+            forced: false
+        }]
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('u')),
+        vec![Effect::Copy {
+            text: String::from("WDJB-MJHT")
+        }]
+    );
+    event(
+        &mut model,
+        1,
+        SignInEvent::Polling(String::from("slow down: now every 10 s")),
+    );
+    assert_eq!(
+        model
+            .sign_in()
+            .and_then(|s| s.device.as_ref())
+            .map(|d| d.polling.as_str()),
+        Some("slow down: now every 10 s")
+    );
+}
+
+#[test]
+fn failure_then_retry_starts_a_new_attempt() {
+    let (mut model, _) = demo(Flow::Browser);
+    event(
+        &mut model,
+        1,
+        SignInEvent::Failed(String::from("You declined the sign-in at the provider.")),
+    );
+    assert!(matches!(phase(&model), Phase::Failed(_)));
+    assert_eq!(model.exit_code(), 1);
+    let effects = key(&mut model, Key::Char('r'));
+    assert_eq!(
+        effects,
+        vec![Effect::StartSignIn {
+            attempt: 2,
+            request: Request {
+                target: Target::Demo,
+                flow: Flow::Browser
+            }
+        }]
+    );
+    assert_eq!(phase(&model), Phase::Starting);
+}
+
+#[test]
+fn esc_cancels_and_leaves_when_started_directly() {
+    let (mut model, _) = demo(Flow::Browser);
+    let effects = key(&mut model, Key::Esc); // leaves the paste box first
+    assert!(effects.is_empty());
+    let effects = key(&mut model, Key::Esc);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::CancelSignIn { attempt: 1 },
+            Effect::Quit { code: 1 }
+        ]
+    );
+}
+
+#[test]
+fn ctrl_c_cancels_and_quits_even_from_the_paste_box() {
+    let (mut model, _) = demo(Flow::Browser);
+    assert_eq!(
+        key(&mut model, Key::Ctrl('c')),
+        vec![
+            Effect::CancelSignIn { attempt: 1 },
+            Effect::Quit { code: 1 }
+        ]
+    );
+}

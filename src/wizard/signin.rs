@@ -1,0 +1,517 @@
+//! The sign-in screen's state and its part of `update`: the URL to open, copy or scan, the paste
+//! box, the device code, and the live status pane of everything the attempt did.
+//!
+//! ```text
+//!  Starting ─▶ Waiting ──(callback or paste accepted)──▶ Exchanging ─▶ Succeeded
+//!     │           │  ▲                                          │
+//!     │           │  └── stray requests, rejected pastes ───────┤
+//!     └───────────┴──────────── Esc: Cancelled ◀────────────────┴─▶ Failed ── r: retry
+//! ```
+//! The engine's progress arrives as [`SignInEvent`]s tagged with the attempt they belong to;
+//! events of an attempt that is no longer current are dropped by the caller, in one place.
+
+use super::effect::Effect;
+use super::keymap::{Action, Key};
+use crate::secret::Secret;
+use crate::ui::widgets::qr::QrMatrix;
+
+/// How many lines the status pane keeps; older ones scroll away.
+pub const PANE_LINES: usize = 200;
+/// How long a paste may be: a redirect URL with a long state fits many times over.
+pub const PASTE_LIMIT: usize = 8 * 1024;
+
+/// Who to sign in with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The built-in demo issuer (`ccauth demo`).
+    Demo,
+    /// A saved company SSO provider, by name.
+    Sso(String),
+}
+
+/// A sign-in to start: who with, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Who with.
+    pub target: Target,
+    /// How.
+    pub flow: Flow,
+}
+
+/// Browser sign-in with a loopback callback and a paste box, or device code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Authorization code with PKCE: browser, callback, paste.
+    Browser,
+    /// Device authorization grant: a code to type on another device.
+    Device,
+}
+
+/// Where the attempt is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Discovering the provider, starting the callback server.
+    Starting,
+    /// Waiting for the user to approve in the browser (or on another device).
+    Waiting,
+    /// The code arrived; exchanging it for tokens.
+    Exchanging,
+    /// Signed in.
+    Succeeded(Success),
+    /// It failed; the text says why in plain words.
+    Failed(String),
+}
+
+/// What the success screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Success {
+    /// Who signed in (email or name from the token's claims, unverified), if known.
+    pub who: Option<String>,
+    /// Where the credential was stored.
+    pub stored: Option<String>,
+    /// What Claude Code will now use, in words.
+    pub claude_code: Option<String>,
+    /// When the access token expires, epoch milliseconds.
+    pub expires_at_ms: Option<i64>,
+}
+
+/// One line of the status pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaneLine {
+    /// When it happened, epoch milliseconds.
+    pub at_ms: i64,
+    /// What happened.
+    pub text: String,
+    /// How it is shown.
+    pub tone: Tone,
+}
+
+/// The tone of a status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Progress.
+    Info,
+    /// Something accepted or done.
+    Good,
+    /// Something refused that does not end the attempt.
+    Rejected,
+    /// Something that ends the attempt.
+    Bad,
+}
+
+/// What the engine reports, in the screen's terms (no engine types in the pure core).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInEvent {
+    /// A plain progress note for the pane ("Discovered `https://sso.example.com`").
+    Note(String),
+    /// The callback server listens here.
+    Listening {
+        /// `127.0.0.1:PORT`.
+        address: String,
+    },
+    /// The URL to open, copy and scan.
+    Url {
+        /// The full URL.
+        url: String,
+        /// Whether it only works on this machine (a loopback address): no QR code then.
+        loopback_only: bool,
+    },
+    /// A request reached the callback server.
+    Request {
+        /// `GET /callback` etc.
+        summary: String,
+        /// `None` when accepted, else why it was rejected.
+        rejected: Option<String>,
+    },
+    /// A pasted code was refused; the attempt goes on.
+    PasteRejected(String),
+    /// The code is being exchanged for tokens.
+    Exchanging,
+    /// Device code details.
+    Device {
+        /// The code to type, `WDJB-MJHT`.
+        user_code: String,
+        /// Where to type it.
+        verification_uri: String,
+        /// The URL with the code filled in, when the provider gives one.
+        verification_uri_complete: Option<String>,
+        /// When the code expires, epoch milliseconds.
+        expires_at_ms: i64,
+    },
+    /// Device polling state in words (`waiting for approval`, `slow down: now every 10 s`).
+    Polling(String),
+    /// Signed in.
+    Succeeded(Success),
+    /// Failed, in plain words.
+    Failed(String),
+}
+
+/// The device code as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceCode {
+    /// The user code.
+    pub user_code: String,
+    /// Where to enter it.
+    pub verification_uri: String,
+    /// With the code filled in.
+    pub verification_uri_complete: Option<String>,
+    /// Expiry, epoch milliseconds.
+    pub expires_at_ms: i64,
+    /// The latest polling state.
+    pub polling: String,
+}
+
+/// What became of the last try to open the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrowserNote {
+    /// Not tried yet.
+    NotTried,
+    /// Opened; the text says with what.
+    Opened(String),
+    /// Not opened by itself; the text says why (`o` tries anyway).
+    Skipped(String),
+    /// Tried and failed.
+    Failed(String),
+}
+
+/// The paste box's text: it may hold an authorization code, so its `Debug` is redacted.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PasteBuffer(String);
+
+impl PasteBuffer {
+    /// The text, for drawing (masked by the view) and submitting.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn push(&mut self, c: char) {
+        self.0.push(c);
+    }
+
+    fn push_str(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+
+    fn pop(&mut self) {
+        self.0.pop();
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    fn take(&mut self) -> String {
+        std::mem::take(&mut self.0)
+    }
+}
+
+impl std::fmt::Debug for PasteBuffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PasteBuffer(<{} bytes>)", self.0.len())
+    }
+}
+
+/// The sign-in screen.
+#[derive(Debug, Clone)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about the screen, each set by its own event"
+)]
+pub struct SignIn {
+    /// The attempt this screen shows; events of other attempts are stale.
+    pub attempt: u64,
+    /// What was asked for, to retry.
+    pub request: Request,
+    /// Who we sign in with, e.g. `Demo issuer` or `corp (https://sso.example.com)`.
+    pub provider: String,
+    /// Browser or device.
+    pub flow: Flow,
+    /// Whether the provider offers device code (so `d` can switch).
+    pub device_available: bool,
+    /// Where the attempt is.
+    pub phase: Phase,
+    /// The URL to show, copy, open and scan.
+    pub url: Option<String>,
+    /// Whether the URL only works on this machine.
+    pub loopback_only: bool,
+    /// The callback server's address.
+    pub listening: Option<String>,
+    /// When the attempt started, epoch milliseconds.
+    pub started_ms: i64,
+    /// The status pane.
+    pub pane: Vec<PaneLine>,
+    /// The paste box's text.
+    pub paste: PasteBuffer,
+    /// Whether typing goes to the paste box (letters do not act as keys then).
+    pub paste_focused: bool,
+    /// The browser's state.
+    pub browser: BrowserNote,
+    /// What the last copy did.
+    pub copied: Option<String>,
+    /// Whether the QR code is shown.
+    pub show_qr: bool,
+    /// The QR code of the URL, computed when first shown.
+    pub qr: Option<QrMatrix>,
+    /// The device code, in the device flow.
+    pub device: Option<DeviceCode>,
+}
+
+impl SignIn {
+    /// A new attempt.
+    pub fn new(attempt: u64, request: Request, provider: String, now_ms: i64) -> Self {
+        let flow = request.flow;
+        Self {
+            attempt,
+            request,
+            provider,
+            flow,
+            device_available: true,
+            phase: Phase::Starting,
+            url: None,
+            loopback_only: false,
+            listening: None,
+            started_ms: now_ms,
+            pane: Vec::new(),
+            paste: PasteBuffer::default(),
+            paste_focused: flow == Flow::Browser,
+            browser: BrowserNote::NotTried,
+            copied: None,
+            show_qr: false,
+            qr: None,
+            device: None,
+        }
+    }
+
+    /// Whether the attempt is still running (so Esc cancels and the clock ticks).
+    pub fn running(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Starting | Phase::Waiting | Phase::Exchanging
+        )
+    }
+
+    /// The text `c` copies and the QR code shows: the device URL with the code filled in when
+    /// there is one, else the URL.
+    pub fn shareable_url(&self) -> Option<&str> {
+        self.device
+            .as_ref()
+            .map(|device| {
+                device
+                    .verification_uri_complete
+                    .as_deref()
+                    .unwrap_or(&device.verification_uri)
+            })
+            .or(self.url.as_deref())
+    }
+
+    fn log(&mut self, now_ms: i64, text: impl Into<String>, tone: Tone) {
+        self.pane.push(PaneLine {
+            at_ms: now_ms,
+            text: text.into(),
+            tone,
+        });
+        if self.pane.len() > PANE_LINES {
+            let excess = self.pane.len() - PANE_LINES;
+            self.pane.drain(..excess);
+        }
+    }
+
+    /// Applies an engine event (already checked to belong to this attempt).
+    pub fn on_event(&mut self, event: SignInEvent, now_ms: i64) -> Vec<Effect> {
+        match event {
+            SignInEvent::Note(text) => self.log(now_ms, text, Tone::Info),
+            SignInEvent::Listening { address } => {
+                self.log(
+                    now_ms,
+                    format!("Listening on {address} for the browser's callback"),
+                    Tone::Info,
+                );
+                self.listening = Some(address);
+            }
+            SignInEvent::Url { url, loopback_only } => {
+                self.phase = Phase::Waiting;
+                self.loopback_only = loopback_only;
+                self.qr = None;
+                self.url = Some(url.clone());
+                self.log(now_ms, "Sign-in URL ready", Tone::Info);
+                return vec![Effect::OpenBrowser {
+                    attempt: self.attempt,
+                    url,
+                    forced: false,
+                }];
+            }
+            SignInEvent::Request { summary, rejected } => match rejected {
+                None => self.log(now_ms, format!("{summary}: accepted"), Tone::Good),
+                Some(why) => self.log(
+                    now_ms,
+                    format!("{summary}: ignored ({why})"),
+                    Tone::Rejected,
+                ),
+            },
+            SignInEvent::PasteRejected(why) => {
+                self.log(
+                    now_ms,
+                    format!("Pasted text not used: {why}"),
+                    Tone::Rejected,
+                );
+            }
+            SignInEvent::Exchanging => {
+                self.phase = Phase::Exchanging;
+                self.paste_focused = false;
+                self.log(now_ms, "Exchanging the code for tokens…", Tone::Info);
+            }
+            SignInEvent::Device {
+                user_code,
+                verification_uri,
+                verification_uri_complete,
+                expires_at_ms,
+            } => {
+                self.phase = Phase::Waiting;
+                self.qr = None;
+                self.log(
+                    now_ms,
+                    format!("Device code {user_code} issued"),
+                    Tone::Info,
+                );
+                let open = verification_uri_complete
+                    .clone()
+                    .unwrap_or_else(|| verification_uri.clone());
+                self.device = Some(DeviceCode {
+                    user_code,
+                    verification_uri,
+                    verification_uri_complete,
+                    expires_at_ms,
+                    polling: String::from("waiting for approval"),
+                });
+                return vec![Effect::OpenBrowser {
+                    attempt: self.attempt,
+                    url: open,
+                    forced: false,
+                }];
+            }
+            SignInEvent::Polling(state) => {
+                if let Some(device) = &mut self.device
+                    && device.polling != state
+                {
+                    device.polling.clone_from(&state);
+                    self.log(now_ms, format!("Polling: {state}"), Tone::Info);
+                }
+            }
+            SignInEvent::Succeeded(success) => {
+                let stored = success
+                    .stored
+                    .as_ref()
+                    .map_or_else(String::new, |where_| format!(", stored in {where_}"));
+                self.log(now_ms, format!("Signed in{stored}"), Tone::Good);
+                self.phase = Phase::Succeeded(success);
+                self.paste_focused = false;
+            }
+            SignInEvent::Failed(why) => {
+                self.log(now_ms, why.clone(), Tone::Bad);
+                self.phase = Phase::Failed(why);
+                self.paste_focused = false;
+            }
+        }
+        Vec::new()
+    }
+
+    /// Text pasted with the terminal's bracketed paste: it goes to the paste box, focusing it.
+    pub fn on_paste(&mut self, text: &str) {
+        if self.flow != Flow::Browser || !self.running() {
+            return;
+        }
+        self.paste_focused = true;
+        let room = PASTE_LIMIT.saturating_sub(self.paste.len());
+        let clean: String = text
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(room)
+            .collect();
+        self.paste.push_str(clean.trim());
+    }
+
+    /// A key while the paste box has focus; `None` when the key is not the box's.
+    pub fn on_paste_key(&mut self, key: Key, now_ms: i64) -> Option<Vec<Effect>> {
+        match key {
+            Key::Char(c) => {
+                if self.paste.len() < PASTE_LIMIT {
+                    self.paste.push(c);
+                }
+                Some(Vec::new())
+            }
+            Key::Backspace => {
+                self.paste.pop();
+                Some(Vec::new())
+            }
+            Key::Ctrl('u') => {
+                self.paste.clear();
+                Some(Vec::new())
+            }
+            Key::Enter => {
+                let text = self.paste.take();
+                if text.trim().is_empty() {
+                    return Some(Vec::new());
+                }
+                // What was pasted is a secret code: the pane says only that it was sent.
+                self.log(now_ms, "Pasted code submitted", Tone::Info);
+                Some(vec![Effect::SubmitPaste {
+                    attempt: self.attempt,
+                    text: Secret::new(text),
+                }])
+            }
+            Key::Esc | Key::Tab | Key::BackTab => {
+                self.paste_focused = false;
+                Some(Vec::new())
+            }
+            _ => None,
+        }
+    }
+
+    /// The keys that do something right now, in help-bar order.
+    pub fn bar_actions(&self) -> &'static [Action] {
+        match (&self.phase, self.flow) {
+            (Phase::Succeeded(_), _) => &[Action::Continue, Action::Quit],
+            (Phase::Failed(_), _) => &[Action::Retry, Action::Back, Action::Quit],
+            (_, Flow::Device) => &[
+                Action::CopyCode,
+                Action::CopyUrl,
+                Action::OpenBrowser,
+                Action::ToggleQr,
+                Action::Back,
+            ],
+            (_, Flow::Browser) if self.device_available => &[
+                Action::CopyUrl,
+                Action::OpenBrowser,
+                Action::ToggleQr,
+                Action::UseDevice,
+                Action::FocusPaste,
+                Action::Back,
+            ],
+            (_, Flow::Browser) => &[
+                Action::CopyUrl,
+                Action::OpenBrowser,
+                Action::ToggleQr,
+                Action::FocusPaste,
+                Action::Back,
+            ],
+        }
+    }
+
+    /// Shows or hides the QR code, computing it the first time.
+    pub fn toggle_qr(&mut self) {
+        self.show_qr = !self.show_qr;
+        if self.show_qr && self.qr.is_none() && !self.loopback_only {
+            self.qr = self.shareable_url().and_then(QrMatrix::encode);
+        }
+    }
+}
