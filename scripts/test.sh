@@ -12,6 +12,12 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   cargo install cargo-nextest --locked
 fi
 
+# The real OAuth server the engine tests sign in against (npm oidc-provider, from the lockfile).
+if [ ! -d tests/idp/node_modules ] || [ tests/idp/package-lock.json -nt tests/idp/node_modules ]; then
+  step "installing the test OAuth server (npm ci in tests/idp)"
+  (cd tests/idp && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
