@@ -45,6 +45,9 @@ pub async fn run(
     input: Arc<LoadInput>,
     starter: Box<dyn SignInStarter>,
 ) -> anyhow::Result<u8> {
+    // Signal handlers first, so a signal that arrives while the screen is being set up still
+    // goes through the orderly exit that restores the terminal.
+    let mut signals = Signals::new()?;
     let mut guard = Guard::enter()?;
     let theme = Theme::from_env();
     let size = guard.terminal().size()?;
@@ -60,7 +63,6 @@ pub async fn run(
         ),
     };
     let mut effects = Effects::new(input, tx, starter);
-    let mut signals = Signals::new()?;
 
     // Draw before anything else, so the first frame never waits on a load or a query.
     guard

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let input = LoadInput::from_process();
     let claude_paths = paths::resolve(&input.env, input.cwd.as_deref());
     let terminal = !cli.plain && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    let wire = matches!(&cli.command, Some(Command::Login(args)) if args.wire);
     let start = match cli.command {
         None => status_or_dashboard(&input, &StatusArgs::default(), cli.plain),
         Some(Command::Status(args)) => status_or_dashboard(&input, &args, cli.plain),
@@ -67,11 +68,17 @@ fn main() -> ExitCode {
         }
     };
     let starter = Box::new(EngineStarter::new(
-        claude_paths,
+        claude_paths.clone(),
         demo_dir.path().to_path_buf(),
     ));
     if !terminal && let Start::SignIn { request, provider } = &start {
-        return ExitCode::from(plain::sign_in(request, provider, starter.as_ref()));
+        return ExitCode::from(plain::sign_in(
+            request,
+            provider,
+            starter.as_ref(),
+            &claude_paths,
+            wire,
+        ));
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

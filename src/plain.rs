@@ -30,6 +30,8 @@ pub fn sign_in(
     request: &crate::wizard::signin::Request,
     provider: &str,
     starter: &dyn crate::effects::SignInStarter,
+    paths: &crate::claude::world::Paths,
+    wire: bool,
 ) -> u8 {
     use crate::wizard::Msg;
     use crate::wizard::signin::SignInEvent;
@@ -46,6 +48,8 @@ pub fn sign_in(
         let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
         let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel();
         println!("Signing in with {provider}.");
+        let session =
+            crate::platform::environment::Session::detect(&std::env::vars_os().collect::<Vec<_>>());
         starter.start(1, request.clone(), tx, paste_rx, cancel_rx);
         // Standard input carries pasted codes, one per line.
         std::thread::spawn(move || {
@@ -68,6 +72,7 @@ pub fn sign_in(
                 SignInEvent::Url { url, .. } => {
                     println!("Open this URL to sign in (or paste the code here if prompted):");
                     println!("{url}");
+                    open_browser(&url, &session);
                 }
                 SignInEvent::Request { summary, rejected } => match rejected {
                     None => println!("{summary}: accepted"),
@@ -82,9 +87,15 @@ pub fn sign_in(
                     ..
                 } => {
                     println!("Go to {verification_uri} and enter the code {user_code}");
-                    if let Some(complete) = verification_uri_complete {
+                    if let Some(complete) = &verification_uri_complete {
                         println!("(or open {complete})");
                     }
+                    open_browser(
+                        verification_uri_complete
+                            .as_deref()
+                            .unwrap_or(&verification_uri),
+                        &session,
+                    );
                 }
                 SignInEvent::Polling(state) => println!("Polling: {state}"),
                 SignInEvent::Succeeded(success) => {
@@ -98,7 +109,11 @@ pub fn sign_in(
                     if let Some(effect) = success.claude_code {
                         println!("Claude Code: {effect}.");
                     }
-                    code = 0;
+                    if let crate::wizard::signin::Target::Sso(name) = &request.target {
+                        code = wire_claude_code(paths, name, wire);
+                    } else {
+                        code = 0;
+                    }
                     break;
                 }
                 SignInEvent::Failed(why) => {
@@ -110,4 +125,51 @@ pub fn sign_in(
         let _ = cancel_tx.send(());
         code
     })
+}
+
+/// After an SSO sign-in in line mode: shows the settings change that makes Claude Code use it,
+/// and writes it when `wire` (`--wire`) says so. Returns 0 unless writing was asked and failed.
+fn wire_claude_code(paths: &crate::claude::world::Paths, name: &str, wire: bool) -> u8 {
+    let edit = match crate::effects::sign_in::wiring_plan(paths, name) {
+        Ok(edit) => edit,
+        Err(why) => {
+            eprintln!("Claude Code's settings were not changed: {why}");
+            return u8::from(wire);
+        }
+    };
+    let path = edit.path().display().to_string();
+    if edit.is_noop() {
+        println!("Claude Code is already set up to use it ({path}).");
+        return 0;
+    }
+    println!("To make Claude Code use it, {path} needs:");
+    for line in edit.preview() {
+        println!("  {line}");
+    }
+    if !wire {
+        println!("Run `ccauth login --sso {name} --wire` to write it.");
+        return 0;
+    }
+    match edit.apply() {
+        Ok(_) => {
+            println!("Written to {path}: Claude Code uses it from its next start.");
+            0
+        }
+        Err(error) => {
+            eprintln!("Claude Code's settings were not changed: {error}");
+            1
+        }
+    }
+}
+
+/// Opens `url` in the browser when that can work, saying what happened either way.
+fn open_browser(url: &str, session: &crate::platform::environment::Session) {
+    use crate::platform::browser::{self, Decision};
+    match browser::decide(session) {
+        Decision::Skip(why) => println!("Browser not opened: {why}."),
+        Decision::Open => match browser::open(url, session) {
+            Ok(how) => println!("Browser {how}."),
+            Err(why) => println!("Browser not opened: {why}; open the URL yourself."),
+        },
+    }
 }

@@ -43,6 +43,10 @@ pub struct Effects {
     tx: UnboundedSender<Msg>,
     running: HashMap<u64, Running>,
     starter: Box<dyn SignInStarter>,
+    /// Claude Code's paths, for the settings change after an SSO sign-in.
+    paths: crate::claude::world::Paths,
+    /// Settings changes shown to the user, by attempt, waiting for `w`.
+    proposed: HashMap<u64, crate::claude::settings_write::SettingsEdit>,
 }
 
 /// Starts sign-in attempts; the real one runs the OAuth engine, tests can supply their own.
@@ -67,7 +71,10 @@ impl Effects {
         starter: Box<dyn SignInStarter>,
     ) -> Self {
         let session = Session::detect(&input.env);
+        let paths = crate::claude::paths::resolve(&input.env, input.cwd.as_deref());
         Self {
+            paths,
+            proposed: HashMap::new(),
             input,
             session,
             clipboard: Clipboard::default(),
@@ -123,6 +130,35 @@ impl Effects {
                 url,
                 forced,
             } => self.open_browser(attempt, url, forced),
+            Effect::ProposeWiring { attempt, name } => {
+                let result = sign_in::wiring_plan(&self.paths, &name).map(|edit| {
+                    let wiring = crate::wizard::signin::Wiring {
+                        path: crate::claude::precedence::home_relative(
+                            edit.path(),
+                            self.paths.home.as_deref(),
+                        ),
+                        lines: edit.preview().iter().map(ToString::to_string).collect(),
+                        state: if edit.is_noop() {
+                            crate::wizard::signin::WiringState::AlreadyDone
+                        } else {
+                            crate::wizard::signin::WiringState::Proposed
+                        },
+                    };
+                    self.proposed.insert(attempt, edit);
+                    wiring
+                });
+                let _ = self.tx.send(Msg::Wiring { attempt, result });
+            }
+            Effect::ApplyWiring { attempt } => {
+                let result = match self.proposed.remove(&attempt) {
+                    Some(edit) => edit
+                        .apply()
+                        .map(|_| edit.path().display().to_string())
+                        .map_err(|error| error.to_string()),
+                    None => Err(String::from("there is no change waiting to be written")),
+                };
+                let _ = self.tx.send(Msg::WiringWritten { attempt, result });
+            }
             Effect::Copy { text } => {
                 let result = self
                     .clipboard

@@ -357,3 +357,118 @@ pub fn prepare_sso(paths: &Paths, args: &crate::cli::LoginArgs) -> Result<String
         .map_err(|error| format!("--issuer {} is not a URL ({error})", provider.issuer))?;
     Ok(format!("{name} ({})", provider.issuer))
 }
+
+/// The apiKeyHelper command that serves the SSO provider `name` to Claude Code.
+pub fn helper_command(name: &str) -> String {
+    format!("ccauth token --sso {name}")
+}
+
+/// The change to Claude Code's user settings that makes it use the SSO provider `name`:
+/// `apiKeyHelper`, a helper TTL a little under the token lifetime, and `ANTHROPIC_BASE_URL`
+/// when the provider fronts a gateway.
+///
+/// # Errors
+/// A plain line when the provider, the stored sign-in or the settings file cannot be read.
+pub fn wiring_plan(
+    paths: &Paths,
+    name: &str,
+) -> Result<crate::claude::settings_write::SettingsEdit, String> {
+    use crate::claude::settings_write::{ChangeSet, SettingsEdit};
+    let provider = ConfigFile::new(paths)
+        .read()
+        .and_then(|config| config.sso(name))
+        .map_err(|error| error.to_string())?
+        .ok_or_else(|| format!("no SSO provider named \"{name}\" is saved"))?;
+    let key = StoreKey::sso(name).map_err(|error| error.to_string())?;
+    let lifetime_ms = default_store(paths)
+        .load(&key)
+        .ok()
+        .flatten()
+        .and_then(|tokens| tokens.expires_at_ms.map(|at| at - tokens.obtained_at_ms));
+    let mut changes = ChangeSet::new()
+        .set("apiKeyHelper", helper_command(name))
+        .set_env(
+            "CLAUDE_CODE_API_KEY_HELPER_TTL_MS",
+            helper_ttl_ms(lifetime_ms).to_string(),
+        );
+    if let Some(gateway) = &provider.gateway_url {
+        changes = changes.set_env("ANTHROPIC_BASE_URL", gateway.clone());
+    }
+    SettingsEdit::user_settings(paths, &changes).map_err(|error| error.to_string())
+}
+
+/// How often Claude Code should re-run the helper: five minutes under the token's lifetime (so
+/// it never holds an expired token), at least one minute; 55 minutes when the lifetime is
+/// unknown.
+pub fn helper_ttl_ms(lifetime_ms: Option<i64>) -> i64 {
+    const MINUTE: i64 = 60_000;
+    lifetime_ms.map_or(55 * MINUTE, |lifetime| (lifetime - 5 * MINUTE).max(MINUTE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helper_ttl_stays_under_the_token_lifetime() {
+        assert_eq!(helper_ttl_ms(Some(3_600_000)), 3_300_000);
+        assert_eq!(
+            helper_ttl_ms(Some(24 * 3_600_000)),
+            24 * 3_600_000 - 300_000
+        );
+        assert_eq!(helper_ttl_ms(Some(120_000)), 60_000, "never below a minute");
+        assert_eq!(helper_ttl_ms(None), 3_300_000);
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for host in ["127.0.0.1", "localhost", "[::1]", "127.4.5.6"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in ["sso.example.com", "10.0.0.1", "[2001:db8::1]"] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn engine_progress_reads_as_plain_steps() {
+        let event = translate(Progress::Request {
+            method: String::from("GET"),
+            path: String::from("/favicon.ico"),
+            verdict: Verdict::Rejected(String::from("not the callback path")),
+        });
+        assert_eq!(
+            event,
+            SignInEvent::Request {
+                summary: String::from("GET /favicon.ico"),
+                rejected: Some(String::from("not the callback path")),
+            }
+        );
+        let url = translate(Progress::AuthorizeUrl {
+            url: String::from("http://127.0.0.1:4000/authorize?x=1"),
+        });
+        assert!(matches!(
+            url,
+            SignInEvent::Url {
+                loopback_only: true,
+                ..
+            }
+        ));
+        let url = translate(Progress::AuthorizeUrl {
+            url: String::from("https://sso.example.com/authorize?x=1"),
+        });
+        assert!(matches!(
+            url,
+            SignInEvent::Url {
+                loopback_only: false,
+                ..
+            }
+        ));
+        assert_eq!(
+            translate(Progress::Polling(PollState::SlowDown { interval_secs: 10 })),
+            SignInEvent::Polling(String::from(
+                "the provider asked to slow down: now every 10 s"
+            ))
+        );
+    }
+}

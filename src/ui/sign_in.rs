@@ -12,7 +12,7 @@ use super::{help_bar, wrap};
 use crate::secret::redact_tokens;
 use crate::status::format::{relative, short_utc};
 use crate::wizard::keymap;
-use crate::wizard::signin::{BrowserNote, Flow, Phase, SignIn, Tone};
+use crate::wizard::signin::{BrowserNote, Flow, Phase, SignIn, Tone, Wiring, WiringState};
 
 /// Draws the sign-in screen for `sign_in` at time `now_ms`.
 pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -62,13 +62,18 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
                     ));
                 }
             }
+            if let Some(wiring) = &sign_in.wiring {
+                lines.push(Line::raw(""));
+                lines.extend(wiring_lines(wiring, theme, width));
+            }
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 "enter or esc to go on · q to quit",
                 theme.hint,
             ));
+            let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
             let [result, pane] =
-                Layout::vertical([Constraint::Length(8), Constraint::Fill(1)]).areas(body);
+                Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
             frame.render_widget(Paragraph::new(lines).block(panel(" Done ", theme)), result);
             render_pane(sign_in, theme, frame, pane);
             return;
@@ -106,6 +111,48 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
         Flow::Browser => render_browser_flow(sign_in, theme, frame, body),
         Flow::Device => render_device_flow(sign_in, now_ms, theme, frame, body),
     }
+}
+
+/// The settings change offered after an SSO sign-in, or what became of it.
+fn wiring_lines(wiring: &Wiring, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let (lead, text, style) = match &wiring.state {
+        WiringState::Proposed => {
+            let mut lines = wrap::hanging(
+                Vec::new(),
+                &format!(
+                    "Claude Code does not use it yet. w writes this change to {}:",
+                    wiring.path
+                ),
+                theme.text,
+                width,
+            );
+            for diff in &wiring.lines {
+                lines.extend(wrap::hanging(
+                    vec![Span::raw("  ")],
+                    diff,
+                    theme.accent,
+                    width,
+                ));
+            }
+            return lines;
+        }
+        WiringState::AlreadyDone => (
+            Span::styled("✔ ", theme.success),
+            format!("Claude Code is already set up to use it ({}).", wiring.path),
+            theme.text,
+        ),
+        WiringState::Written(path) => (
+            Span::styled("✔ ", theme.success),
+            format!("Written to {path}: Claude Code uses it from its next start."),
+            theme.text,
+        ),
+        WiringState::Failed(why) => (
+            Span::styled("✘ ", theme.error),
+            format!("Claude Code's settings were not changed: {why}"),
+            theme.text,
+        ),
+    };
+    wrap::hanging(vec![lead], &text, style, width)
 }
 
 fn render_title(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -326,3 +326,75 @@ mod sign_in {
         }
     }
 }
+
+mod wiring {
+    //! The success screen of an SSO sign-in, offering the settings change.
+
+    use super::*;
+    use crate::wizard::signin::{Flow, Request, SignInEvent, Success, Target, Wiring, WiringState};
+
+    #[test]
+    fn sso_success_offers_the_settings_change() {
+        let (mut model, _) = Model::signing_in(
+            Request {
+                target: Target::Sso(String::from("corp")),
+                flow: Flow::Browser,
+            },
+            String::from("corp (https://sso.example.com)"),
+            80,
+            24,
+            NOW,
+        );
+        let effects = update(
+            &mut model,
+            Msg::SignIn {
+                attempt: 1,
+                event: SignInEvent::Succeeded(Success {
+                    who: Some(String::from("ada@example.com")),
+                    stored: Some(String::from("~/.claude/ccauth/credentials.json, mode 0600")),
+                    claude_code: None,
+                    expires_at_ms: Some(NOW + 3_600_000),
+                }),
+                now_ms: NOW + 9_000,
+            },
+        );
+        assert!(effects.contains(&crate::wizard::Effect::ProposeWiring {
+            attempt: 1,
+            name: String::from("corp"),
+        }));
+        update(
+            &mut model,
+            Msg::Wiring {
+                attempt: 1,
+                result: Ok(Wiring {
+                    path: String::from("~/.claude/settings.json"),
+                    lines: vec![
+                        String::from("+ \"apiKeyHelper\": \"ccauth token --sso corp\""),
+                        String::from("+ env.CLAUDE_CODE_API_KEY_HELPER_TTL_MS: \"3300000\""),
+                    ],
+                    state: WiringState::Proposed,
+                }),
+            },
+        );
+        let text = screen(&model);
+        assert!(text.contains("w write settings"), "{text}");
+        insta::assert_snapshot!(text);
+        assert_eq!(
+            update(&mut model, Msg::Key(Key::Char('w'))),
+            vec![crate::wizard::Effect::ApplyWiring { attempt: 1 }]
+        );
+        update(
+            &mut model,
+            Msg::WiringWritten {
+                attempt: 1,
+                result: Ok(String::from("/home/u/.claude/settings.json")),
+            },
+        );
+        let text = screen(&model);
+        assert!(
+            text.contains("Written to /home/u/.claude/settings.json"),
+            "{text}"
+        );
+        assert!(!text.contains("w write settings"));
+    }
+}

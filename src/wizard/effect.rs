@@ -46,6 +46,19 @@ pub enum Effect {
         /// `true` when the user asked (`o`): try even where it is unlikely to work.
         forced: bool,
     },
+    /// Work out the settings change that wires Claude Code to the SSO provider `name`; answer
+    /// with [`super::Msg::Wiring`].
+    ProposeWiring {
+        /// The attempt that signed in.
+        attempt: u64,
+        /// The provider's name.
+        name: String,
+    },
+    /// Write the change proposed for `attempt`; answer with [`super::Msg::WiringWritten`].
+    ApplyWiring {
+        /// The attempt whose proposal to write.
+        attempt: u64,
+    },
     /// Copy `text` (system clipboard or OSC 52); answer with [`super::Msg::Copied`].
     Copy {
         /// What to copy (a URL or a user code: neither is a secret).

@@ -81,6 +81,8 @@ pub enum Action {
     Retry,
     /// Go on from the success screen.
     Continue,
+    /// Write the proposed change to Claude Code's settings.
+    WriteSettings,
 }
 
 /// One binding: its keys, what it does, and how the help bar names it.
@@ -243,6 +245,13 @@ pub const SIGN_IN: &[Binding] = &[
         action: Action::Retry,
         shown: "r",
         label: "retry",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('w')],
+        action: Action::WriteSettings,
+        shown: "w",
+        label: "write settings",
         in_bar: false,
     },
     Binding {

@@ -111,6 +111,9 @@ pub struct Model {
     pub now_ms: i64,
     /// The spinner's frame, advanced by ticks while loading.
     pub spinner: usize,
+    /// The user asked to quit before the first status arrived: quit as soon as it does, with
+    /// the exit status it gives.
+    pub quit_pending: bool,
 }
 
 impl Model {
@@ -134,6 +137,7 @@ impl Model {
             height,
             now_ms: 0,
             spinner: 0,
+            quit_pending: false,
         };
         (model, vec![Effect::LoadStatus { attempt: 1 }])
     }

@@ -1,7 +1,7 @@
 //! Every user intent and every async result, as a message to [`super::update()`].
 
 use super::keymap::Key;
-use super::signin::{BrowserNote, SignInEvent};
+use super::signin::{BrowserNote, SignInEvent, Wiring};
 use crate::status::Status;
 
 /// Something that happened.
@@ -45,6 +45,20 @@ pub enum Msg {
         attempt: u64,
         /// Opened, skipped or failed, in words.
         note: BrowserNote,
+    },
+    /// The proposed settings change after an SSO sign-in, or why there is none.
+    Wiring {
+        /// The attempt it is for.
+        attempt: u64,
+        /// The proposal.
+        result: Result<Wiring, String>,
+    },
+    /// What became of writing the settings change: where it was written, or why not.
+    WiringWritten {
+        /// The attempt it is for.
+        attempt: u64,
+        /// Where, or why not.
+        result: Result<String, String>,
     },
     /// What became of a copy: what was done, or why it failed.
     Copied(Result<String, String>),

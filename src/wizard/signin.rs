@@ -146,6 +146,30 @@ pub enum SignInEvent {
     Failed(String),
 }
 
+/// The proposed change to Claude Code's settings after an SSO sign-in, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wiring {
+    /// The settings file it changes.
+    pub path: String,
+    /// The change, one diff line each (`+ "apiKeyHelper": "ccauth token --sso corp"`).
+    pub lines: Vec<String>,
+    /// Proposed, written, or failed.
+    pub state: WiringState,
+}
+
+/// What became of the proposed settings change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WiringState {
+    /// Shown; `w` writes it.
+    Proposed,
+    /// The settings already say this.
+    AlreadyDone,
+    /// Written; the text says where.
+    Written(String),
+    /// Could not be proposed or written; the text says why.
+    Failed(String),
+}
+
 /// The device code as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceCode {
@@ -264,6 +288,8 @@ pub struct SignIn {
     pub qr: Option<QrMatrix>,
     /// The device code, in the device flow.
     pub device: Option<DeviceCode>,
+    /// The settings change offered after an SSO sign-in.
+    pub wiring: Option<Wiring>,
 }
 
 impl SignIn {
@@ -289,6 +315,7 @@ impl SignIn {
             show_qr: false,
             qr: None,
             device: None,
+            wiring: None,
         }
     }
 
@@ -480,6 +507,14 @@ impl SignIn {
     /// The keys that do something right now, in help-bar order.
     pub fn bar_actions(&self) -> &'static [Action] {
         match (&self.phase, self.flow) {
+            (Phase::Succeeded(_), _)
+                if self
+                    .wiring
+                    .as_ref()
+                    .is_some_and(|wiring| wiring.state == WiringState::Proposed) =>
+            {
+                &[Action::WriteSettings, Action::Continue, Action::Quit]
+            }
             (Phase::Succeeded(_), _) => &[Action::Continue, Action::Quit],
             (Phase::Failed(_), _) => &[Action::Retry, Action::Back, Action::Quit],
             (_, Flow::Device) => &[

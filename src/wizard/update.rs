@@ -29,6 +29,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             update_sign_in::on_browser(model, attempt, note);
             Vec::new()
         }
+        Msg::Wiring { attempt, result } => {
+            update_sign_in::on_wiring(model, attempt, result);
+            Vec::new()
+        }
+        Msg::WiringWritten { attempt, result } => {
+            update_sign_in::on_wiring_written(model, attempt, result)
+        }
         Msg::Copied(result) => {
             update_sign_in::on_copied(model, result);
             Vec::new()
@@ -53,6 +60,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.status = Some(status);
             model.loading = false;
             clamp_warnings(model);
+            if model.quit_pending {
+                return vec![Effect::Quit {
+                    code: model.exit_code(),
+                }];
+            }
             Vec::new()
         }
         Msg::Tick { now_ms } => {
@@ -71,6 +83,16 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         return Vec::new();
     }
     match action {
+        // Before the first status arrives the exit status is not known yet: leave once it is.
+        // Ctrl-C never waits.
+        Action::Quit | Action::Back
+            if model.status.is_none()
+                && model.loading
+                && key != Key::Ctrl('c')
+                && model.panel == Panel::None =>
+        {
+            model.quit_pending = true;
+        }
         Action::Quit => {
             return vec![Effect::Quit {
                 code: model.exit_code(),
@@ -120,7 +142,8 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         | Action::UseDevice
         | Action::FocusPaste
         | Action::Retry
-        | Action::Continue => {}
+        | Action::Continue
+        | Action::WriteSettings => {}
         Action::Up
         | Action::Down
         | Action::Top
@@ -321,12 +344,23 @@ mod tests {
     #[test]
     fn quitting_reports_whether_a_credential_is_usable() {
         let (mut model, _) = Model::new(Mode::Interactive, 80, 24);
-        assert_eq!(
-            key(&mut model, Key::Char('q')),
-            vec![Effect::Quit { code: 1 }],
-            "nothing loaded yet: no answer, exit 1"
+        assert!(
+            key(&mut model, Key::Char('q')).is_empty(),
+            "nothing loaded yet: wait for the answer"
         );
-        loaded(&mut model, &usable_world());
+        assert!(model.quit_pending);
+        let attempt = model.attempt;
+        assert_eq!(
+            update(
+                &mut model,
+                Msg::Loaded {
+                    attempt,
+                    status: Box::new(Status::from_world(usable_world().world, NOW)),
+                },
+            ),
+            vec![Effect::Quit { code: 0 }],
+            "quits with the real answer once it arrives"
+        );
         assert_eq!(
             key(&mut model, Key::Ctrl('c')),
             vec![Effect::Quit { code: 0 }]

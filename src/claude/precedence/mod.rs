@@ -488,7 +488,12 @@ fn configured_text<T>(configured: &Configured<T>, world: &World) -> String {
 
 /// A path for display: the home directory shortened to `~`.
 pub fn display_path(path: &Path, world: &World) -> String {
-    if let Some(home) = &world.paths.home
+    home_relative(path, world.paths.home.as_deref())
+}
+
+/// `path` with `home` shortened to `~`.
+pub fn home_relative(path: &Path, home: Option<&Path>) -> String {
+    if let Some(home) = home
         && let Ok(rest) = path.strip_prefix(home)
         && !home.as_os_str().is_empty()
     {

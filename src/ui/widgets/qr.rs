@@ -90,7 +90,7 @@ mod tests {
             let row = u16::try_from(module_row / 2).unwrap_or(u16::MAX);
             let cell = &buf[(area.x + column, area.y + row)];
             assert_eq!(cell.symbol(), "▀");
-            let colour = if module_row % 2 == 0 {
+            let colour = if module_row.is_multiple_of(2) {
                 cell.fg
             } else {
                 cell.bg
