@@ -242,13 +242,10 @@ fn translate(progress: Progress) -> SignInEvent {
         Progress::CallbackUnavailable { reason } => SignInEvent::Note(format!(
             "No callback port: {reason}; paste the code instead"
         )),
-        Progress::AuthorizeUrl { url } => {
-            let loopback_only = url::Url::parse(&url)
-                .ok()
-                .and_then(|url| url.host_str().map(is_loopback_host))
-                .unwrap_or(false);
-            SignInEvent::Url { url, loopback_only }
-        }
+        Progress::AuthorizeUrl { url } => SignInEvent::Url {
+            loopback_only: only_here(&url),
+            url,
+        },
         Progress::Request {
             method,
             path,
@@ -269,6 +266,7 @@ fn translate(progress: Progress) -> SignInEvent {
             expires_at_ms,
             interval_secs: _,
         } => SignInEvent::Device {
+            loopback_only: only_here(&verification_uri),
             user_code,
             verification_uri,
             verification_uri_complete,
@@ -291,6 +289,14 @@ fn translate(progress: Progress) -> SignInEvent {
         )),
         Progress::Failed(error) => SignInEvent::Failed(error.message().to_owned()),
     }
+}
+
+/// Whether `url` points at this machine, so a phone scanning it could not reach it.
+fn only_here(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|url| url.host_str().map(is_loopback_host))
+        .unwrap_or(false)
 }
 
 fn is_loopback_host(host: &str) -> bool {

@@ -266,6 +266,7 @@ mod sign_in {
                 verification_uri: String::from("https://sso.example.com/device"),
                 verification_uri_complete: None,
                 expires_at_ms: T0 + 600_000,
+                loopback_only: false,
             },
             500,
         );

@@ -287,6 +287,7 @@ fn device_flow_copies_the_code_and_tracks_polling() {
                 "https://sso.example.com/device?user_code=WDJB-MJHT",
             )),
             expires_at_ms: T0 + 600_000,
+            loopback_only: false,
         },
     );
     assert_eq!(
@@ -366,4 +367,24 @@ fn ctrl_c_cancels_and_quits_even_from_the_paste_box() {
             Effect::Quit { code: 1 }
         ]
     );
+}
+
+#[test]
+fn no_qr_code_for_a_device_page_on_this_machine() {
+    let (mut model, _) = demo(Flow::Device);
+    event(
+        &mut model,
+        1,
+        SignInEvent::Device {
+            user_code: String::from("WDJB-MJHT"),
+            verification_uri: String::from("http://127.0.0.1:4000/device"),
+            verification_uri_complete: None,
+            expires_at_ms: T0 + 600_000,
+            loopback_only: true,
+        },
+    );
+    key(&mut model, Key::Char('v'));
+    let sign_in = model.sign_in().expect("sign-in");
+    assert!(sign_in.show_qr);
+    assert!(sign_in.qr.is_none(), "a phone could not reach 127.0.0.1");
 }

@@ -137,6 +137,8 @@ pub enum SignInEvent {
         verification_uri_complete: Option<String>,
         /// When the code expires, epoch milliseconds.
         expires_at_ms: i64,
+        /// Whether the verification page only works on this machine: no QR code then.
+        loopback_only: bool,
     },
     /// Device polling state in words (`waiting for approval`, `slow down: now every 10 s`).
     Polling(String),
@@ -402,9 +404,11 @@ impl SignIn {
                 verification_uri,
                 verification_uri_complete,
                 expires_at_ms,
+                loopback_only,
             } => {
                 self.phase = Phase::Waiting;
                 self.qr = None;
+                self.loopback_only = loopback_only;
                 self.log(
                     now_ms,
                     format!("Device code {user_code} issued"),
