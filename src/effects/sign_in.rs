@@ -11,14 +11,13 @@ use tokio::sync::oneshot;
 use super::SignInStarter;
 use crate::claude::world::Paths;
 use crate::config::ConfigFile;
-use crate::secret::Secret;
 use crate::signin::attempt::{self, Progress, ProviderConfig, Verdict};
 use crate::signin::demo_issuer::DemoIssuer;
 use crate::signin::device::PollState;
 use crate::signin::types::TokenSet;
 use crate::status::format::short_utc;
 use crate::store::file::FileStore;
-use crate::store::{SecretStore, StoreKey, StoredTokens, default_store};
+use crate::store::{SecretStore, StoreKey, default_store};
 use crate::wizard::Msg;
 use crate::wizard::signin::{Flow, Request, SignInEvent, Success, Target};
 
@@ -196,20 +195,7 @@ fn finish(
     config: &ProviderConfig,
     effect: &str,
 ) {
-    let stored = StoredTokens {
-        access_token: Secret::new(tokens.access_token.secret().clone()),
-        refresh_token: tokens
-            .refresh_token
-            .as_ref()
-            .map(|token| Secret::new(token.secret().clone())),
-        expires_at_ms: tokens.expires_at_ms,
-        token_type: tokens.token_type.clone(),
-        scope: tokens.scope.clone(),
-        issuer: tokens.issuer.clone(),
-        client_id: Some(config.client_id.clone()).filter(|id| !id.is_empty()),
-        token_endpoint: tokens.token_endpoint.clone(),
-        obtained_at_ms: tokens.obtained_at_ms,
-    };
+    let stored = tokens.to_stored(Some(config.client_id.clone()), None);
     if let Err(error) = store.save(key, &stored) {
         send(SignInEvent::Failed(format!(
             "Signed in, but the tokens could not be stored: {error}"

@@ -124,18 +124,9 @@ async fn refresh(current: &StoredTokens) -> Result<StoredTokens, SignInError> {
         },
     )
     .await?;
-    Ok(StoredTokens {
-        access_token: Secret::new(tokens.access_token.secret().clone()),
-        refresh_token: tokens
-            .refresh_token
-            .as_ref()
-            .map(|token| Secret::new(token.secret().clone())),
-        expires_at_ms: tokens.expires_at_ms,
-        token_type: tokens.token_type,
-        scope: tokens.scope.or_else(|| current.scope.clone()),
-        issuer: current.issuer.clone(),
-        client_id: current.client_id.clone(),
-        token_endpoint: current.token_endpoint.clone(),
-        obtained_at_ms: tokens.obtained_at_ms,
-    })
+    let mut stored = tokens.to_stored(current.client_id.clone(), current.scope.as_deref());
+    // The entry keeps where it came from, whatever the refresh answer says.
+    stored.issuer.clone_from(&current.issuer);
+    stored.token_endpoint.clone_from(&current.token_endpoint);
+    Ok(stored)
 }

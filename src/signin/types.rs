@@ -37,6 +37,35 @@ pub struct TokenSet {
     pub token_endpoint: String,
 }
 
+impl TokenSet {
+    /// The tokens as ccauth's store keeps them; `client_id` is the one to refresh with (none for
+    /// Cloud gateways). A refresh answer without a scope keeps `scope_fallback`.
+    pub fn to_stored(
+        &self,
+        client_id: Option<String>,
+        scope_fallback: Option<&str>,
+    ) -> crate::store::StoredTokens {
+        use crate::secret::Secret;
+        crate::store::StoredTokens {
+            access_token: Secret::new(self.access_token.secret().clone()),
+            refresh_token: self
+                .refresh_token
+                .as_ref()
+                .map(|token| Secret::new(token.secret().clone())),
+            expires_at_ms: self.expires_at_ms,
+            token_type: self.token_type.clone(),
+            scope: self
+                .scope
+                .clone()
+                .or_else(|| scope_fallback.map(str::to_owned)),
+            issuer: self.issuer.clone(),
+            client_id: client_id.filter(|id| !id.is_empty()),
+            token_endpoint: self.token_endpoint.clone(),
+            obtained_at_ms: self.obtained_at_ms,
+        }
+    }
+}
+
 impl fmt::Debug for TokenSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSet")

@@ -33,21 +33,10 @@ pub(super) enum Slot<'a> {
     Html(&'a str),
 }
 
-/// `text` with `& < > " '` replaced by character references, safe in element content and in
-/// quoted attribute values.
+/// `text` with `& < > " '` replaced by character references (one escaper for every page ccauth
+/// serves).
 pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::signin::callback_server::escape_html(text)
 }
 
 /// `template` with every `{{name}}` replaced by its slot, in a single pass (a value that itself
