@@ -80,8 +80,9 @@ pub fn fresh_token(
                 error.message()
             ))
         }
-        Err(RefreshError::Refresh(error)) if error.kind() == ErrorKind::Unavailable => {
-            // Keep using the current token while it is still valid.
+        Err(RefreshError::Refresh(error)) if error.is_transient() => {
+            // The provider is down or out of reach: keep using the current token while it is
+            // still valid.
             match store.load(&key) {
                 Ok(Some(current)) if current.is_fresh(now_ms, 0) => Ok(current.access_token),
                 _ => Err(format!(

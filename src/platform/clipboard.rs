@@ -84,12 +84,17 @@ impl Clipboard {
         let Ok(program) = std::env::current_exe() else {
             return;
         };
-        let child = std::process::Command::new(program)
+        let mut command = std::process::Command::new(program);
+        command
             .arg("clipboard-hold")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
+            .stderr(std::process::Stdio::null());
+        // Its own process group: when ccauth leads its terminal's session (ssh host ccauth, a
+        // terminal started straight into ccauth), the hang-up at exit must not reach it.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let child = command.spawn();
         if let Ok(mut child) = child
             && let Some(mut stdin) = child.stdin.take()
         {

@@ -199,8 +199,10 @@ fn url_lines(url: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn browser_note(sign_in: &SignIn, theme: &Theme) -> Line<'static> {
-    let mut spans = match &sign_in.browser {
+/// Two lines: what became of the browser, and what the last copy did (the copy method matters
+/// over SSH, so it gets a line of its own).
+fn browser_note(sign_in: &SignIn, theme: &Theme) -> Vec<Line<'static>> {
+    let browser = match &sign_in.browser {
         BrowserNote::NotTried => vec![Span::styled("Opening the browser…", theme.hint)],
         BrowserNote::Opened(how) => vec![
             Span::styled("✔ ", theme.success),
@@ -215,10 +217,16 @@ fn browser_note(sign_in: &SignIn, theme: &Theme) -> Line<'static> {
             Span::styled(format!("{why} (open the URL yourself)"), theme.hint),
         ],
     };
-    if let Some(copied) = &sign_in.copied {
-        spans.push(Span::styled(format!(" · {copied}"), theme.success));
-    }
-    Line::from(spans)
+    let copied = sign_in.copied.as_ref().map_or_else(
+        || Line::styled("c copies the URL", theme.dim),
+        |copied| {
+            Line::from(vec![
+                Span::styled("✔ ", theme.success),
+                Span::styled(copied.clone(), theme.text),
+            ])
+        },
+    );
+    vec![Line::from(browser), copied]
 }
 
 fn render_browser_flow(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -228,7 +236,7 @@ fn render_browser_flow(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area:
     let [heading, link, note, paste, pane] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(url_height.min(area.height / 2)),
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(3),
         Constraint::Fill(1),
     ])
@@ -300,7 +308,7 @@ fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut 
         ),
         Constraint::Length(3),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Fill(1),
     ])
     .areas(area);

@@ -500,7 +500,8 @@ impl SignIn {
                     text: Secret::new(text),
                 }])
             }
-            Key::Esc | Key::Tab | Key::BackTab => {
+            // Tab leaves the box; Esc is not the box's: it cancels, as everywhere.
+            Key::Tab | Key::BackTab => {
                 self.paste_focused = false;
                 Some(Vec::new())
             }
