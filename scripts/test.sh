@@ -7,6 +7,25 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# System packages the tests use: Node.js and npm run the real OAuth server (tests/idp), curl
+# plays the browser, Xvfb and xclip are the X server and clipboard of the clipboard test.
+need=()
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+command -v xclip >/dev/null 2>&1 || need+=(xclip)
+if [ "${#need[@]}" -gt 0 ]; then
+  step "installing ${need[*]}"
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+  else
+    echo "The tests need: ${need[*]}. Install them (e.g. sudo apt-get install ${need[*]}) and run again." >&2
+    exit 1
+  fi
+fi
+
 if ! cargo nextest --version >/dev/null 2>&1; then
   step "installing cargo-nextest"
   cargo install cargo-nextest --locked
