@@ -95,6 +95,11 @@ pub struct TokenArgs {
     /// Refresh even if the current token is still fresh.
     #[arg(long)]
     pub force: bool,
+    /// When there is no usable sign-in, sign in (browser, or a code pasted on standard input)
+    /// with every message on standard error, then print the token. Without it, ccauth token
+    /// never waits for anyone.
+    #[arg(long)]
+    pub interactive: bool,
 }
 
 /// `--mode` values.

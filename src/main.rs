@@ -29,7 +29,7 @@ fn main() -> ExitCode {
                 &claude_paths,
                 &args.sso,
                 args.force,
-                ccauth::status::now_ms(),
+                args.interactive,
             ));
         }
         Some(Command::Demo(args)) => Ok(Start::SignIn {
@@ -77,7 +77,8 @@ fn main() -> ExitCode {
             provider,
             starter.as_ref(),
             &claude_paths,
-            wire,
+            Some(wire),
+            &mut std::io::stdout(),
         ));
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()

@@ -24,14 +24,17 @@ pub fn status(input: &LoadInput, mode: Mode, as_json: bool) -> u8 {
 }
 
 /// A sign-in in line mode (`ccauth demo` or `ccauth login` with output piped, or `--plain`):
-/// the URL on a line of its own, each step as a line, pasted codes read from standard input.
-/// Returns 0 when signed in, 1 when not.
+/// the URL on a line of its own, each step as a line on `out`, pasted codes read from standard
+/// input. After an SSO sign-in, `wire` says whether to write (`Some(true)`) or only show
+/// (`Some(false)`) the settings change that makes Claude Code use it; `None` skips it. Returns 0
+/// when signed in, 1 when not.
 pub fn sign_in(
     request: &crate::wizard::signin::Request,
     provider: &str,
     starter: &dyn crate::effects::SignInStarter,
     paths: &crate::claude::world::Paths,
-    wire: bool,
+    wire: Option<bool>,
+    out: &mut dyn Write,
 ) -> u8 {
     use crate::wizard::Msg;
     use crate::wizard::signin::SignInEvent;
@@ -47,7 +50,7 @@ pub fn sign_in(
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
         let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel();
-        println!("Signing in with {provider}.");
+        let _ = writeln!(out, "Signing in with {provider}.");
         let session =
             crate::platform::environment::Session::detect(&std::env::vars_os().collect::<Vec<_>>());
         starter.start(1, request.clone(), tx, paste_rx, cancel_rx);
@@ -65,52 +68,73 @@ pub fn sign_in(
                 continue;
             };
             match event {
-                SignInEvent::Note(text) => println!("{text}"),
+                SignInEvent::Note(text) => {
+                    let _ = writeln!(out, "{text}");
+                }
                 SignInEvent::Listening { address } => {
-                    println!("Listening on {address} for the browser's callback.");
+                    let _ = writeln!(out, "Listening on {address} for the browser's callback.");
                 }
                 SignInEvent::Url { url, .. } => {
-                    println!("Open this URL to sign in (or paste the code here if prompted):");
-                    println!("{url}");
-                    open_browser(&url, &session);
+                    let _ = writeln!(
+                        out,
+                        "Open this URL to sign in (or paste the code here if prompted):"
+                    );
+                    let _ = writeln!(out, "{url}");
+                    open_browser(&url, &session, out);
                 }
                 SignInEvent::Request { summary, rejected } => match rejected {
-                    None => println!("{summary}: accepted"),
-                    Some(why) => println!("{summary}: ignored ({why})"),
+                    None => {
+                        let _ = writeln!(out, "{summary}: accepted");
+                    }
+                    Some(why) => {
+                        let _ = writeln!(out, "{summary}: ignored ({why})");
+                    }
                 },
-                SignInEvent::PasteRejected(why) => println!("Pasted text not used: {why}"),
-                SignInEvent::Exchanging => println!("Exchanging the code for tokens…"),
+                SignInEvent::PasteRejected(why) => {
+                    let _ = writeln!(out, "Pasted text not used: {why}");
+                }
+                SignInEvent::Exchanging => {
+                    let _ = writeln!(out, "Exchanging the code for tokens…");
+                }
                 SignInEvent::Device {
                     user_code,
                     verification_uri,
                     verification_uri_complete,
                     ..
                 } => {
-                    println!("Go to {verification_uri} and enter the code {user_code}");
+                    let _ = writeln!(
+                        out,
+                        "Go to {verification_uri} and enter the code {user_code}"
+                    );
                     if let Some(complete) = &verification_uri_complete {
-                        println!("(or open {complete})");
+                        let _ = writeln!(out, "(or open {complete})");
                     }
                     open_browser(
                         verification_uri_complete
                             .as_deref()
                             .unwrap_or(&verification_uri),
                         &session,
+                        out,
                     );
                 }
-                SignInEvent::Polling(state) => println!("Polling: {state}"),
+                SignInEvent::Polling(state) => {
+                    let _ = writeln!(out, "Polling: {state}");
+                }
                 SignInEvent::Succeeded(success) => {
                     let who = success
                         .who
                         .map_or_else(String::new, |who| format!(" as {who}"));
-                    println!("Signed in{who}.");
+                    let _ = writeln!(out, "Signed in{who}.");
                     if let Some(stored) = success.stored {
-                        println!("Stored in {stored}.");
+                        let _ = writeln!(out, "Stored in {stored}.");
                     }
                     if let Some(effect) = success.claude_code {
-                        println!("Claude Code: {effect}.");
+                        let _ = writeln!(out, "Claude Code: {effect}.");
                     }
-                    if let crate::wizard::signin::Target::Sso(name) = &request.target {
-                        code = wire_claude_code(paths, name, wire);
+                    if let crate::wizard::signin::Target::Sso(name) = &request.target
+                        && let Some(wire) = wire
+                    {
+                        code = wire_claude_code(paths, name, wire, out);
                     } else {
                         code = 0;
                     }
@@ -129,7 +153,12 @@ pub fn sign_in(
 
 /// After an SSO sign-in in line mode: shows the settings change that makes Claude Code use it,
 /// and writes it when `wire` (`--wire`) says so. Returns 0 unless writing was asked and failed.
-fn wire_claude_code(paths: &crate::claude::world::Paths, name: &str, wire: bool) -> u8 {
+fn wire_claude_code(
+    paths: &crate::claude::world::Paths,
+    name: &str,
+    wire: bool,
+    out: &mut dyn Write,
+) -> u8 {
     let edit = match crate::effects::sign_in::wiring_plan(paths, name) {
         Ok(edit) => edit,
         Err(why) => {
@@ -139,20 +168,23 @@ fn wire_claude_code(paths: &crate::claude::world::Paths, name: &str, wire: bool)
     };
     let path = edit.path().display().to_string();
     if edit.is_noop() {
-        println!("Claude Code is already set up to use it ({path}).");
+        let _ = writeln!(out, "Claude Code is already set up to use it ({path}).");
         return 0;
     }
-    println!("To make Claude Code use it, {path} needs:");
+    let _ = writeln!(out, "To make Claude Code use it, {path} needs:");
     for line in edit.preview() {
-        println!("  {line}");
+        let _ = writeln!(out, "  {line}");
     }
     if !wire {
-        println!("Run `ccauth login --sso {name} --wire` to write it.");
+        let _ = writeln!(out, "Run `ccauth login --sso {name} --wire` to write it.");
         return 0;
     }
     match edit.apply() {
         Ok(_) => {
-            println!("Written to {path}: Claude Code uses it from its next start.");
+            let _ = writeln!(
+                out,
+                "Written to {path}: Claude Code uses it from its next start."
+            );
             0
         }
         Err(error) => {
@@ -163,13 +195,19 @@ fn wire_claude_code(paths: &crate::claude::world::Paths, name: &str, wire: bool)
 }
 
 /// Opens `url` in the browser when that can work, saying what happened either way.
-fn open_browser(url: &str, session: &crate::platform::environment::Session) {
+fn open_browser(url: &str, session: &crate::platform::environment::Session, out: &mut dyn Write) {
     use crate::platform::browser::{self, Decision};
     match browser::decide(session) {
-        Decision::Skip(why) => println!("Browser not opened: {why}."),
+        Decision::Skip(why) => {
+            let _ = writeln!(out, "Browser not opened: {why}.");
+        }
         Decision::Open => match browser::open(url, session) {
-            Ok(how) => println!("Browser {how}."),
-            Err(why) => println!("Browser not opened: {why}; open the URL yourself."),
+            Ok(how) => {
+                let _ = writeln!(out, "Browser {how}.");
+            }
+            Err(why) => {
+                let _ = writeln!(out, "Browser not opened: {why}; open the URL yourself.");
+            }
         },
     }
 }

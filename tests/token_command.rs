@@ -294,3 +294,35 @@ fn a_token_still_valid_is_served_while_the_provider_is_out_of_reach() {
         "Claude Code keeps working on the current token while the provider cannot be reached"
     );
 }
+
+#[test]
+fn interactive_signs_in_again_and_keeps_standard_output_for_the_token() {
+    let idp = Idp::start();
+    let home = signed_in(&idp);
+    // The sign-in is gone (signed out elsewhere): without --interactive, a clear failure.
+    std::fs::remove_file(common::sign_in::credentials_path(&home)).expect("remove credentials");
+    let out = token(&home, &[]);
+    assert_ne!(out.code, 0);
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+
+    // With --interactive it signs in (the browser script plays the user) and prints the token.
+    let out = token(&home, &["--interactive"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout.lines().count(),
+        1,
+        "stdout is the token alone: {:?}",
+        out.stdout
+    );
+    let stored = field(
+        &sso_entry(&home, "corp").expect("signed in again"),
+        "access_token",
+    );
+    assert_eq!(out.stdout.trim_end(), stored);
+    assert!(out.stderr.contains("Signing in again"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Signed in as ada@example.com"),
+        "{}",
+        out.stderr
+    );
+}

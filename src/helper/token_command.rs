@@ -16,10 +16,23 @@ use crate::store::{SecretStore, StoreKey, StoredTokens, default_store};
 /// Tokens are renewed this long before they expire.
 pub const REFRESH_MARGIN_MS: i64 = 5 * 60 * 1000;
 
-/// Runs the command; returns the exit status.
-pub fn run(paths: &Paths, name: &str, force: bool, now_ms: i64) -> u8 {
+/// Runs the command; returns the exit status. With `interactive`, a missing or ended sign-in is
+/// replaced by a new one first (its messages on standard error, so standard output stays the
+/// token alone).
+pub fn run(paths: &Paths, name: &str, force: bool, interactive: bool) -> u8 {
     let store = default_store(paths);
-    match fresh_token(paths, store.as_ref(), name, force, now_ms) {
+    let mut result = fresh_token(paths, store.as_ref(), name, force, crate::status::now_ms());
+    if let Err(message) = &result
+        && interactive
+    {
+        eprintln!("ccauth token: {message}");
+        eprintln!("Signing in again…");
+        if sign_in(paths, name) != 0 {
+            return 1;
+        }
+        result = fresh_token(paths, store.as_ref(), name, false, crate::status::now_ms());
+    }
+    match result {
         Ok(token) => {
             let mut stdout = std::io::stdout().lock();
             let written = stdout
@@ -33,6 +46,39 @@ pub fn run(paths: &Paths, name: &str, force: bool, now_ms: i64) -> u8 {
             1
         }
     }
+}
+
+/// The sign-in `--interactive` runs: line mode on standard error.
+fn sign_in(paths: &Paths, name: &str) -> u8 {
+    use crate::wizard::signin::{Flow, Request, Target};
+    let provider = match crate::config::ConfigFile::new(paths)
+        .read()
+        .and_then(|config| config.sso(name))
+    {
+        Ok(Some(provider)) => format!("{name} ({})", provider.issuer),
+        Ok(None) => {
+            eprintln!(
+                "ccauth token: no SSO provider named \"{name}\" is saved: run `ccauth login --sso {name} --issuer URL --client-id ID`"
+            );
+            return 1;
+        }
+        Err(error) => {
+            eprintln!("ccauth token: {error}");
+            return 1;
+        }
+    };
+    let starter = crate::effects::sign_in::EngineStarter::new(paths.clone(), std::env::temp_dir());
+    crate::plain::sign_in(
+        &Request {
+            target: Target::Sso(name.to_owned()),
+            flow: Flow::Browser,
+        },
+        &provider,
+        &starter,
+        paths,
+        None,
+        &mut std::io::stderr(),
+    )
 }
 
 /// The access token for `name`, refreshed first when it expires within the margin (or always,
