@@ -37,7 +37,6 @@ pub fn sign_in(
     out: &mut dyn Write,
 ) -> u8 {
     use crate::wizard::Msg;
-    use crate::wizard::signin::SignInEvent;
 
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -67,88 +66,104 @@ pub fn sign_in(
             let Msg::SignIn { event, .. } = msg else {
                 continue;
             };
-            match event {
-                SignInEvent::Note(text) => {
-                    let _ = writeln!(out, "{text}");
-                }
-                SignInEvent::Listening { address } => {
-                    let _ = writeln!(out, "Listening on {address} for the browser's callback.");
-                }
-                SignInEvent::Url { url, .. } => {
-                    let _ = writeln!(
-                        out,
-                        "Open this URL to sign in (or paste the code here if prompted):"
-                    );
-                    let _ = writeln!(out, "{url}");
-                    open_browser(&url, &session, out);
-                }
-                SignInEvent::Request { summary, rejected } => match rejected {
-                    None => {
-                        let _ = writeln!(out, "{summary}: accepted");
-                    }
-                    Some(why) => {
-                        let _ = writeln!(out, "{summary}: ignored ({why})");
-                    }
-                },
-                SignInEvent::PasteRejected(why) => {
-                    let _ = writeln!(out, "Pasted text not used: {why}");
-                }
-                SignInEvent::Exchanging => {
-                    let _ = writeln!(out, "Exchanging the code for tokens…");
-                }
-                SignInEvent::Device {
-                    user_code,
-                    verification_uri,
-                    verification_uri_complete,
-                    ..
-                } => {
-                    let _ = writeln!(
-                        out,
-                        "Go to {verification_uri} and enter the code {user_code}"
-                    );
-                    if let Some(complete) = &verification_uri_complete {
-                        let _ = writeln!(out, "(or open {complete})");
-                    }
-                    open_browser(
-                        verification_uri_complete
-                            .as_deref()
-                            .unwrap_or(&verification_uri),
-                        &session,
-                        out,
-                    );
-                }
-                SignInEvent::Polling(state) => {
-                    let _ = writeln!(out, "Polling: {state}");
-                }
-                SignInEvent::Succeeded(success) => {
-                    let who = success
-                        .who
-                        .map_or_else(String::new, |who| format!(" as {who}"));
-                    let _ = writeln!(out, "Signed in{who}.");
-                    if let Some(stored) = success.stored {
-                        let _ = writeln!(out, "Stored in {stored}.");
-                    }
-                    if let Some(effect) = success.claude_code {
-                        let _ = writeln!(out, "Claude Code: {effect}.");
-                    }
-                    if let crate::wizard::signin::Target::Sso(name) = &request.target
-                        && let Some(wire) = wire
-                    {
-                        code = wire_claude_code(paths, name, wire, out);
-                    } else {
-                        code = 0;
-                    }
+            match show(event, &session, out) {
+                Step::Going => {}
+                Step::SignedIn => {
+                    code = match (&request.target, wire) {
+                        (crate::wizard::signin::Target::Sso(name), Some(wire)) => {
+                            wire_claude_code(paths, name, wire, out)
+                        }
+                        _ => 0,
+                    };
                     break;
                 }
-                SignInEvent::Failed(why) => {
-                    eprintln!("Sign-in failed: {why}");
-                    break;
-                }
+                Step::Failed => break,
             }
         }
         let _ = cancel_tx.send(());
         code
     })
+}
+
+/// Where a line-mode sign-in is after a step.
+enum Step {
+    /// Still going.
+    Going,
+    /// Signed in.
+    SignedIn,
+    /// Failed (the reason went to standard error).
+    Failed,
+}
+
+/// Prints one step of a sign-in.
+fn show(
+    event: crate::wizard::signin::SignInEvent,
+    session: &crate::platform::environment::Session,
+    out: &mut dyn Write,
+) -> Step {
+    use crate::wizard::signin::SignInEvent;
+    let line = match event {
+        SignInEvent::Note(text) => text,
+        SignInEvent::Listening { address } => {
+            format!("Listening on {address} for the browser's callback.")
+        }
+        SignInEvent::Url { url, .. } => {
+            let _ = writeln!(
+                out,
+                "Open this URL to sign in (or paste the code here if prompted):\n{url}"
+            );
+            open_browser(&url, session, out);
+            return Step::Going;
+        }
+        SignInEvent::Request { summary, rejected } => match rejected {
+            None => format!("{summary}: accepted"),
+            Some(why) => format!("{summary}: ignored ({why})"),
+        },
+        SignInEvent::PasteRejected(why) => format!("Pasted text not used: {why}"),
+        SignInEvent::Exchanging => String::from("Exchanging the code for tokens…"),
+        SignInEvent::Device {
+            user_code,
+            verification_uri,
+            verification_uri_complete,
+            ..
+        } => {
+            let _ = writeln!(
+                out,
+                "Go to {verification_uri} and enter the code {user_code}"
+            );
+            if let Some(complete) = &verification_uri_complete {
+                let _ = writeln!(out, "(or open {complete})");
+            }
+            open_browser(
+                verification_uri_complete
+                    .as_deref()
+                    .unwrap_or(&verification_uri),
+                session,
+                out,
+            );
+            return Step::Going;
+        }
+        SignInEvent::Polling(state) => format!("Polling: {state}"),
+        SignInEvent::Succeeded(success) => {
+            let who = success
+                .who
+                .map_or_else(String::new, |who| format!(" as {who}"));
+            let _ = writeln!(out, "Signed in{who}.");
+            if let Some(stored) = success.stored {
+                let _ = writeln!(out, "Stored in {stored}.");
+            }
+            if let Some(effect) = success.claude_code {
+                let _ = writeln!(out, "Claude Code: {effect}.");
+            }
+            return Step::SignedIn;
+        }
+        SignInEvent::Failed(why) => {
+            eprintln!("Sign-in failed: {why}");
+            return Step::Failed;
+        }
+    };
+    let _ = writeln!(out, "{line}");
+    Step::Going
 }
 
 /// After an SSO sign-in in line mode: shows the settings change that makes Claude Code use it,
