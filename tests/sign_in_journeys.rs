@@ -718,3 +718,19 @@ fn no_token_or_code_reaches_any_output_or_the_log() {
         }
     }
 }
+
+#[test]
+fn the_url_is_a_clickable_osc_8_link_that_still_reads_as_the_url() {
+    let (_home, mut pty, _address) = demo_waiting();
+    let screen = pty.screen();
+    let url = url_on_screen(&screen, LOOPBACK).expect("the URL on screen");
+    // Every row of the URL links to the whole URL; the text shown is the URL itself.
+    let opening = format!("\x1b]8;;{url}\x1b\\");
+    assert!(
+        contains(&pty.raw(), opening.as_bytes()),
+        "no OSC 8 link to {url} in the terminal output"
+    );
+    pty.send(keys::CTRL_C);
+    assert_eq!(pty.wait_exit(), 1);
+    assert_restored(&pty);
+}

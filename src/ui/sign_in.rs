@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
 use super::theme::Theme;
+use super::widgets::hyperlink::link_rows;
 use super::widgets::qr::QrWidget;
 use super::{help_bar, wrap};
 use crate::secret::redact_tokens;
@@ -248,6 +249,9 @@ fn render_browser_flow(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area:
     };
     frame.render_widget(Paragraph::new(heading_text), heading);
     frame.render_widget(Paragraph::new(url_rows), link);
+    if theme.hyperlinks && !url.is_empty() {
+        link_rows(frame.buffer_mut(), link, url, link.height);
+    }
     frame.render_widget(Paragraph::new(browser_note(sign_in, theme)), note);
     render_paste_box(sign_in, theme, frame, paste);
     render_pane(sign_in, theme, frame, pane);
@@ -323,6 +327,14 @@ fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut 
         Paragraph::new(url_lines(&device.verification_uri, area.width, theme)),
         link,
     );
+    if theme.hyperlinks {
+        link_rows(
+            frame.buffer_mut(),
+            link,
+            &device.verification_uri,
+            link.height,
+        );
+    }
     let code_width = u16::try_from(spaced.chars().count() + 6).unwrap_or(u16::MAX);
     let [code_area, _] =
         Layout::horizontal([Constraint::Length(code_width), Constraint::Fill(1)]).areas(code);

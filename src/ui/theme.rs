@@ -27,21 +27,31 @@ pub struct Theme {
     pub border_focused: Style,
     /// Ordinary text.
     pub text: Style,
+    /// Whether URLs are also written as OSC 8 hyperlinks (clickable where the terminal supports
+    /// them). Off on the Linux console and dumb terminals, and with `CCAUTH_NO_HYPERLINKS`.
+    pub hyperlinks: bool,
 }
 
 impl Theme {
     /// The theme for this environment: colour unless `NO_COLOR` is set to anything non-empty
-    /// (<https://no-color.org>).
+    /// (<https://no-color.org>); OSC 8 links unless the terminal is the Linux console, dumb or
+    /// unknown, or `CCAUTH_NO_HYPERLINKS` is set.
     pub fn from_env() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-        if no_color {
+        let theme = if no_color {
             Self::mono()
         } else {
             Self::color()
+        };
+        let term = std::env::var("TERM").unwrap_or_default();
+        Self {
+            hyperlinks: std::env::var_os("CCAUTH_NO_HYPERLINKS").is_none()
+                && !matches!(term.as_str(), "linux" | "dumb" | ""),
+            ..theme
         }
     }
 
-    /// ANSI colours.
+    /// ANSI colours (no OSC 8 links: [`Theme::from_env`] decides those).
     pub fn color() -> Self {
         Self {
             accent: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
@@ -54,10 +64,11 @@ impl Theme {
             border: Style::new().fg(Color::DarkGray),
             border_focused: Style::new().fg(Color::Cyan),
             text: Style::new(),
+            hyperlinks: false,
         }
     }
 
-    /// No colours at all: emphasis by modifiers only.
+    /// No colours at all: emphasis by modifiers only (no OSC 8 links).
     pub fn mono() -> Self {
         Self {
             accent: Style::new().add_modifier(Modifier::BOLD),
@@ -70,6 +81,7 @@ impl Theme {
             border: Style::new(),
             border_focused: Style::new().add_modifier(Modifier::BOLD),
             text: Style::new(),
+            hyperlinks: false,
         }
     }
 }

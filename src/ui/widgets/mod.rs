@@ -1,3 +1,4 @@
 //! Reusable pieces of the screens.
 
+pub mod hyperlink;
 pub mod qr;
