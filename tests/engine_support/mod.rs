@@ -249,21 +249,7 @@ pub async fn approve_device(idp: &Idp, user_code: &str) {
     let xsrf = hidden_input(&html, "xsrf").expect("the device page has an xsrf field");
     let xsrf_field = format!("xsrf={xsrf}");
     let code_field = format!("user_code={user_code}");
-    let confirm = curl(&[
-        "-s",
-        "--max-time",
-        "30",
-        "-b",
-        &jar,
-        "-c",
-        &jar,
-        "--data",
-        &xsrf_field,
-        "--data",
-        &code_field,
-        &page,
-    ])
-    .await;
+    let confirm = post_with_cookies(&jar, &page, &[&xsrf_field, &code_field], false).await;
     assert!(
         confirm.contains("deviceConfirmForm"),
         "the device page did not ask to confirm: {confirm}"
@@ -271,23 +257,12 @@ pub async fn approve_device(idp: &Idp, user_code: &str) {
     let xsrf = hidden_input(&confirm, "xsrf").expect("the confirm page has an xsrf field");
     let xsrf_field = format!("xsrf={xsrf}");
     // Confirming redirects through the login and consent interactions, then to a result page.
-    let done = curl(&[
-        "-s",
-        "-L",
-        "--max-time",
-        "30",
-        "-b",
+    let done = post_with_cookies(
         &jar,
-        "-c",
-        &jar,
-        "--data",
-        &xsrf_field,
-        "--data",
-        &code_field,
-        "--data",
-        "confirm=yes",
         &page,
-    ])
+        &[&xsrf_field, &code_field, "confirm=yes"],
+        true,
+    )
     .await;
     assert!(!done.is_empty(), "the device confirmation returned nothing");
 }
@@ -692,4 +667,18 @@ pub fn start_device(config: ProviderConfig) -> Running {
         cancel: Some(cancel_tx),
         handle,
     }
+}
+
+/// POSTs `fields` to `url` with curl, keeping cookies in `jar`; `follow` follows redirects.
+async fn post_with_cookies(jar: &str, url: &str, fields: &[&str], follow: bool) -> String {
+    let mut args = vec!["-s", "--max-time", "30", "-b", jar, "-c", jar];
+    if follow {
+        args.push("-L");
+    }
+    for field in fields {
+        args.push("--data");
+        args.push(field);
+    }
+    args.push(url);
+    curl(&args).await
 }
