@@ -135,7 +135,7 @@ fn dashboard_complete(screen: &vt100::Screen) -> bool {
 fn first_frame_times(bin: &Path, home: &Home, runs: usize) -> Vec<Duration> {
     (0..runs)
         .map(|_| {
-            let mut pty = Pty::spawn_program(bin, home, 80, 24, &[]);
+            let mut pty = Pty::spawn_program(bin, home, 80, 24, &["status"]);
             pty.wait_until("the dashboard", dashboard_complete);
             let first = pty
                 .first_seen(dashboard_complete)
@@ -170,7 +170,7 @@ struct Idle {
 }
 
 fn idle_figures(bin: &Path, home: &Home) -> Idle {
-    let mut pty = Pty::spawn_program(bin, home, 80, 24, &[]);
+    let mut pty = Pty::spawn_program(bin, home, 80, 24, &["status"]);
     pty.wait_until("the dashboard", dashboard_complete);
     let pid = pty.pid();
     // Let the first load's worker finish whatever it still does after the frame.

@@ -16,17 +16,20 @@ use std::sync::Arc;
 
 use crate::claude::LoadInput;
 use crate::claude::precedence::Mode;
-use crate::effects::{Effects, Next, SignInStarter};
+use crate::effects::{Effects, Handoff, Next, SignInStarter};
 use crate::terminal::Guard;
 use crate::ui::{self, Theme};
 use crate::wizard::signin::Request;
-use crate::wizard::{Key, Model, Msg, update};
+use crate::wizard::{Key, Model, Msg, Opening, update};
 
 /// What the full-screen interface opens on.
 #[derive(Debug, Clone)]
 pub enum Start {
     /// The dashboard, answering for `mode`.
     Dashboard(Mode),
+    /// A screen opened once the first status is read (`ccauth`, `ccauth login`, `ccauth
+    /// config`, …).
+    Opening(Opening),
     /// A sign-in (`ccauth demo`, `ccauth login …`); leaving it leaves ccauth.
     SignIn {
         /// Who with, and how.
@@ -36,7 +39,16 @@ pub enum Start {
     },
 }
 
-/// Runs the interface until the user leaves or a signal arrives; returns the exit status.
+/// How the interface ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exit {
+    /// The exit status.
+    pub code: u8,
+    /// A program to hand the terminal to now that the screen is gone.
+    pub handoff: Option<Handoff>,
+}
+
+/// Runs the interface until the user leaves or a signal arrives.
 ///
 /// # Errors
 /// When the terminal cannot be put into full-screen mode or drawing fails.
@@ -44,7 +56,7 @@ pub async fn run(
     start: Start,
     input: Arc<LoadInput>,
     starter: Box<dyn SignInStarter>,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Exit> {
     // Signal handlers first, so a signal that arrives while the screen is being set up still
     // goes through the orderly exit that restores the terminal.
     let mut signals = Signals::new()?;
@@ -54,6 +66,9 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (mut model, initial) = match start {
         Start::Dashboard(mode) => Model::new(mode, size.width, size.height),
+        Start::Opening(opening) => {
+            Model::opening(opening, Mode::Interactive, size.width, size.height)
+        }
         Start::SignIn { request, provider } => Model::signing_in(
             request,
             provider,
@@ -70,13 +85,13 @@ pub async fn run(
         .draw(|frame| ui::render(&model, &theme, frame))?;
     let mut early_exit = None;
     for effect in initial {
-        if let Next::Exit(code) = effects.run(effect, guard.terminal().backend_mut()) {
-            early_exit = Some(code);
+        if let Some(exit) = leaving(effects.run(effect, guard.terminal().backend_mut()), &model) {
+            early_exit = Some(exit);
             break;
         }
     }
     let outcome = match early_exit {
-        Some(code) => Ok(code),
+        Some(exit) => Ok(exit),
         None => {
             event_loop(
                 &mut model,
@@ -102,7 +117,7 @@ async fn event_loop(
     effects: &mut Effects,
     rx: &mut mpsc::UnboundedReceiver<Msg>,
     signals: &mut Signals,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Exit> {
     let mut events = EventStream::new();
     let mut ticker: Option<(Duration, tokio::time::Interval)> = None;
     loop {
@@ -124,7 +139,7 @@ async fn event_loop(
                 },
                 Some(Err(error)) => return Err(error.into()),
                 // The terminal is gone: leave as if asked to.
-                None => return Ok(model.exit_code()),
+                None => return Ok(Exit { code: model.exit_code(), handoff: None }),
             },
             Some(msg) = rx.recv() => msg,
             () = tick(ticker.as_mut().map(|(_, interval)| interval)) => {
@@ -132,17 +147,33 @@ async fn event_loop(
             }
             code = signals.recv() => {
                 tracing::info!(code, "leaving on a signal");
-                return Ok(code);
+                return Ok(Exit { code, handoff: None });
             }
         };
         for effect in update(model, msg) {
-            if let Next::Exit(code) = effects.run(effect, guard.terminal().backend_mut()) {
-                return Ok(code);
+            if let Some(exit) = leaving(effects.run(effect, guard.terminal().backend_mut()), model)
+            {
+                return Ok(exit);
             }
         }
         guard
             .terminal()
             .draw(|frame| ui::render(model, theme, frame))?;
+    }
+}
+
+/// Whether `next` ends the interface, and how.
+fn leaving(next: Next, model: &Model) -> Option<Exit> {
+    match next {
+        Next::Continue => None,
+        Next::Exit(code) => Some(Exit {
+            code,
+            handoff: None,
+        }),
+        Next::Handoff(handoff) => Some(Exit {
+            code: model.exit_code(),
+            handoff: Some(handoff),
+        }),
     }
 }
 

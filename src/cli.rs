@@ -27,11 +27,22 @@ pub enum Command {
     /// Run the whole sign-in against a built-in local issuer: no account, no network; writes
     /// nothing outside a temporary directory.
     Demo(DemoArgs),
-    /// Sign in with a company SSO (OIDC) provider and save it under a name.
+    /// Sign in: the account-type chooser, or straight to one way with --method (a Claude
+    /// account through the official claude CLI, Console, company SSO, a key you have).
     Login(LoginArgs),
+    /// Log out: shows what will be removed, then runs `claude auth logout` for a Claude
+    /// account, removes ccauth's own sign-ins and keys, and empties the approved API keys.
+    Logout(LogoutArgs),
+    /// The "Use custom API key" toggle and the apiKeyHelper TTL.
+    Config(ConfigArgs),
+    /// Run `claude setup-token` attached to the terminal (ccauth never sees the token), then
+    /// say how to use it.
+    SetupToken,
     /// Print a fresh access token for a saved sign-in (credential-helper mode, for
     /// `apiKeyHelper`): nothing else on standard output, never interactive unless asked.
     Token(TokenArgs),
+    /// Check Claude Code's apiKeyHelper: run it the way Claude Code does and judge its output.
+    Helper(HelperArgs),
     /// Keeps text on the X11/Wayland clipboard after ccauth exits (started by ccauth itself;
     /// reads the text from standard input).
     #[command(hide = true, name = "clipboard-hold")]
@@ -61,9 +72,16 @@ pub struct DemoArgs {
 /// Options of `ccauth login`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct LoginArgs {
-    /// The name to save the provider under (letters, digits, `.`, `_`, `-`).
+    /// Go straight to one way of signing in instead of the chooser.
+    #[arg(long, value_enum, value_name = "METHOD", conflicts_with = "sso")]
+    pub method: Option<Method>,
+    /// With --method claudeai-sso: your work email, so claude finds your organisation's SSO.
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// A company SSO (OIDC) provider: the name it is (or will be) saved under (letters,
+    /// digits, `.`, `_`, `-`).
     #[arg(long, value_name = "NAME")]
-    pub sso: String,
+    pub sso: Option<String>,
     /// The OIDC issuer URL (needed the first time; later sign-ins reuse the saved one).
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
@@ -86,12 +104,56 @@ pub struct LoginArgs {
     pub wire: bool,
 }
 
+/// The ways in that `ccauth login --method` jumps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    /// Claude Pro, Max, Team or Enterprise: `claude auth login --claudeai`.
+    Claudeai,
+    /// A Claude Team or Enterprise account through your organisation's SSO:
+    /// `claude auth login --claudeai --sso [--email ADDR]`.
+    ClaudeaiSso,
+    /// Anthropic Console (API billing): `claude auth login --console`.
+    Console,
+    /// A company SSO (OIDC) provider in front of an LLM gateway: the form to enter it.
+    Sso,
+    /// An API key or auth token you already have.
+    ApiKey,
+    /// Amazon Bedrock, Google Vertex AI or Microsoft Foundry.
+    Platform,
+    /// Your organisation's Cloud gateway.
+    Gateway,
+}
+
+/// Options of `ccauth logout`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct LogoutArgs {
+    /// In line mode, log out without asking (the plan is still printed).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// Options of `ccauth config`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConfigArgs {
+    /// Set "Use custom API key" for the `ANTHROPIC_API_KEY` in this shell, without the screen.
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    pub use_custom_api_key: Option<String>,
+    /// Set the apiKeyHelper TTL (`CLAUDE_CODE_API_KEY_HELPER_TTL_MS` in user settings), in
+    /// minutes, without the screen.
+    #[arg(long, value_name = "MINUTES")]
+    pub helper_ttl: Option<f64>,
+}
+
 /// Options of `ccauth token`.
 #[derive(Debug, Clone, Args, Default)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["sso", "api_key"]))]
 pub struct TokenArgs {
     /// The saved SSO provider whose token to print.
     #[arg(long, value_name = "NAME")]
-    pub sso: String,
+    pub sso: Option<String>,
+    /// The API key saved with ccauth under this name, to print.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["force", "interactive"])]
+    pub api_key: Option<String>,
     /// Refresh even if the current token is still fresh.
     #[arg(long)]
     pub force: bool,
@@ -100,6 +162,34 @@ pub struct TokenArgs {
     /// never waits for anyone.
     #[arg(long)]
     pub interactive: bool,
+}
+
+/// Options of `ccauth helper`.
+#[derive(Debug, Clone, Args)]
+pub struct HelperArgs {
+    /// What to do with the helper.
+    #[command(subcommand)]
+    pub command: HelperCommand,
+}
+
+/// The `ccauth helper` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum HelperCommand {
+    /// Run the configured apiKeyHelper as Claude Code would (`/bin/sh -c`, no input, its
+    /// settings' environment) and check what it prints (exit 0 when it printed a valid key).
+    Test(HelperTestArgs),
+}
+
+/// Options of `ccauth helper test`.
+#[derive(Debug, Clone, Args)]
+pub struct HelperTestArgs {
+    /// Stop the helper, and everything it started, after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Run a helper from project settings without asking whether you trust this workspace.
+    #[arg(long)]
+    pub trust: bool,
 }
 
 /// `--mode` values.

@@ -13,12 +13,17 @@
 //!   },
 //!   "trusted_gateways": {
 //!     "gw.example.com": { "fingerprint": "3f9a1c0b7d2e4a6f", "trusted_at": 1767225600000 }
+//!   },
+//!   "api_keys": {
+//!     "work": { "base_url": "https://llm.example.com", "saved_at": 1767225600000 }
 //!   }
 //! }
 //! ```
 //!
 //! Called by `ccauth login --sso` and the wizard (to save a provider), by `ccauth token --sso`
-//! (to find it again), and by the gateway trust prompt. [`ConfigFile::read`] gives a [`Config`];
+//! (to find it again), by the gateway trust prompt, and by [`crate::helper::api_key`] (which
+//! records, beside each API key it stores, the base URL it is for; the key itself is in the
+//! secret store). [`ConfigFile::read`] gives a [`Config`];
 //! [`ConfigFile::update`] re-reads the file under a cross-process lock, applies a change and
 //! writes it atomically (mode 0600 in the 0700 directory, like the secret store). Keys ccauth
 //! does not know are kept everywhere, top level and inside each entry, in their order. A file
@@ -54,6 +59,8 @@ const SSO_FIELDS: [&str; 5] = [
     "redirect_ports",
 ];
 const GATEWAY_FIELDS: [&str; 2] = ["fingerprint", "trusted_at"];
+const API_KEYS: &str = "api_keys";
+const API_KEY_FIELDS: [&str; 2] = ["base_url", "saved_at"];
 
 /// A company SSO provider, saved under a name by `ccauth login --sso NAME`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +120,31 @@ impl TrustedGateway {
         TrustedGateway {
             fingerprint: fingerprint.into(),
             trusted_at,
+            extra: Map::new(),
+        }
+    }
+}
+
+/// What ccauth knows about an API key it stores under a name (not the key: that is in the
+/// secret store, under `api-key:NAME`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyRecord {
+    /// The `ANTHROPIC_BASE_URL` the key is for (a gateway); `None` for Anthropic's API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// When it was saved, epoch milliseconds.
+    pub saved_at: i64,
+    /// Keys ccauth does not know, kept as they were.
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl ApiKeyRecord {
+    /// A record made at `saved_at` (epoch milliseconds).
+    pub fn new(base_url: Option<String>, saved_at: i64) -> Self {
+        ApiKeyRecord {
+            base_url,
+            saved_at,
             extra: Map::new(),
         }
     }
@@ -287,6 +319,37 @@ impl Config {
     /// Forgets the trust in `host`; `true` when there was a record.
     pub fn remove_trusted_gateway(&mut self, host: &str) -> bool {
         self.remove(TRUSTED_GATEWAYS, host)
+    }
+
+    /// The names of the API keys recorded, in file order.
+    pub fn api_key_names(&self) -> Vec<String> {
+        self.doc
+            .get(API_KEYS)
+            .and_then(Value::as_object)
+            .map(|section| section.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The record of the API key saved as `name`.
+    ///
+    /// # Errors
+    /// As [`Config::sso`].
+    pub fn api_key(&self, name: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        self.get(API_KEYS, name)
+    }
+
+    /// Records the API key `name`, keeping unknown fields of an existing record.
+    ///
+    /// # Errors
+    /// [`StoreError::InvalidName`], or [`StoreError::Shape`] when `api_keys` is not an object.
+    pub fn set_api_key(&mut self, name: &str, record: &ApiKeyRecord) -> Result<(), StoreError> {
+        validate_name(name)?;
+        self.set(API_KEYS, name, record, &API_KEY_FIELDS)
+    }
+
+    /// Forgets the record of the API key `name`; `true` when there was one.
+    pub fn remove_api_key(&mut self, name: &str) -> bool {
+        self.remove(API_KEYS, name)
     }
 
     fn section(&self, section: &str) -> Result<Option<&Map<String, Value>>, StoreError> {
@@ -529,6 +592,46 @@ mod tests {
         assert!(
             file.update(|config| Ok(config.remove_trusted_gateway("gw.example.com")))
                 .unwrap()
+        );
+    }
+
+    #[test]
+    fn api_key_records_round_trip_and_keep_unknown_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        fs::write(
+            &path,
+            r#"{"sso": {}, "api_keys": {"work": {"saved_at": 1, "label": "mine", "base_url": "https://a"}}}"#,
+        )
+        .unwrap();
+        let file = ConfigFile::at(&path);
+        assert_eq!(file.read().unwrap().api_key_names(), ["work"]);
+        let record = ApiKeyRecord::new(None, 2);
+        file.update(|config| config.set_api_key("work", &record))
+            .unwrap();
+        file.update(|config| {
+            config.set_api_key("gw", &ApiKeyRecord::new(Some("https://gw".into()), 3))
+        })
+        .unwrap();
+        let after: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(
+            after,
+            serde_json::json!({"sso": {}, "api_keys": {
+                "work": {"saved_at": 2, "label": "mine"},
+                "gw": {"base_url": "https://gw", "saved_at": 3}
+            }})
+        );
+        let config = file.read().unwrap();
+        assert_eq!(config.api_key_names(), ["work", "gw"]);
+        assert_eq!(config.api_key("work").unwrap().unwrap().base_url, None);
+        assert!(
+            file.update(|config| Ok(config.remove_api_key("work")))
+                .unwrap()
+        );
+        assert_eq!(file.read().unwrap().api_key_names(), ["gw"]);
+        assert!(
+            file.update(|config| config.set_api_key("a b", &record))
+                .is_err()
         );
     }
 

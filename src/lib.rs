@@ -15,6 +15,7 @@
 //!   [`signin`] (the native sign-in engine and the in-process demo issuer), [`platform`]
 //!   (browser, clipboard, session detection), [`terminal`] (raw mode and restoring it), [`app`]
 //!   (the event loop, the one place the rings meet), [`effects`] (runs what `update` asks for),
+//!   [`logout`] (what logging out undoes, and the part ccauth does itself),
 //!   [`plain`] (the line-mode front end) and [`status`] (the `ccauth status` report in prose and
 //!   JSON).
 //!
@@ -23,10 +24,12 @@
 pub mod app;
 pub mod claude;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod effects;
 pub mod helper;
 pub mod logging;
+pub mod logout;
 pub mod plain;
 pub mod platform;
 pub mod secret;

@@ -5,11 +5,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ccauth::app::{self, Start};
+use ccauth::claude::world::Paths;
 use ccauth::claude::{LoadInput, paths};
-use ccauth::cli::{self, Command, StatusArgs};
+use ccauth::cli::{self, Command, LoginArgs, Method, StatusArgs};
+use ccauth::effects::Handoff;
 use ccauth::effects::sign_in::EngineStarter;
+use ccauth::wizard::Opening;
+use ccauth::wizard::menu::Choice;
 use ccauth::wizard::signin::{Flow, Request, Target};
-use ccauth::{helper, logging, plain};
+use ccauth::{commands, helper, logging, plain};
 
 fn main() -> ExitCode {
     let cli = cli::parse();
@@ -18,19 +22,48 @@ fn main() -> ExitCode {
     let claude_paths = paths::resolve(&input.env, input.cwd.as_deref());
     let terminal = !cli.plain && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     let wire = matches!(&cli.command, Some(Command::Login(args)) if args.wire);
+    let mut stdout = std::io::stdout();
     let start = match cli.command {
+        None if terminal => Ok(Start::Opening(Opening::Onboarding)),
         None => status_or_dashboard(&input, &StatusArgs::default(), cli.plain),
+        Some(Command::SetupToken) => {
+            return ExitCode::from(commands::setup_token(&input, &claude_paths, &mut stdout));
+        }
+        Some(Command::Logout(args)) => {
+            if terminal {
+                Ok(Start::Opening(Opening::Logout))
+            } else {
+                return ExitCode::from(commands::logout(
+                    &input,
+                    &claude_paths,
+                    args.yes,
+                    &mut stdout,
+                ));
+            }
+        }
+        Some(Command::Config(args)) => {
+            if terminal && args.use_custom_api_key.is_none() && args.helper_ttl.is_none() {
+                Ok(Start::Opening(Opening::Config))
+            } else {
+                return ExitCode::from(commands::config(&input, &claude_paths, &args, &mut stdout));
+            }
+        }
         Some(Command::Status(args)) => status_or_dashboard(&input, &args, cli.plain),
         Some(Command::ClipboardHold) => {
             return ExitCode::from(ccauth::platform::clipboard::hold_from_stdin());
         }
         Some(Command::Token(args)) => {
-            return ExitCode::from(helper::token_command::run(
-                &claude_paths,
-                &args.sso,
-                args.force,
-                args.interactive,
-            ));
+            return ExitCode::from(match (&args.sso, &args.api_key) {
+                (_, Some(name)) => helper::token_command::run_api_key(&claude_paths, name),
+                (Some(name), None) => {
+                    helper::token_command::run(&claude_paths, name, args.force, args.interactive)
+                }
+                // clap requires exactly one of the two.
+                (None, None) => 2,
+            });
+        }
+        Some(Command::Helper(args)) => {
+            return ExitCode::from(helper::test_command::run_cli(&input, &args));
         }
         Some(Command::Demo(args)) => Ok(Start::SignIn {
             request: Request {
@@ -39,21 +72,7 @@ fn main() -> ExitCode {
             },
             provider: String::from("Demo issuer (local, no account needed)"),
         }),
-        Some(Command::Login(args)) => {
-            match ccauth::effects::sign_in::prepare_sso(&claude_paths, &args) {
-                Ok(provider) => Ok(Start::SignIn {
-                    request: Request {
-                        target: Target::Sso(args.sso.clone()),
-                        flow: flow(args.device),
-                    },
-                    provider,
-                }),
-                Err(message) => {
-                    eprintln!("ccauth login: {message}");
-                    return ExitCode::from(2);
-                }
-            }
-        }
+        Some(Command::Login(args)) => login(&args, terminal, &input, &claude_paths),
     };
     let start = match start {
         Ok(start) => start,
@@ -81,6 +100,16 @@ fn main() -> ExitCode {
             &mut std::io::stdout(),
         ));
     }
+    full_screen(start, input, &claude_paths, starter)
+}
+
+/// Runs the full-screen interface, then what it hands the terminal to.
+fn full_screen(
+    start: Start,
+    input: LoadInput,
+    paths: &Paths,
+    starter: Box<EngineStarter>,
+) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -91,8 +120,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(app::run(start, Arc::new(input), starter)) {
-        Ok(code) => ExitCode::from(code),
+    let input = Arc::new(input);
+    match runtime.block_on(app::run(start, Arc::clone(&input), starter)) {
+        Ok(app::Exit {
+            handoff: Some(Handoff::SetupToken),
+            ..
+        }) => ExitCode::from(commands::setup_token(&input, paths, &mut std::io::stdout())),
+        Ok(exit) => ExitCode::from(exit.code),
         Err(error) => {
             tracing::error!("{error:#}");
             eprintln!("ccauth: {error:#}");
@@ -101,6 +135,73 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
+    }
+}
+
+/// What `ccauth login …` opens, or the exit status when it ran in line mode.
+fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> Result<Start, u8> {
+    match (&args.sso, args.method) {
+        (Some(name), _) => match ccauth::effects::sign_in::prepare_sso(paths, args) {
+            Ok(provider) => Ok(Start::SignIn {
+                request: Request {
+                    target: Target::Sso(name.clone()),
+                    flow: flow(args.device),
+                },
+                provider,
+            }),
+            Err(message) => {
+                eprintln!("ccauth login: {message}");
+                Err(2)
+            }
+        },
+        (None, Some(method @ (Method::Claudeai | Method::ClaudeaiSso | Method::Console)))
+            if !terminal =>
+        {
+            Err(commands::claude_login_attached(
+                input,
+                paths,
+                method == Method::Console,
+                method == Method::ClaudeaiSso,
+                args.email.as_deref(),
+                &mut std::io::stdout(),
+            ))
+        }
+        (None, Some(Method::ClaudeaiSso)) if args.email.is_some() => Ok(Start::SignIn {
+            request: Request {
+                target: Target::Claude {
+                    console: false,
+                    sso: true,
+                    email: args.email.clone(),
+                },
+                flow: Flow::Browser,
+            },
+            provider: String::from("Claude account via SSO · claude auth login"),
+        }),
+        (None, method) if terminal => {
+            Ok(Start::Opening(method.map_or(Opening::Chooser, |method| {
+                Opening::Choice(choice(method))
+            })))
+        }
+        (None, _) => {
+            eprintln!(
+                "ccauth login: this needs a terminal. Without one, use --method claudeai or \
+                 --method console (the official claude CLI runs here), or --sso NAME \
+                 --issuer URL --client-id ID for company SSO."
+            );
+            Err(2)
+        }
+    }
+}
+
+fn choice(method: Method) -> Choice {
+    match method {
+        Method::Claudeai => Choice::ClaudeBrowser,
+        Method::ClaudeaiSso => Choice::ClaudeSso,
+        Method::Console => Choice::ConsoleBrowser,
+        Method::Sso => Choice::CompanySso,
+        Method::ApiKey => Choice::ExistingKey,
+        Method::Platform => Choice::Platform,
+        Method::Gateway => Choice::Gateway,
     }
 }
 

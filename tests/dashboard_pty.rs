@@ -52,7 +52,7 @@ fn selected(screen: &vt100::Screen, label: &str) -> bool {
 
 /// Starts the dashboard and waits for its first complete screen.
 fn start(home: &Home, cols: u16, rows: u16) -> Pty {
-    let pty = Pty::spawn(home, cols, rows, &[]);
+    let pty = Pty::spawn(home, cols, rows, &["status"]);
     pty.wait_until("the dashboard with the login selected", |screen| {
         screen.contents().contains(VERDICT) && selected(screen, LOGIN)
     });
@@ -61,7 +61,7 @@ fn start(home: &Home, cols: u16, rows: u16) -> Pty {
 
 fn shows_the_dashboard(cols: u16, rows: u16) {
     let home = subscription_and_undecided_key();
-    let mut pty = Pty::spawn(&home, cols, rows, &[]);
+    let mut pty = Pty::spawn(&home, cols, rows, &["status"]);
     pty.wait_until("verdict, winner, undecided key and a warning", |screen| {
         let contents = screen.contents();
         contents.contains(VERDICT)
@@ -139,7 +139,7 @@ fn q_exits_with_the_status_of_the_mode_given_on_the_command_line() {
     // Only an undecided key: interactive Claude Code has nothing to use, `claude -p` has.
     let home = Home::new().api_key();
 
-    let mut pty = Pty::spawn(&home, 80, 24, &[]);
+    let mut pty = Pty::spawn(&home, 80, 24, &["status"]);
     pty.wait_for_all(&[VERDICT, "Not logged in"]);
     // Looking at another mode does not change what the exit status answers for.
     pty.send(b"m");
@@ -274,7 +274,7 @@ fn ctrl_c_quits_like_q_and_restores_the_terminal() {
 #[test]
 fn esc_on_the_dashboard_quits() {
     let home = Home::new();
-    let mut pty = Pty::spawn(&home, 80, 24, &[]);
+    let mut pty = Pty::spawn(&home, 80, 24, &["status"]);
     pty.wait_for_all(&[VERDICT, "Not logged in"]);
     pty.send(keys::ESC);
     assert_eq!(pty.wait_exit(), 1);
@@ -307,7 +307,7 @@ fn sighup_exits_129_and_restores_the_terminal() {
 #[test]
 fn no_credential_q_exits_1() {
     let home = Home::new();
-    let mut pty = Pty::spawn(&home, 80, 24, &[]);
+    let mut pty = Pty::spawn(&home, 80, 24, &["status"]);
     pty.wait_for_all(&[VERDICT, "Not logged in", "/login"]);
     pty.send(b"q");
     assert_eq!(pty.wait_exit(), 1);
@@ -330,7 +330,7 @@ fn wait_for_enlarge(pty: &Pty, now: &str) {
 #[test]
 fn tiny_terminal_asks_to_be_enlarged_then_shows_the_dashboard() {
     let home = subscription_and_undecided_key();
-    let mut pty = Pty::spawn(&home, 30, 8, &[]);
+    let mut pty = Pty::spawn(&home, 30, 8, &["status"]);
     wait_for_enlarge(&pty, "(now 30×8)");
     assert!(!pty.screen_text().contains("will use"));
 
@@ -485,7 +485,7 @@ fn secrets_never_reach_the_terminal_or_the_log() {
             "env": {"ANTHROPIC_AUTH_TOKEN": "gw-CANARY-AUTH-TOKEN-7c2e9f4a1b8d"}
         }))
         .env("RUST_LOG", "trace");
-    let mut pty = Pty::spawn(&home, 100, 30, &[]);
+    let mut pty = Pty::spawn(&home, 100, 30, &["status"]);
     pty.wait_for_all(&[VERDICT, "ANTHROPIC_AUTH_TOKEN", "…1b8d"]);
     // Open the details of every row, in every mode.
     for _ in 0..3 {

@@ -179,6 +179,29 @@ impl Settings {
             .collect()
     }
 
+    /// Every variable of the merged `env` blocks (not only the tracked ones), each from the
+    /// highest-precedence file that sets it, in the order first met. A value of `""` means the
+    /// variable is unset for Claude Code (and everything it starts). Used to build the
+    /// environment an `apiKeyHelper` runs in; values can be credentials, so callers keep them out
+    /// of `Debug` and logs.
+    pub fn env_block(&self) -> Vec<(String, String)> {
+        let mut merged: Vec<(String, String)> = Vec::new();
+        for file in &self.sources {
+            let Some(block) = file.object.get("env").and_then(Value::as_object) else {
+                continue;
+            };
+            for (name, value) in block {
+                if merged.iter().any(|(seen, _)| seen == name) {
+                    continue;
+                }
+                if let Some(text) = env_text(value) {
+                    merged.push((name.clone(), text));
+                }
+            }
+        }
+        merged
+    }
+
     /// `apiKeyHelper` from the highest layer that sets it to a string. An empty string there
     /// replaces any lower helper and means "no helper", as it would after Claude Code's merge.
     pub fn api_key_helper(&self) -> Option<Configured<String>> {
@@ -388,6 +411,31 @@ mod tests {
                 layer: Layer::Managed,
                 file: d.join("10-first.json"),
             })
+        );
+    }
+
+    #[test]
+    fn env_block_merges_every_variable_by_precedence() {
+        let fixture = Fixture::new();
+        fixture.write(
+            &fixture.home.join(".claude/settings.json"),
+            r#"{"env": {"MY_TOOL_HOME": "/user", "ONLY_USER": "u", "GONE": "user", "N": 3}}"#,
+        );
+        fixture.write(
+            &fixture.project.join(".claude/settings.local.json"),
+            r#"{"env": {"MY_TOOL_HOME": "/local", "GONE": "", "SKIPPED": null}}"#,
+        );
+        let (settings, _) = load(&fixture);
+        let block = settings.env_block();
+        let pairs: Vec<(&str, &str)> = block.iter().map(|(k, v)| (&**k, &**v)).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("MY_TOOL_HOME", "/local"),
+                ("GONE", ""),
+                ("ONLY_USER", "u"),
+                ("N", "3")
+            ]
         );
     }
 

@@ -1,6 +1,8 @@
 //! Carries out the [`Effect`]s that `update` asks for and posts the results back as [`Msg`]s.
 //! Async work never touches the model; it only sends messages tagged with its attempt id.
 
+pub mod claude_sign_in;
+pub mod screens;
 pub mod sign_in;
 
 use std::collections::HashMap;
@@ -24,6 +26,15 @@ pub enum Next {
     Continue,
     /// Leave with this exit status.
     Exit(u8),
+    /// Leave the full-screen interface and hand the terminal to another program.
+    Handoff(Handoff),
+}
+
+/// A program that gets the terminal after ccauth's screen is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handoff {
+    /// `claude setup-token`: it prints a secret, which ccauth must never see.
+    SetupToken,
 }
 
 /// The handles of a running sign-in attempt.
@@ -47,6 +58,10 @@ pub struct Effects {
     paths: crate::claude::world::Paths,
     /// Settings changes shown to the user, by attempt, waiting for `w`.
     proposed: HashMap<u64, crate::claude::settings_write::SettingsEdit>,
+    /// apiKeyHelper test runs.
+    helper_runs: screens::HelperRuns,
+    /// The logout shown for confirmation.
+    logout_plan: Option<crate::logout::LogoutPlan>,
 }
 
 /// Starts sign-in attempts; the real one runs the OAuth engine, tests can supply their own.
@@ -75,6 +90,8 @@ impl Effects {
         Self {
             paths,
             proposed: HashMap::new(),
+            helper_runs: screens::HelperRuns::default(),
+            logout_plan: None,
             input,
             session,
             clipboard: Clipboard::default(),
@@ -166,8 +183,109 @@ impl Effects {
                     .map(|copied| copied.describe().to_owned());
                 let _ = self.tx.send(Msg::Copied(result));
             }
+            Effect::SetupToken => return Next::Handoff(Handoff::SetupToken),
+            effect => self.run_screen_effect(effect),
         }
         Next::Continue
+    }
+
+    /// The onboarding screens' effects.
+    fn run_screen_effect(&mut self, effect: Effect) {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::FindClaude => {
+                let input = Arc::clone(&self.input);
+                let paths = self.paths.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::ClaudeFound(screens::find_claude(&input, &paths)));
+                });
+            }
+            Effect::SaveSso {
+                name,
+                issuer,
+                client_id,
+                scopes,
+                gateway_url,
+            } => {
+                let details = sign_in::SsoDetails {
+                    issuer: Some(issuer),
+                    client_id: Some(client_id),
+                    scopes,
+                    gateway_url,
+                };
+                let result = sign_in::save_sso(&self.paths, &name, &details)
+                    .map(|provider| (name.clone(), provider));
+                let _ = tx.send(Msg::SsoSaved(result));
+            }
+            Effect::SaveApiKey {
+                attempt,
+                name,
+                key,
+                base_url,
+            } => match screens::save_api_key(&self.paths, &name, &key, base_url.as_deref()) {
+                Ok((saved, edit)) => {
+                    let wiring = screens::wiring_of(&edit, &self.paths);
+                    self.proposed.insert(attempt, edit);
+                    let _ = tx.send(Msg::ApiKeySaved {
+                        attempt,
+                        result: Ok(saved),
+                    });
+                    let _ = tx.send(Msg::Wiring {
+                        attempt,
+                        result: Ok(wiring),
+                    });
+                }
+                Err(error) => {
+                    let _ = tx.send(Msg::ApiKeySaved {
+                        attempt,
+                        result: Err(error),
+                    });
+                }
+            },
+            Effect::DecideApiKey { approve } => {
+                let result = screens::decide_api_key(&self.input, &self.paths, approve);
+                let _ = tx.send(Msg::ApiKeyDecided(result));
+            }
+            Effect::ProposeHelperTtl { attempt, ms } => {
+                let result = screens::helper_ttl_plan(&self.paths, ms).map(|edit| {
+                    let wiring = screens::wiring_of(&edit, &self.paths);
+                    self.proposed.insert(attempt, edit);
+                    wiring
+                });
+                let _ = tx.send(Msg::Wiring { attempt, result });
+            }
+            Effect::FindHelper { attempt } => self.helper_runs.find(attempt, &self.input, &tx),
+            Effect::RunHelper { attempt } => self.helper_runs.run(attempt, &tx),
+            Effect::CancelHelper { attempt } => self.helper_runs.cancel(attempt),
+            Effect::PlanLogout => {
+                let result = screens::plan_logout(&self.input, &self.paths).map(|plan| {
+                    let lines = plan.items.iter().map(crate::logout::describe).collect();
+                    self.logout_plan = Some(plan);
+                    lines
+                });
+                let _ = tx.send(Msg::LogoutPlanned(result));
+            }
+            Effect::Logout => {
+                if let Some(plan) = self.logout_plan.take() {
+                    let input = Arc::clone(&self.input);
+                    let paths = self.paths.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.send(Msg::LoggedOut(screens::logout(&input, &paths, &plan)));
+                    });
+                }
+            }
+            // Handled in `run`.
+            Effect::LoadStatus { .. }
+            | Effect::Quit { .. }
+            | Effect::StartSignIn { .. }
+            | Effect::CancelSignIn { .. }
+            | Effect::SubmitPaste { .. }
+            | Effect::OpenBrowser { .. }
+            | Effect::ProposeWiring { .. }
+            | Effect::ApplyWiring { .. }
+            | Effect::Copy { .. }
+            | Effect::SetupToken => {}
+        }
     }
 
     fn open_browser(&self, attempt: u64, url: String, forced: bool) {
@@ -191,6 +309,7 @@ impl Effects {
 
     /// At exit: cancel what runs and keep copied text available.
     pub fn finish(mut self) {
+        self.helper_runs.cancel_all();
         for (_, mut running) in self.running.drain() {
             if let Some(cancel) = running.cancel.take() {
                 let _ = cancel.send(());

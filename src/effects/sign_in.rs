@@ -27,6 +27,8 @@ pub const DEFAULT_SCOPES: [&str; 4] = ["openid", "email", "profile", "offline_ac
 /// The real starter: the native OAuth engine against the demo issuer or a saved SSO provider.
 pub struct EngineStarter {
     paths: Arc<Paths>,
+    /// The environment the official CLI is started with (ccauth's own).
+    env: Arc<Vec<(std::ffi::OsString, std::ffi::OsString)>>,
     /// Where `ccauth demo` keeps its tokens: a temporary directory, never the user's files.
     demo_dir: Arc<PathBuf>,
 }
@@ -37,8 +39,17 @@ impl EngineStarter {
     pub fn new(paths: Paths, demo_dir: PathBuf) -> Self {
         Self {
             paths: Arc::new(paths),
+            env: Arc::new(std::env::vars_os().collect()),
             demo_dir: Arc::new(demo_dir),
         }
+    }
+
+    /// The same starter, starting the official CLI with `env` instead of ccauth's own
+    /// environment.
+    #[must_use]
+    pub fn with_env(mut self, env: Vec<(std::ffi::OsString, std::ffi::OsString)>) -> Self {
+        self.env = Arc::new(env);
+        self
     }
 }
 
@@ -53,6 +64,7 @@ impl SignInStarter for EngineStarter {
     ) {
         let paths = Arc::clone(&self.paths);
         let demo_dir = Arc::clone(&self.demo_dir);
+        let env = Arc::clone(&self.env);
         tokio::spawn(async move {
             let send = |event: SignInEvent| {
                 let _ = tx.send(Msg::SignIn {
@@ -91,56 +103,87 @@ impl SignInStarter for EngineStarter {
                     }
                     issuer.shutdown().await;
                 }
+                Target::Claude {
+                    console,
+                    sso,
+                    email,
+                } => {
+                    let program = crate::claude::official_cli::find(&env, paths.home.as_deref());
+                    super::claude_sign_in::run(
+                        program,
+                        env.as_ref().clone(),
+                        super::claude_sign_in::ClaudeLogin {
+                            console,
+                            sso,
+                            email,
+                        },
+                        &send,
+                        paste,
+                        cancel,
+                    )
+                    .await;
+                }
                 Target::Sso(name) => {
-                    let provider = ConfigFile::new(&paths)
-                        .read()
-                        .map_err(|error| error.to_string())
-                        .and_then(|config| config.sso(&name).map_err(|error| error.to_string()));
-                    let provider = match provider {
-                        Ok(Some(provider)) => provider,
-                        Ok(None) => {
-                            send(SignInEvent::Failed(format!(
-                                "No SSO provider named \"{name}\" is saved: run `ccauth login --sso {name} --issuer URL --client-id ID` first."
-                            )));
-                            return;
-                        }
-                        Err(why) => {
-                            send(SignInEvent::Failed(why));
-                            return;
-                        }
-                    };
-                    let issuer = match url::Url::parse(&provider.issuer) {
-                        Ok(issuer) => issuer,
-                        Err(error) => {
-                            send(SignInEvent::Failed(format!(
-                                "The saved issuer of \"{name}\" is not a URL ({error}): save it again with `ccauth login --sso {name} --issuer URL`."
-                            )));
-                            return;
-                        }
-                    };
-                    let config = ProviderConfig {
-                        issuer,
-                        client_id: provider.client_id.clone(),
-                        scopes: provider.scopes.clone(),
-                        redirect_ports: provider.redirect_ports.clone(),
-                        bare_code_paste: false,
-                    };
-                    let store = default_store(&paths);
-                    let Ok(key) = StoreKey::sso(&name) else {
-                        send(SignInEvent::Failed(format!(
-                            "\"{name}\" is not a valid provider name (letters, digits, . _ - only)."
-                        )));
-                        return;
-                    };
-                    if let Some(tokens) = run(&config, request.flow, &send, paste, cancel).await {
-                        let effect = format!(
-                            "apiKeyHelper \"ccauth token --sso {name}\" once it is in your settings"
-                        );
-                        finish(&send, store.as_ref(), &key, &tokens, &config, &effect);
-                    }
+                    run_sso(&paths, &name, request.flow, &send, paste, cancel).await;
                 }
             }
         });
+    }
+}
+
+/// Signs in with the saved SSO provider `name` and stores the tokens.
+async fn run_sso(
+    paths: &Paths,
+    name: &str,
+    flow: Flow,
+    send: &impl Fn(SignInEvent),
+    paste: UnboundedReceiver<String>,
+    cancel: oneshot::Receiver<()>,
+) {
+    let provider = ConfigFile::new(paths)
+        .read()
+        .map_err(|error| error.to_string())
+        .and_then(|config| config.sso(name).map_err(|error| error.to_string()));
+    let provider = match provider {
+        Ok(Some(provider)) => provider,
+        Ok(None) => {
+            send(SignInEvent::Failed(format!(
+                "No SSO provider named \"{name}\" is saved: run `ccauth login --sso {name} --issuer URL --client-id ID` first."
+            )));
+            return;
+        }
+        Err(why) => {
+            send(SignInEvent::Failed(why));
+            return;
+        }
+    };
+    let issuer = match url::Url::parse(&provider.issuer) {
+        Ok(issuer) => issuer,
+        Err(error) => {
+            send(SignInEvent::Failed(format!(
+                "The saved issuer of \"{name}\" is not a URL ({error}): save it again with `ccauth login --sso {name} --issuer URL`."
+            )));
+            return;
+        }
+    };
+    let config = ProviderConfig {
+        issuer,
+        client_id: provider.client_id.clone(),
+        scopes: provider.scopes.clone(),
+        redirect_ports: provider.redirect_ports.clone(),
+        bare_code_paste: false,
+    };
+    let store = default_store(paths);
+    let Ok(key) = StoreKey::sso(name) else {
+        send(SignInEvent::Failed(format!(
+            "\"{name}\" is not a valid provider name (letters, digits, . _ - only)."
+        )));
+        return;
+    };
+    if let Some(tokens) = run(&config, flow, send, paste, cancel).await {
+        let effect =
+            format!("apiKeyHelper \"ccauth token --sso {name}\" once it is in your settings");
+        finish(send, store.as_ref(), &key, &tokens, &config, &effect);
     }
 }
 
@@ -294,6 +337,20 @@ fn is_loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The details of a company SSO provider as given on the command line or in the form; `None`
+/// keeps what is saved.
+#[derive(Debug, Clone, Default)]
+pub struct SsoDetails {
+    /// The OIDC issuer URL.
+    pub issuer: Option<String>,
+    /// The public client id.
+    pub client_id: Option<String>,
+    /// The scopes; empty keeps the saved ones (or the default ones for a new provider).
+    pub scopes: Vec<String>,
+    /// The LLM gateway behind it.
+    pub gateway_url: Option<String>,
+}
+
 /// For `ccauth login --sso NAME [--issuer URL --client-id ID …]`: saves (or updates) the named
 /// provider in ccauth's config when details are given, checks one is saved otherwise, and
 /// returns the provider as shown on the sign-in screen.
@@ -301,13 +358,51 @@ fn is_loopback_host(host: &str) -> bool {
 /// # Errors
 /// A plain line that says what to pass.
 pub fn prepare_sso(paths: &Paths, args: &crate::cli::LoginArgs) -> Result<String, String> {
-    let name = args.sso.as_str();
-    crate::store::validate_name(name).map_err(|error| error.to_string())?;
+    let name = args.sso.as_deref().unwrap_or_default();
+    let details = SsoDetails {
+        issuer: args.issuer.clone(),
+        client_id: args.client_id.clone(),
+        scopes: args.scopes.clone(),
+        gateway_url: args.gateway_url.clone(),
+    };
+    save_sso(paths, name, &details).map_err(|(field, why)| match field {
+        Some(1) => format!("--issuer: {why}"),
+        Some(4) => format!("--gateway-url: {why}"),
+        _ => why,
+    })
+}
+
+/// Saves (or updates) the SSO provider `name` with `details` in ccauth's config; returns the
+/// provider as shown on the sign-in screen.
+///
+/// # Errors
+/// The form field at fault (0 name, 1 issuer, 2 client id, 4 gateway URL) when it is one
+/// field's, and a plain line that says what to fix.
+pub fn save_sso(
+    paths: &Paths,
+    name: &str,
+    details: &SsoDetails,
+) -> Result<String, (Option<usize>, String)> {
+    crate::store::validate_name(name).map_err(|error| (Some(0), error.to_string()))?;
+    if let Some(issuer) = &details.issuer {
+        check_url(issuer).map_err(|why| (Some(1), why))?;
+    }
+    if let Some(client_id) = &details.client_id
+        && (client_id.trim().is_empty() || client_id.chars().any(char::is_whitespace))
+    {
+        return Err((
+            Some(2),
+            String::from("a client id has no spaces: copy it from your identity provider"),
+        ));
+    }
+    if let Some(gateway) = &details.gateway_url {
+        check_url(gateway).map_err(|why| (Some(4), why))?;
+    }
     let file = ConfigFile::new(paths);
     let provider = file
         .update(|config| {
             let mut provider = config.sso(name)?;
-            match (&args.issuer, &args.client_id, provider.as_mut()) {
+            match (&details.issuer, &details.client_id, provider.as_mut()) {
                 (Some(issuer), Some(client_id), None) => {
                     provider = Some(crate::config::SsoProvider::new(
                         issuer.clone(),
@@ -328,26 +423,41 @@ pub fn prepare_sso(paths: &Paths, args: &crate::cli::LoginArgs) -> Result<String
             let Some(mut provider) = provider else {
                 return Ok(None);
             };
-            if !args.scopes.is_empty() {
-                provider.scopes.clone_from(&args.scopes);
+            if !details.scopes.is_empty() {
+                provider.scopes.clone_from(&details.scopes);
             } else if provider.scopes.is_empty() {
                 provider.scopes = DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect();
             }
-            if let Some(gateway) = &args.gateway_url {
+            if let Some(gateway) = &details.gateway_url {
                 provider.gateway_url = Some(gateway.clone());
             }
             config.set_sso(name, &provider)?;
             Ok(Some(provider))
         })
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| (None, error.to_string()))?;
     let Some(provider) = provider else {
-        return Err(format!(
-            "no provider named \"{name}\" is saved yet: pass --issuer URL and --client-id ID"
+        return Err((
+            None,
+            format!(
+                "no provider named \"{name}\" is saved yet: pass --issuer URL and --client-id ID"
+            ),
         ));
     };
-    url::Url::parse(&provider.issuer)
-        .map_err(|error| format!("--issuer {} is not a URL ({error})", provider.issuer))?;
     Ok(format!("{name} ({})", provider.issuer))
+}
+
+/// An issuer or gateway URL: `https://`, or `http://` for a loopback host only.
+fn check_url(text: &str) -> Result<(), String> {
+    let url = url::Url::parse(text.trim())
+        .map_err(|error| format!("{text} is not a URL ({error}); write it as https://host/path"))?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if url.host_str().is_some_and(is_loopback_host) => Ok(()),
+        "http" => Err(format!(
+            "{text} uses http://, which is allowed only for this machine (127.0.0.1, localhost): use https://"
+        )),
+        other => Err(format!("{text} is a {other}: URL; use https://")),
+    }
 }
 
 /// The apiKeyHelper command that serves the SSO provider `name` to Claude Code.

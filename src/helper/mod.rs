@@ -1,3 +1,9 @@
-//! Serving credentials to Claude Code: `ccauth token` (the command an `apiKeyHelper` runs).
+//! Serving credentials to Claude Code: `ccauth token` (the command an `apiKeyHelper` runs), the
+//! API keys users bring ([`api_key`]: checked, stored, wired), and running the configured
+//! `apiKeyHelper` as Claude Code does (`ccauth helper test`, the dashboard's helper check).
 
+pub mod api_key;
+pub mod api_key_helper;
+pub mod output;
+pub mod test_command;
 pub mod token_command;

@@ -2,6 +2,9 @@
 //! `apiKeyHelper`. It refreshes under the cross-process lock (so several Claude Code sessions
 //! asking at once refresh once), never prompts, and on failure prints one clear line on standard
 //! error and exits non-zero, which Claude Code reports as "Your apiKeyHelper script is failing".
+//!
+//! `ccauth token --api-key NAME` ([`run_api_key`]) prints a key the user saved with ccauth
+//! ([`super::api_key`]) the same way; there is nothing to refresh.
 
 use std::io::Write;
 
@@ -33,19 +36,58 @@ pub fn run(paths: &Paths, name: &str, force: bool, interactive: bool) -> u8 {
         result = fresh_token(paths, store.as_ref(), name, false, crate::status::now_ms());
     }
     match result {
-        Ok(token) => {
-            let mut stdout = std::io::stdout().lock();
-            let written = stdout
-                .write_all(token.expose().as_bytes())
-                .and_then(|()| stdout.write_all(b"\n"))
-                .and_then(|()| stdout.flush());
-            u8::from(written.is_err())
-        }
+        Ok(token) => print_line(&token),
         Err(message) => {
             eprintln!("ccauth token: {message}");
             1
         }
     }
+}
+
+/// `ccauth token --api-key NAME`: prints the key saved as `name` and a newline, nothing else on
+/// standard output; returns the exit status (1, with one line on standard error, when there is
+/// no usable key).
+pub fn run_api_key(paths: &Paths, name: &str) -> u8 {
+    let store = default_store(paths);
+    match stored_api_key(store.as_ref(), name) {
+        Ok(key) => print_line(&key),
+        Err(message) => {
+            eprintln!("ccauth token: {message}");
+            1
+        }
+    }
+}
+
+/// The key saved as `name`, checked to be something Claude Code accepts from a helper.
+///
+/// # Errors
+/// One plain line: the name is not valid, no key is saved under it, the saved value is not
+/// usable, or the store failed.
+pub fn stored_api_key(store: &dyn SecretStore, name: &str) -> Result<Secret, String> {
+    let key = StoreKey::api_key(name).map_err(|error| error.to_string())?;
+    let entry = store
+        .load(&key)
+        .map_err(|error| error.to_string())?
+        .ok_or_else(|| {
+            format!("no API key named \"{name}\" is saved: run `ccauth` and add the key again")
+        })?;
+    match super::api_key::validate(entry.access_token.expose()) {
+        Ok(checked) => Ok(checked.key),
+        Err(problem) => Err(format!(
+            "the API key saved as \"{name}\" cannot be used ({problem}): run `ccauth` and add \
+             the key again"
+        )),
+    }
+}
+
+/// Writes `secret` and a newline to standard output; 0 when that worked.
+fn print_line(secret: &Secret) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(secret.expose().as_bytes())
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush());
+    u8::from(written.is_err())
 }
 
 /// The sign-in `--interactive` runs: line mode on standard error.
@@ -176,4 +218,53 @@ async fn refresh(current: &StoredTokens) -> Result<StoredTokens, SignInError> {
     stored.issuer.clone_from(&current.issuer);
     stored.token_endpoint.clone_from(&current.token_endpoint);
     Ok(stored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryStore;
+
+    fn entry(key: &str) -> StoredTokens {
+        StoredTokens {
+            access_token: Secret::new(key),
+            refresh_token: None,
+            expires_at_ms: None,
+            token_type: String::from("X-Api-Key"),
+            scope: None,
+            issuer: String::from("https://api.anthropic.com"),
+            client_id: None,
+            token_endpoint: String::new(),
+            obtained_at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn stored_api_keys_are_served_and_missing_ones_explained() {
+        let store = MemoryStore::new();
+        let work = StoreKey::api_key("work").unwrap();
+        store
+            .save(&work, &entry("sk-ant-api03-CANARY-served"))
+            .unwrap();
+        assert_eq!(
+            stored_api_key(&store, "work").unwrap().expose(),
+            "sk-ant-api03-CANARY-served"
+        );
+        let error = stored_api_key(&store, "home").unwrap_err();
+        assert!(error.contains("no API key named \"home\""), "{error}");
+        assert!(
+            stored_api_key(&store, "a b")
+                .unwrap_err()
+                .contains("not a valid name")
+        );
+        // A value Claude Code would reject is not served.
+        store
+            .save(&work, &entry("sk-ant-api03-CANARY\nsecond line"))
+            .unwrap();
+        let error = stored_api_key(&store, "work").unwrap_err();
+        assert!(
+            error.contains("cannot be used") && !error.contains("CANARY"),
+            "{error}"
+        );
+    }
 }

@@ -209,6 +209,21 @@ impl SecretStore for FileStore {
         Ok(removed)
     }
 
+    fn list(&self) -> Result<Vec<StoreKey>, StoreError> {
+        let path = self.dir()?.join(FILE_NAME);
+        let Some(doc) = read_document(&path)? else {
+            return Ok(Vec::new());
+        };
+        let Some(Value::Object(entries)) = doc.get(ENTRIES) else {
+            return Ok(Vec::new());
+        };
+        Ok(entries
+            .keys()
+            // An entry under a key ccauth would never write (hand-edited) is not listed.
+            .filter_map(|key| StoreKey::parse(key).ok())
+            .collect())
+    }
+
     fn describe(&self) -> String {
         match self.path() {
             None => String::from("nowhere: neither CLAUDE_CONFIG_DIR nor HOME is set"),
@@ -261,6 +276,7 @@ mod tests {
         let dir = root.path().join(".claude/ccauth");
         let store = FileStore::in_dir(&dir);
         assert_eq!(store.load(&corp()).unwrap(), None);
+        assert_eq!(store.list().unwrap(), []);
         assert!(!dir.exists(), "reading creates nothing");
         store.save(&corp(), &tokens(1)).unwrap();
         let path = dir.join(FILE_NAME);
@@ -324,6 +340,17 @@ mod tests {
         );
         assert_eq!(entries["not a key"], 42);
         assert_eq!(store.load(&corp()).unwrap(), Some(tokens(2)));
+        // Listing skips the entry whose key ccauth would never write.
+        let listed: Vec<String> = store
+            .list()
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            listed,
+            ["gateway:https://gw.example.com", "sso:corp", "demo:x"]
+        );
     }
 
     #[test]
@@ -475,6 +502,7 @@ mod tests {
     fn unknown_config_dir_fails_every_operation() {
         let store = FileStore::new(&Paths::default());
         assert!(matches!(store.load(&corp()), Err(StoreError::NoConfigDir)));
+        assert!(matches!(store.list(), Err(StoreError::NoConfigDir)));
         assert!(matches!(
             store.save(&corp(), &tokens(1)),
             Err(StoreError::NoConfigDir)

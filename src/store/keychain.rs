@@ -12,6 +12,7 @@
 //! errors are mapped to [`StoreError`] without their payloads (`keyring-core` puts the raw item
 //! bytes in some of them).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -153,6 +154,37 @@ impl SecretStore for KeychainStore {
     fn describe(&self) -> String {
         format!("{}, service \"{}\"", self.label, self.service)
     }
+
+    /// Searches the Keychain for the generic passwords of this service (the Keychain can list
+    /// items; a credential store that cannot search gives an error, and callers fall back to
+    /// the names ccauth's config knows). Sorted, since the Keychain's order means nothing.
+    fn list(&self) -> Result<Vec<StoreKey>, StoreError> {
+        let spec = HashMap::from([("service", self.service.as_str())]);
+        let entries = Entry::search_in_store(&self.store, &spec)
+            .map_err(|error| map_error("list", &self.service, "", &error))?;
+        let mut keys = Vec::new();
+        for entry in entries {
+            let Some((service, account)) = entry.get_specifiers() else {
+                continue;
+            };
+            // Some stores match the service as a substring (`ccauth` in `ccauth-1a2b3c4d`).
+            if service != self.service {
+                continue;
+            }
+            match entry.get_credential() {
+                Ok(_) => {}
+                Err(KeyringError::NoEntry) => continue,
+                Err(error) => return Err(map_error("list", &self.service, &account, &error)),
+            }
+            if let Ok(key) = StoreKey::parse(&account)
+                && !keys.contains(&key)
+            {
+                keys.push(key);
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
 }
 
 /// A `keyring-core` error as a [`StoreError`], leaving out the item bytes some variants carry.
@@ -235,6 +267,28 @@ mod tests {
         assert!(!keychain.delete(&corp()).unwrap());
         assert_eq!(keychain.load(&corp()).unwrap(), None);
         assert_eq!(keychain.describe(), "the mock store, service \"ccauth\"");
+    }
+
+    #[test]
+    fn list_finds_this_services_items_only() {
+        let (keychain, store) = mock_store();
+        assert_eq!(keychain.list().unwrap(), []);
+        let work = StoreKey::api_key("work").unwrap();
+        keychain.save(&work, &tokens(1)).unwrap();
+        keychain.save(&corp(), &tokens(2)).unwrap();
+        // Another config directory's service, an item that is not a ccauth key, and one that
+        // was deleted: none of them listed.
+        let other =
+            KeychainStore::with_credential_store(Arc::clone(&store), "ccauth-1a2b3c4d", "other");
+        other
+            .save(&StoreKey::demo("x").unwrap(), &tokens(3))
+            .unwrap();
+        raw(&store, "not a key").set_password("x").unwrap();
+        let gone = StoreKey::sso("gone").unwrap();
+        keychain.save(&gone, &tokens(4)).unwrap();
+        keychain.delete(&gone).unwrap();
+        assert_eq!(keychain.list().unwrap(), [work, corp()]);
+        assert_eq!(other.list().unwrap(), [StoreKey::demo("x").unwrap()]);
     }
 
     #[test]

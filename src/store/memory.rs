@@ -47,6 +47,10 @@ impl SecretStore for MemoryStore {
     fn describe(&self) -> String {
         String::from("in memory (nothing is written to disk)")
     }
+
+    fn list(&self) -> Result<Vec<StoreKey>, StoreError> {
+        Ok(self.keys())
+    }
 }
 
 #[cfg(test)]
@@ -65,6 +69,7 @@ mod tests {
         store.save(&corp, &tokens(3)).unwrap();
         assert_eq!(store.load(&corp).unwrap(), Some(tokens(3)));
         assert_eq!(store.keys(), [work.clone(), corp.clone()]);
+        assert_eq!(store.list().unwrap(), store.keys());
         assert!(store.delete(&corp).unwrap());
         assert!(!store.delete(&corp).unwrap());
         assert_eq!(store.load(&work).unwrap(), Some(tokens(2)));

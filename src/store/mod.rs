@@ -78,6 +78,19 @@ pub trait SecretStore: Send + Sync {
     /// Where entries live, for the success screen (`~/.claude/ccauth/credentials.json, mode
     /// 0600`).
     fn describe(&self) -> String;
+
+    /// The keys of every entry, for logout and the list of saved sign-ins. Entries whose key
+    /// is not one ccauth writes (hand-edited) are left out.
+    ///
+    /// The default says the store cannot list; every store in ccauth overrides it.
+    ///
+    /// # Errors
+    /// The store cannot be read or cannot list its entries.
+    fn list(&self) -> Result<Vec<StoreKey>, StoreError> {
+        Err(StoreError::Unavailable {
+            reason: format!("{} cannot list its entries", self.describe()),
+        })
+    }
 }
 
 /// The tokens of one sign-in, as the store keeps them.
@@ -531,6 +544,10 @@ impl SecretStore for UnavailableStore {
     fn describe(&self) -> String {
         format!("not available ({})", self.reason)
     }
+
+    fn list(&self) -> Result<Vec<StoreKey>, StoreError> {
+        Err(self.error())
+    }
 }
 
 /// The platform's store: the macOS Keychain on macOS, the 0600 file elsewhere.
@@ -716,6 +733,7 @@ mod tests {
         ));
         assert!(store.save(&key, &tokens(1)).is_err());
         assert!(store.delete(&key).is_err());
+        assert!(store.list().is_err());
         assert!(store.describe().contains("login keychain is missing"));
     }
 

@@ -3,8 +3,11 @@
 
 pub mod dashboard;
 pub mod details;
+pub mod dialogs;
+pub mod form;
 pub mod help;
 pub mod help_bar;
+pub mod menu;
 pub mod sign_in;
 pub mod theme;
 pub mod widgets;
@@ -15,7 +18,7 @@ use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::wizard::{Model, Panel};
+use crate::wizard::{Model, Panel, Screen};
 pub use theme::Theme;
 
 /// The smallest terminal the screens are laid out for.
@@ -30,11 +33,22 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
         too_small(frame, theme);
         return;
     }
-    if let Some(sign_in) = model.sign_in() {
-        sign_in::render(sign_in, model.now_ms, theme, frame, area);
+    match &model.screen {
+        Screen::SignIn(sign_in) => sign_in::render(sign_in, model.now_ms, theme, frame, area),
+        Screen::Menu(menu) => menu::render(menu, theme, frame, area),
+        Screen::Form(form) => form::render(form, theme, frame, area),
+        Screen::Approval(approval) => dialogs::approval(approval, theme, frame, area),
+        Screen::Config(config) => {
+            dialogs::config(config, model.status.as_deref(), theme, frame, area);
+        }
+        Screen::Helper(run) => dialogs::helper(run, model.now_ms, theme, frame, area),
+        Screen::Logout(logout) => dialogs::logout(logout, theme, frame, area),
+        Screen::Outcome(outcome) => dialogs::outcome(outcome, theme, frame, area),
+        Screen::Dashboard => dashboard::render(model, theme, frame, area),
+    }
+    if !matches!(model.screen, Screen::Dashboard) {
         return;
     }
-    dashboard::render(model, theme, frame, area);
     if model.panel == Panel::Help {
         help::render(model, theme, frame, area);
     }
@@ -73,5 +87,7 @@ pub fn spinner(tick: usize) -> &'static str {
     FRAMES[tick % FRAMES.len()]
 }
 
+#[cfg(test)]
+mod screen_snapshots;
 #[cfg(test)]
 mod snapshot_tests;

@@ -10,7 +10,6 @@ use super::theme::Theme;
 use super::widgets::hyperlink::link_rows;
 use super::widgets::qr::QrWidget;
 use super::{help_bar, wrap};
-use crate::secret::redact_tokens;
 use crate::status::format::{relative, short_utc};
 use crate::wizard::keymap;
 use crate::wizard::signin::{BrowserNote, Flow, Phase, SignIn, Tone, Wiring, WiringState};
@@ -115,7 +114,7 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
 }
 
 /// The settings change offered after an SSO sign-in, or what became of it.
-fn wiring_lines(wiring: &Wiring, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+pub(super) fn wiring_lines(wiring: &Wiring, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let (lead, text, style) = match &wiring.state {
         WiringState::Proposed => {
             let mut lines = wrap::hanging(
@@ -182,7 +181,7 @@ fn render_title(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame,
     frame.render_widget(Paragraph::new(right), area);
 }
 
-fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+pub(super) fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
     Block::bordered()
         .title(Span::styled(title, theme.accent))
         .border_style(theme.border)
@@ -259,8 +258,17 @@ fn render_browser_flow(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area:
 
 fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = sign_in.paste_focused;
-    // What was pasted may be a code: long random words are masked.
-    let shown = redact_tokens(sign_in.paste.text());
+    // What was pasted is a code (or an address holding one): only its ends and length show.
+    let text = sign_in.paste.text();
+    let shown = if text.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{} ({} characters, enter sends it)",
+            crate::secret::mask(text),
+            text.chars().count()
+        )
+    };
     let room = usize::from(area.width.saturating_sub(6));
     let visible: String = {
         let chars: Vec<char> = shown.chars().collect();

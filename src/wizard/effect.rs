@@ -64,4 +64,68 @@ pub enum Effect {
         /// What to copy (a URL or a user code: neither is a secret).
         text: String,
     },
+    /// Look for the official `claude` CLI and its version; answer with
+    /// [`super::Msg::ClaudeFound`].
+    FindClaude,
+    /// Save a company SSO provider in ccauth's config; answer with [`super::Msg::SsoSaved`].
+    SaveSso {
+        /// The name to save it under.
+        name: String,
+        /// The OIDC issuer URL.
+        issuer: String,
+        /// The public client id.
+        client_id: String,
+        /// The scopes; empty for the default ones.
+        scopes: Vec<String>,
+        /// The LLM gateway behind it.
+        gateway_url: Option<String>,
+    },
+    /// Check and store a key the user already has, then work out the settings change that
+    /// serves it; answer with [`super::Msg::ApiKeySaved`] and [`super::Msg::Wiring`].
+    SaveApiKey {
+        /// The id the settings change is kept under.
+        attempt: u64,
+        /// The name to store it under.
+        name: String,
+        /// The key.
+        key: Secret,
+        /// The gateway to send it to.
+        base_url: Option<String>,
+    },
+    /// Record the answer for the `ANTHROPIC_API_KEY` in the environment in `.claude.json`, as
+    /// Claude Code does; answer with [`super::Msg::ApiKeyDecided`].
+    DecideApiKey {
+        /// Yes (approve) or No (reject).
+        approve: bool,
+    },
+    /// Work out the settings change that sets the helper TTL; answer with
+    /// [`super::Msg::Wiring`] for `attempt`.
+    ProposeHelperTtl {
+        /// The id the change is kept under.
+        attempt: u64,
+        /// The TTL, milliseconds.
+        ms: u64,
+    },
+    /// Find the configured apiKeyHelper; answer with [`super::Msg::HelperFound`].
+    FindHelper {
+        /// The run.
+        attempt: u64,
+    },
+    /// Run the helper found for `attempt` as Claude Code would; answer with
+    /// [`super::Msg::HelperDone`].
+    RunHelper {
+        /// The run.
+        attempt: u64,
+    },
+    /// Stop the helper run `attempt` (its whole process group).
+    CancelHelper {
+        /// The run.
+        attempt: u64,
+    },
+    /// Work out what logout would remove; answer with [`super::Msg::LogoutPlanned`].
+    PlanLogout,
+    /// Log out as planned; answer with [`super::Msg::LoggedOut`].
+    Logout,
+    /// Leave the full-screen interface and run `claude setup-token` attached to the terminal.
+    SetupToken,
 }

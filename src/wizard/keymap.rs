@@ -83,6 +83,30 @@ pub enum Action {
     Continue,
     /// Write the proposed change to Claude Code's settings.
     WriteSettings,
+    /// Open the account-type chooser to sign in (again).
+    Login,
+    /// Log out.
+    Logout,
+    /// Test the configured apiKeyHelper.
+    TestHelper,
+    /// Open the config screen.
+    OpenConfig,
+    /// Answer "use this API key?" for the key in the environment.
+    ReviewApiKey,
+    /// Choose the selected row.
+    Choose,
+    /// Answer yes.
+    Yes,
+    /// Answer no.
+    No,
+    /// Move to the next field.
+    NextField,
+    /// Save the form.
+    Submit,
+    /// Clear the field.
+    ClearField,
+    /// Run again.
+    RunAgain,
 }
 
 /// One binding: its keys, what it does, and how the help bar names it.
@@ -171,6 +195,41 @@ pub const DASHBOARD: &[Binding] = &[
         shown: "r",
         label: "reload",
         in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('l')],
+        action: Action::Login,
+        shown: "l",
+        label: "log in",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('x')],
+        action: Action::Logout,
+        shown: "x",
+        label: "log out",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('h')],
+        action: Action::TestHelper,
+        shown: "h",
+        label: "test apiKeyHelper",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('c')],
+        action: Action::OpenConfig,
+        shown: "c",
+        label: "config",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('a')],
+        action: Action::ReviewApiKey,
+        shown: "a",
+        label: "approve API key",
+        in_bar: false,
     },
     Binding {
         keys: &[Key::Char('?')],
@@ -277,6 +336,153 @@ pub const SIGN_IN: &[Binding] = &[
     },
 ];
 
+const fn bind(
+    keys: &'static [Key],
+    action: Action,
+    shown: &'static str,
+    label: &'static str,
+    in_bar: bool,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        shown,
+        label,
+        in_bar,
+    }
+}
+
+/// Leaving: Esc goes back, `q` and Ctrl-C quit.
+const BACK: Binding = bind(&[Key::Esc], Action::Back, "esc", "back", true);
+const QUIT: Binding = bind(
+    &[Key::Char('q'), Key::Ctrl('c')],
+    Action::Quit,
+    "q",
+    "quit",
+    true,
+);
+
+/// The chooser and the menus under it.
+pub const MENU: &[Binding] = &[
+    bind(&[Key::Up, Key::Char('k')], Action::Up, "↑↓", "select", true),
+    bind(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        "↓/j",
+        "move down",
+        false,
+    ),
+    bind(&[Key::Enter], Action::Choose, "enter", "choose", true),
+    BACK,
+    QUIT,
+];
+
+/// A form. Every printable key types into the field; only these keys act.
+pub const FORM: &[Binding] = &[
+    bind(
+        &[Key::Tab, Key::Down],
+        Action::NextField,
+        "tab",
+        "next field",
+        true,
+    ),
+    bind(&[Key::Enter], Action::Submit, "enter", "next / save", true),
+    bind(
+        &[Key::Ctrl('u')],
+        Action::ClearField,
+        "ctrl-u",
+        "clear",
+        true,
+    ),
+    bind(&[Key::Esc], Action::Back, "esc", "back", true),
+    bind(&[Key::Ctrl('c')], Action::Quit, "ctrl-c", "quit", true),
+];
+
+/// "Detected a custom API key in your environment".
+pub const APPROVAL: &[Binding] = &[
+    bind(
+        &[Key::Up, Key::Down, Key::Char('k'), Key::Char('j')],
+        Action::Down,
+        "↑↓",
+        "select",
+        true,
+    ),
+    bind(
+        &[Key::Char('1'), Key::Char('y')],
+        Action::Yes,
+        "1/y",
+        "yes",
+        true,
+    ),
+    bind(
+        &[Key::Char('2'), Key::Char('n')],
+        Action::No,
+        "2/n",
+        "no",
+        true,
+    ),
+    bind(&[Key::Enter], Action::Choose, "enter", "confirm", true),
+    bind(&[Key::Esc], Action::Back, "esc", "decide later", true),
+    QUIT,
+];
+
+/// `ccauth config`.
+pub const CONFIG: &[Binding] = &[
+    bind(&[Key::Up, Key::Char('k')], Action::Up, "↑↓", "select", true),
+    bind(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        "↓/j",
+        "move down",
+        false,
+    ),
+    bind(
+        &[Key::Enter, Key::Char(' ')],
+        Action::Choose,
+        "enter",
+        "change",
+        true,
+    ),
+    BACK,
+    QUIT,
+];
+
+/// The apiKeyHelper test.
+pub const HELPER: &[Binding] = &[
+    bind(&[Key::Char('y')], Action::Yes, "y", "trust and run", false),
+    bind(&[Key::Char('r')], Action::RunAgain, "r", "run again", true),
+    bind(&[Key::Esc], Action::Back, "esc", "stop / back", true),
+    QUIT,
+];
+
+/// Logout.
+pub const LOGOUT: &[Binding] = &[
+    bind(&[Key::Char('y')], Action::Yes, "y", "log out", true),
+    bind(&[Key::Enter], Action::Continue, "enter", "continue", false),
+    bind(
+        &[Key::Esc, Key::Char('n')],
+        Action::Back,
+        "esc",
+        "back",
+        true,
+    ),
+    QUIT,
+];
+
+/// The outcome of a save.
+pub const OUTCOME: &[Binding] = &[
+    bind(
+        &[Key::Char('w')],
+        Action::WriteSettings,
+        "w",
+        "write settings",
+        true,
+    ),
+    bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
+    BACK,
+    QUIT,
+];
+
 /// The action `key` triggers in `table`, if any.
 pub fn action_for(table: &[Binding], key: Key) -> Option<Action> {
     table
@@ -291,7 +497,9 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice() {
-        for table in [DASHBOARD, SIGN_IN] {
+        for table in [
+            DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME,
+        ] {
             let mut seen = std::collections::HashSet::new();
             for binding in table {
                 for key in binding.keys {
@@ -303,7 +511,9 @@ mod tests {
 
     #[test]
     fn ctrl_c_always_quits() {
-        for table in [DASHBOARD, SIGN_IN] {
+        for table in [
+            DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME,
+        ] {
             assert_eq!(action_for(table, Key::Ctrl('c')), Some(Action::Quit));
         }
     }

@@ -18,18 +18,24 @@
 //! Async work is tagged with the attempt it was started for; [`update()`] drops results of
 //! attempts that are no longer current, in one place.
 
+pub mod dialogs;
 pub mod effect;
+pub mod form;
 pub mod keymap;
+pub mod menu;
 pub mod model;
 pub mod msg;
+#[cfg(test)]
+mod screens_tests;
 #[cfg(test)]
 mod sign_in_tests;
 pub mod signin;
 pub mod update;
+pub mod update_screens;
 mod update_sign_in;
 
 pub use effect::Effect;
 pub use keymap::{Action, Binding, Key};
-pub use model::{AfterSignIn, Focus, Model, Panel, Screen};
+pub use model::{AfterSignIn, Focus, Model, Opening, Panel, Screen};
 pub use msg::Msg;
 pub use update::update;

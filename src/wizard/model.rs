@@ -1,6 +1,9 @@
 //! The model: everything the screens render from.
 
+use super::dialogs::{Approval, Config, HelperRun, Logout, Outcome};
 use super::effect::Effect;
+use super::form::Form;
+use super::menu::{Choice, ClaudeCli, Menu};
 use super::signin::{Request, SignIn};
 use crate::claude::precedence::{Mode, SourceId};
 use crate::status::Status;
@@ -65,6 +68,38 @@ pub enum Screen {
     Dashboard,
     /// A sign-in attempt (boxed: it is the larger state).
     SignIn(Box<SignIn>),
+    /// The account-type chooser or a menu under it.
+    Menu(Menu),
+    /// A form (SSO provider, email, API key, TTL).
+    Form(Box<Form>),
+    /// "Detected a custom API key in your environment".
+    Approval(Approval),
+    /// `ccauth config`.
+    Config(Config),
+    /// The apiKeyHelper test.
+    Helper(HelperRun),
+    /// Logout.
+    Logout(Logout),
+    /// What a save did, with the settings change to write.
+    Outcome(Box<Outcome>),
+}
+
+/// What the interface opens on, once the first status has been read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// The dashboard (`ccauth status`).
+    Dashboard,
+    /// `ccauth` with no command: the approval dialog when a detected key is undecided, the
+    /// account-type chooser when Claude Code has no usable credential, else the dashboard.
+    Onboarding,
+    /// The account-type chooser (`ccauth login`).
+    Chooser,
+    /// One way in, chosen on the command line (`ccauth login --method …`).
+    Choice(Choice),
+    /// `ccauth config`.
+    Config,
+    /// `ccauth logout`.
+    Logout,
 }
 
 /// Where Esc on a finished sign-in goes.
@@ -114,6 +149,16 @@ pub struct Model {
     /// The user asked to quit before the first status arrived: quit as soon as it does, with
     /// the exit status it gives.
     pub quit_pending: bool,
+    /// What to open once the first status arrives; `None` once opened.
+    pub opening: Option<Opening>,
+    /// Whether the screen was opened by its own command, so that leaving it leaves ccauth.
+    pub exit_on_back: bool,
+    /// The official CLI: `None` until looked for, then `Some(None)` when missing.
+    pub claude_cli: Option<Option<ClaudeCli>>,
+    /// A choice waiting for the search for `claude` to finish.
+    pub pending_choice: Option<Choice>,
+    /// The last id handed to a helper run or a saved key (their answers carry it).
+    pub task_attempt: u64,
 }
 
 impl Model {
@@ -138,8 +183,28 @@ impl Model {
             now_ms: 0,
             spinner: 0,
             quit_pending: false,
+            opening: None,
+            exit_on_back: false,
+            claude_cli: None,
+            pending_choice: None,
+            task_attempt: 0,
         };
         (model, vec![Effect::LoadStatus { attempt: 1 }])
+    }
+
+    /// A model that opens on `opening` once the first status is read; a screen opened by its
+    /// own command leaves ccauth when it is left.
+    pub fn opening(opening: Opening, mode: Mode, width: u16, height: u16) -> (Self, Vec<Effect>) {
+        let (mut model, mut effects) = Self::new(mode, width, height);
+        model.opening = Some(opening);
+        model.exit_on_back = !matches!(opening, Opening::Dashboard | Opening::Onboarding);
+        if matches!(
+            opening,
+            Opening::Onboarding | Opening::Chooser | Opening::Choice(_)
+        ) {
+            effects.push(Effect::FindClaude);
+        }
+        (model, effects)
     }
 
     /// A model that opens straight on a sign-in (`ccauth demo`, `ccauth login …`): leaving the
@@ -176,7 +241,7 @@ impl Model {
     pub fn sign_in(&self) -> Option<&SignIn> {
         match &self.screen {
             Screen::SignIn(sign_in) => Some(sign_in),
-            Screen::Dashboard => None,
+            _ => None,
         }
     }
 
@@ -190,13 +255,28 @@ impl Model {
     /// second for a sign-in's timers (no spinner there: the URL and code stay still for
     /// copying), never otherwise.
     pub fn tick_every_ms(&self) -> Option<u64> {
-        if self.sign_in().is_some_and(SignIn::running) {
+        if self.sign_in().is_some_and(SignIn::running)
+            || matches!(&self.screen, Screen::Helper(run) if run.phase == super::dialogs::HelperPhase::Running)
+        {
             Some(1000)
         } else if self.loading {
             Some(100)
         } else {
             None
         }
+    }
+
+    /// `.claude.json`, where approvals are saved, home-relative for display.
+    pub fn paths_label(&self) -> String {
+        self.status
+            .as_ref()
+            .and_then(|status| {
+                let paths = &status.world.paths;
+                paths.global_state.as_ref().map(|path| {
+                    crate::claude::precedence::home_relative(path, paths.home.as_deref())
+                })
+            })
+            .unwrap_or_else(|| String::from("~/.claude.json"))
     }
 
     /// The selected row.
@@ -212,6 +292,17 @@ impl Model {
                 Some(super::signin::Phase::Succeeded(_)) => 0,
                 _ => 1,
             };
+        }
+        match &self.screen {
+            Screen::Logout(Logout::Done(steps)) => return u8::from(!steps.iter().all(|s| s.0)),
+            Screen::Logout(Logout::Nothing) | Screen::Config(_) => return 0,
+            Screen::Helper(run) => {
+                if let super::dialogs::HelperPhase::Done(result) = &run.phase {
+                    return u8::from(!result.ok);
+                }
+                return 1;
+            }
+            _ => {}
         }
         match &self.status {
             Some(status) if status.usable(self.exit_mode) => 0,

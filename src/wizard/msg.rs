@@ -1,6 +1,8 @@
 //! Every user intent and every async result, as a message to [`super::update()`].
 
+use super::dialogs::{FieldError, HelperInfo, HelperResult, SavedKey};
 use super::keymap::Key;
+use super::menu::ClaudeCli;
 use super::signin::{BrowserNote, SignInEvent, Wiring};
 use crate::status::Status;
 
@@ -62,4 +64,43 @@ pub enum Msg {
     },
     /// What became of a copy: what was done, or why it failed.
     Copied(Result<String, String>),
+    /// Where the official `claude` CLI is, or `None` when it is not installed.
+    ClaudeFound(Option<ClaudeCli>),
+    /// The SSO provider form was saved (the name and the provider as shown), or why not (the
+    /// field at fault, when it is one field's).
+    SsoSaved(Result<(String, String), FieldError>),
+    /// A key the user already has was saved (what was done, warnings to read), or why not.
+    ApiKeySaved {
+        /// The id its settings change is kept under.
+        attempt: u64,
+        /// What was done and the warnings, or the field at fault and why.
+        result: Result<SavedKey, FieldError>,
+    },
+    /// The answer to "use this API key?" was saved (where), or why not.
+    ApiKeyDecided(Result<String, String>),
+    /// The configured apiKeyHelper, `None` when there is none, or why it cannot be read.
+    HelperFound {
+        /// The run it is for.
+        attempt: u64,
+        /// What was found.
+        result: Result<Option<HelperInfo>, String>,
+    },
+    /// The helper was started (the elapsed time counts from here).
+    HelperStarted {
+        /// The run.
+        attempt: u64,
+        /// When, epoch milliseconds.
+        now_ms: i64,
+    },
+    /// The helper finished.
+    HelperDone {
+        /// The run it is for.
+        attempt: u64,
+        /// How it ended.
+        result: HelperResult,
+    },
+    /// What logout would remove, one line each, or why that cannot be worked out.
+    LogoutPlanned(Result<Vec<String>, String>),
+    /// What logout did: each step and whether it worked.
+    LoggedOut(Vec<(bool, String)>),
 }

@@ -27,6 +27,15 @@ pub enum Target {
     Demo,
     /// A saved company SSO provider, by name.
     Sso(String),
+    /// A Claude account, through the official `claude auth login`.
+    Claude {
+        /// `--console` instead of `--claudeai`.
+        console: bool,
+        /// `--sso`.
+        sso: bool,
+        /// `--email ADDR`.
+        email: Option<String>,
+    },
 }
 
 /// A sign-in to start: who with, and how.
@@ -298,12 +307,13 @@ impl SignIn {
     /// A new attempt.
     pub fn new(attempt: u64, request: Request, provider: String, now_ms: i64) -> Self {
         let flow = request.flow;
+        let device_available = !matches!(request.target, Target::Claude { .. });
         Self {
             attempt,
             request,
             provider,
             flow,
-            device_available: true,
+            device_available,
             phase: Phase::Starting,
             url: None,
             loopback_only: false,
@@ -368,16 +378,7 @@ impl SignIn {
                 self.listening = Some(address);
             }
             SignInEvent::Url { url, loopback_only } => {
-                self.phase = Phase::Waiting;
-                self.loopback_only = loopback_only;
-                self.qr = None;
-                self.url = Some(url.clone());
-                self.log(now_ms, "Sign-in URL ready", Tone::Info);
-                return vec![Effect::OpenBrowser {
-                    attempt: self.attempt,
-                    url,
-                    forced: false,
-                }];
+                return self.on_url(url, loopback_only, now_ms);
             }
             SignInEvent::Request { summary, rejected } => match rejected {
                 None => self.log(now_ms, format!("{summary}: accepted"), Tone::Good),
@@ -454,6 +455,20 @@ impl SignIn {
             }
         }
         Vec::new()
+    }
+
+    /// The URL to open arrived: show it and open the browser.
+    fn on_url(&mut self, url: String, loopback_only: bool, now_ms: i64) -> Vec<Effect> {
+        self.phase = Phase::Waiting;
+        self.loopback_only = loopback_only;
+        self.qr = None;
+        self.url = Some(url.clone());
+        self.log(now_ms, "Sign-in URL ready", Tone::Info);
+        vec![Effect::OpenBrowser {
+            attempt: self.attempt,
+            url,
+            forced: false,
+        }]
     }
 
     /// Text pasted with the terminal's bracketed paste: it goes to the paste box, focusing it.

@@ -4,6 +4,7 @@ use super::effect::Effect;
 use super::keymap::{self, Action, Key};
 use super::model::{Entry, Focus, Model, Panel, Screen};
 use super::msg::Msg;
+use super::update_screens;
 use super::update_sign_in;
 
 /// How many warnings a page-scroll moves.
@@ -15,9 +16,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => match model.screen {
             Screen::Dashboard => on_key(model, key),
             Screen::SignIn(_) => update_sign_in::on_key(model, key),
+            _ => update_screens::on_key(model, key),
         },
         Msg::Paste(text) => {
             update_sign_in::on_paste(model, &text);
+            update_screens::on_paste(model, &text);
             Vec::new()
         }
         Msg::SignIn {
@@ -30,12 +33,42 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Wiring { attempt, result } => {
-            update_sign_in::on_wiring(model, attempt, result);
+            if matches!(model.screen, Screen::Outcome(_)) {
+                update_screens::on_wiring(model, attempt, result);
+            } else {
+                update_sign_in::on_wiring(model, attempt, result);
+            }
             Vec::new()
         }
         Msg::WiringWritten { attempt, result } => {
-            update_sign_in::on_wiring_written(model, attempt, result)
+            if matches!(model.screen, Screen::Outcome(_)) {
+                update_screens::on_wiring_written(model, attempt, result)
+            } else {
+                update_sign_in::on_wiring_written(model, attempt, result)
+            }
         }
+        Msg::ClaudeFound(cli) => update_screens::on_claude_found(model, cli),
+        Msg::SsoSaved(result) => update_screens::on_sso_saved(model, result),
+        Msg::ApiKeySaved { attempt, result } => {
+            update_screens::on_api_key_saved(model, attempt, result)
+        }
+        Msg::ApiKeyDecided(result) => update_screens::on_api_key_decided(model, result),
+        Msg::HelperFound { attempt, result } => {
+            update_screens::on_helper_found(model, attempt, result)
+        }
+        Msg::HelperStarted { attempt, now_ms } => {
+            update_screens::on_helper_started(model, attempt, now_ms);
+            Vec::new()
+        }
+        Msg::HelperDone { attempt, result } => {
+            update_screens::on_helper_done(model, attempt, result);
+            Vec::new()
+        }
+        Msg::LogoutPlanned(result) => {
+            update_screens::on_logout_planned(model, result);
+            Vec::new()
+        }
+        Msg::LoggedOut(steps) => update_screens::on_logged_out(model, steps),
         Msg::Copied(result) => {
             update_sign_in::on_copied(model, result);
             Vec::new()
@@ -64,6 +97,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 return vec![Effect::Quit {
                     code: model.exit_code(),
                 }];
+            }
+            // The first read (or the one after the approval dialog) opens what was asked for.
+            if matches!(model.screen, Screen::Dashboard) || first {
+                return update_screens::open_pending(model);
             }
             Vec::new()
         }
@@ -134,7 +171,12 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
                 _ => Focus::List,
             };
         }
-        // The sign-in screen's actions are not in the dashboard's table.
+        Action::Login
+        | Action::Logout
+        | Action::TestHelper
+        | Action::OpenConfig
+        | Action::ReviewApiKey => return update_screens::from_dashboard(model, action),
+        // Other screens' actions are not in the dashboard's table.
         Action::CopyUrl
         | Action::CopyCode
         | Action::OpenBrowser
@@ -143,7 +185,14 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         | Action::FocusPaste
         | Action::Retry
         | Action::Continue
-        | Action::WriteSettings => {}
+        | Action::WriteSettings
+        | Action::Choose
+        | Action::Yes
+        | Action::No
+        | Action::NextField
+        | Action::Submit
+        | Action::ClearField
+        | Action::RunAgain => {}
         Action::Up
         | Action::Down
         | Action::Top

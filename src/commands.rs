@@ -1,0 +1,247 @@
+//! Line-mode commands that need no full-screen interface: `ccauth setup-token`, `ccauth logout`
+//! and `ccauth config` with flags or without a terminal, and `ccauth login --method claudeai|
+//! console` without a terminal (the official CLI is itself line-based, so it gets the
+//! terminal). Called by `main.rs`; each returns the exit status.
+
+use std::io::Write;
+
+use crate::claude::precedence::home_relative;
+use crate::claude::world::Paths;
+use crate::claude::{LoadInput, cli_login, official_cli};
+use crate::effects::screens;
+use crate::status::Status;
+use crate::wizard::dialogs::ConfigRow;
+use crate::wizard::update_screens::{config_rows, duration_words};
+
+fn missing_claude(out: &mut dyn Write) {
+    let _ = writeln!(
+        out,
+        "The claude CLI is not installed (looked on PATH, in ~/.claude/local and ~/.local/bin)."
+    );
+    for (how, command) in cli_login::install_hints() {
+        let _ = writeln!(out, "  {how}: {command}");
+    }
+}
+
+/// `ccauth setup-token`: `claude setup-token` gets the terminal (ccauth never sees the token it
+/// prints), then how to use the token.
+pub fn setup_token(input: &LoadInput, paths: &Paths, out: &mut dyn Write) -> u8 {
+    let Some(program) = screens::claude_program(input, paths) else {
+        missing_claude(out);
+        return 1;
+    };
+    let _ = writeln!(
+        out,
+        "Running claude setup-token: sign in when asked; the token it prints is yours to copy \
+         (ccauth does not read it)."
+    );
+    let _ = out.flush();
+    match cli_login::setup_token(&program, &input.env) {
+        Ok(status) if status.success() => {
+            let _ = writeln!(
+                out,
+                "\nTo use the token, set it where Claude Code runs (a CI secret, a shell profile):\n  \
+                 export CLAUDE_CODE_OAUTH_TOKEN=<the token above>\n\
+                 It lasts a year and serves inference only. Bare mode (claude --bare, \
+                 CLAUDE_CODE_SIMPLE=1) ignores it: use ANTHROPIC_API_KEY or apiKeyHelper there.\n\
+                 `ccauth status` shows whether Claude Code picks it up."
+            );
+            0
+        }
+        Ok(status) => {
+            let _ = writeln!(
+                out,
+                "claude setup-token did not finish ({status}); nothing was changed. Run `ccauth \
+                 setup-token` to try again."
+            );
+            1
+        }
+        Err(error) => {
+            let _ = writeln!(out, "could not start {}: {error}", program.display());
+            1
+        }
+    }
+}
+
+/// `ccauth login --method claudeai|console` without a terminal for ccauth's screen: the official
+/// CLI runs attached, then `claude auth status` says who signed in.
+pub fn claude_login_attached(
+    input: &LoadInput,
+    paths: &Paths,
+    console: bool,
+    sso: bool,
+    email: Option<&str>,
+    out: &mut dyn Write,
+) -> u8 {
+    let Some(program) = screens::claude_program(input, paths) else {
+        missing_claude(out);
+        return 1;
+    };
+    let mut command = std::process::Command::new(&program);
+    command.args([
+        "auth",
+        "login",
+        if console { "--console" } else { "--claudeai" },
+    ]);
+    if sso {
+        command.arg("--sso");
+    }
+    if let Some(email) = email {
+        command.args(["--email", email]);
+    }
+    command
+        .env_clear()
+        .envs(input.env.iter().map(|(k, v)| (k, v)))
+        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+    let _ = writeln!(out, "Running {} auth login …", program.display());
+    let _ = out.flush();
+    match command.status() {
+        Ok(status) if status.success() => {
+            match official_cli::auth_status(&program, official_cli::STATUS_TIMEOUT) {
+                Ok(status) => {
+                    let who = status.email.unwrap_or_else(|| String::from("(no email)"));
+                    let _ = writeln!(
+                        out,
+                        "Signed in: {who}, {}.",
+                        status
+                            .auth_method
+                            .unwrap_or_else(|| String::from("unknown method"))
+                    );
+                }
+                Err(error) => {
+                    let _ = writeln!(out, "Signed in (claude auth status: {error}).");
+                }
+            }
+            0
+        }
+        Ok(status) => {
+            let _ = writeln!(
+                out,
+                "claude auth login failed ({status}); run it again to retry."
+            );
+            1
+        }
+        Err(error) => {
+            let _ = writeln!(out, "could not start {}: {error}", program.display());
+            1
+        }
+    }
+}
+
+/// `ccauth logout` in line mode: the plan, then (with `yes`) the logout.
+pub fn logout(input: &LoadInput, paths: &Paths, yes: bool, out: &mut dyn Write) -> u8 {
+    let plan = match screens::plan_logout(input, paths) {
+        Ok(plan) => plan,
+        Err(why) => {
+            let _ = writeln!(out, "ccauth logout: {why}");
+            return 1;
+        }
+    };
+    if plan.items.is_empty() {
+        let _ = writeln!(
+            out,
+            "Nothing to log out: no Claude login, no ccauth sign-in or key, no approved API key."
+        );
+        return 0;
+    }
+    let _ = writeln!(out, "Logging out will:");
+    for item in &plan.items {
+        let _ = writeln!(out, "  - {}", crate::logout::describe(item));
+    }
+    if !yes {
+        let _ = writeln!(
+            out,
+            "Nothing was changed. Run `ccauth logout --yes` to go ahead (or run it in a terminal \
+             to confirm on screen)."
+        );
+        return 1;
+    }
+    let steps = screens::logout(input, paths, &plan);
+    let mut ok = true;
+    for (done, step) in &steps {
+        ok &= done;
+        let _ = writeln!(out, "{} {step}", if *done { "✔" } else { "✘" });
+    }
+    u8::from(!ok)
+}
+
+/// `ccauth config` with flags (applied at once) or without a terminal (printed).
+pub fn config(
+    input: &LoadInput,
+    paths: &Paths,
+    args: &crate::cli::ConfigArgs,
+    out: &mut dyn Write,
+) -> u8 {
+    let mut code = 0;
+    if let Some(value) = &args.use_custom_api_key {
+        match screens::decide_api_key(input, paths, value == "on") {
+            Ok(path) => {
+                let _ = writeln!(out, "Use custom API key: {value} (saved in {path}).");
+            }
+            Err(why) => {
+                let _ = writeln!(out, "ccauth config: {why}");
+                code = 1;
+            }
+        }
+    }
+    if let Some(minutes) = args.helper_ttl {
+        if !(minutes > 0.0 && minutes <= 1440.0) {
+            let _ = writeln!(
+                out,
+                "ccauth config: --helper-ttl takes minutes between 0.1 and 1440, e.g. 5"
+            );
+            return 2;
+        }
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "checked to be between 0 and 1440 minutes"
+        )]
+        let ms = (minutes * 60_000.0).round() as u64;
+        match screens::helper_ttl_plan(paths, ms).and_then(|edit| {
+            for line in edit.preview() {
+                let _ = writeln!(out, "  {line}");
+            }
+            edit.apply().map_err(|error| error.to_string())?;
+            Ok(home_relative(edit.path(), paths.home.as_deref()))
+        }) {
+            Ok(path) => {
+                let _ = writeln!(
+                    out,
+                    "apiKeyHelper TTL: {} (written to {path}).",
+                    duration_words(ms)
+                );
+            }
+            Err(why) => {
+                let _ = writeln!(out, "ccauth config: {why}");
+                code = 1;
+            }
+        }
+    }
+    if args.use_custom_api_key.is_none() && args.helper_ttl.is_none() {
+        let status = Status::gather(input, crate::status::now_ms());
+        for row in config_rows(&status) {
+            let _ = match row {
+                ConfigRow::UseCustomKey { on, decided, shown } => writeln!(
+                    out,
+                    "Use custom API key: {} (ANTHROPIC_API_KEY {shown}){}",
+                    if on { "on" } else { "off" },
+                    if decided {
+                        ""
+                    } else {
+                        ", not decided: Claude Code will ask"
+                    }
+                ),
+                ConfigRow::HelperTtl { ms, source } => {
+                    writeln!(out, "apiKeyHelper TTL: {} ({source})", duration_words(ms))
+                }
+            };
+        }
+        let _ = writeln!(
+            out,
+            "Change them with --use-custom-api-key on|off and --helper-ttl MINUTES, or run \
+             `ccauth config` in a terminal."
+        );
+    }
+    code
+}

@@ -1,0 +1,131 @@
+//! A form: labelled fields, the focused one with a cursor, secret fields masked, each field's
+//! hint or error under it, and a message about the whole form.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::sign_in::panel;
+use super::theme::Theme;
+use super::{help_bar, wrap};
+use crate::wizard::form::{Field, Form, Purpose};
+use crate::wizard::keymap;
+
+/// Draws `form`.
+pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    help_bar::render(frame, bar, keymap::FORM, theme);
+    let width = body.width.saturating_sub(4);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    lines.extend(wrap::hanging(
+        Vec::new(),
+        intro(form.purpose),
+        theme.hint,
+        width,
+    ));
+    lines.push(Line::raw(""));
+    let mut focus_line = 0;
+    for (index, field) in form.fields.iter().enumerate() {
+        let focused = index == form.focus;
+        let label_style = if focused { theme.accent } else { theme.text };
+        let optional = if field.optional { " (optional)" } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled(if focused { "❯ " } else { "  " }, theme.accent),
+            Span::styled(field.label, label_style),
+            Span::styled(optional, theme.dim),
+        ]));
+        if focused {
+            focus_line = lines.len();
+        }
+        lines.push(value_line(field, focused, width, theme));
+        match &field.error {
+            Some(error) => lines.extend(wrap::hanging(
+                vec![Span::styled("  ✘ ", theme.error)],
+                error,
+                theme.error,
+                width,
+            )),
+            None => lines.extend(wrap::hanging(
+                vec![Span::raw("    ")],
+                field.hint,
+                theme.dim,
+                width,
+            )),
+        }
+    }
+    if form.busy {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Checking and saving…", theme.hint));
+    }
+    if let Some(message) = &form.message {
+        lines.push(Line::raw(""));
+        lines.extend(wrap::hanging(
+            vec![Span::styled("! ", theme.warning)],
+            message,
+            theme.text,
+            width,
+        ));
+    }
+    let visible = usize::from(body.height.saturating_sub(2));
+    let scroll = (focus_line + 3).saturating_sub(visible);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .block(panel(&format!(" {} ", form.title()), theme)),
+        body,
+    );
+}
+
+fn intro(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::SsoProvider => {
+            "ccauth signs you in to your company's identity provider (browser, pasted code or \
+             device code) and serves the token to Claude Code through apiKeyHelper. Ask your \
+             admin for the issuer URL and the client id registered for ccauth."
+        }
+        Purpose::ClaudeSsoEmail => {
+            "claude auth login --sso opens your organisation's single sign-on. With your work \
+             email it finds the right organisation at once."
+        }
+        Purpose::ApiKey => {
+            "The key is checked, kept in ccauth's store (a 0600 file, or the macOS Keychain) and \
+             handed to Claude Code by `ccauth token --api-key NAME` as its apiKeyHelper: it is \
+             never written into settings."
+        }
+        Purpose::HelperTtl => {
+            "Saved as CLAUDE_CODE_API_KEY_HELPER_TTL_MS in the env block of your user settings; \
+             the change is shown before it is written."
+        }
+    }
+}
+
+/// The field's text on one line: masked when secret, its tail kept in view, a cursor when
+/// focused.
+fn value_line(field: &Field, focused: bool, width: u16, theme: &Theme) -> Line<'static> {
+    let text = field.value.as_str();
+    let shown = if field.secret && !text.is_empty() {
+        let count = text.chars().count();
+        format!("{} ({count} characters)", crate::secret::mask(text))
+    } else {
+        text.to_owned()
+    };
+    let room = usize::from(width.saturating_sub(5));
+    let chars: Vec<char> = shown.chars().collect();
+    let visible: String = if chars.len() > room {
+        std::iter::once('…')
+            .chain(
+                chars[chars.len() - room.saturating_sub(1)..]
+                    .iter()
+                    .copied(),
+            )
+            .collect()
+    } else {
+        shown
+    };
+    let mut spans = vec![Span::raw("    "), Span::styled(visible, theme.text)];
+    if focused {
+        spans.push(Span::styled("▏", theme.accent));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,303 @@
+//! Snapshots of the onboarding screens: the chooser (with and without a managed policy, and at
+//! the minimum size), the menus under it, the forms, the approval dialog, config, the helper
+//! test, logout and the outcome of a save, plus the sign-in screen presenting the official CLI.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::{Theme, render};
+use crate::claude::fixtures::{Builder, NOW, managed};
+use crate::claude::precedence::{Mode, SourceId};
+use crate::claude::world::ManagedPolicy;
+use crate::status::Status;
+use crate::wizard::dialogs::{HelperInfo, HelperResult, SavedKey};
+use crate::wizard::menu::{Choice, ClaudeCli};
+use crate::wizard::signin::{SignInEvent, Wiring, WiringState};
+use crate::wizard::{Key, Model, Msg, Opening, update};
+
+fn opened(opening: Opening, builder: &Builder, width: u16, height: u16) -> Model {
+    let (mut model, _) = Model::opening(opening, Mode::Interactive, width, height);
+    update(
+        &mut model,
+        Msg::Loaded {
+            attempt: 1,
+            status: Box::new(Status::from_world(builder.world.clone(), NOW)),
+        },
+    );
+    model
+}
+
+fn screen(model: &Model) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
+    terminal
+        .draw(|frame| render(model, &Theme::color(), frame))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+fn keys(model: &mut Model, keys: &[Key]) {
+    for key in keys {
+        update(model, Msg::Key(*key));
+    }
+}
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        update(model, Msg::Key(Key::Char(c)));
+    }
+}
+
+fn found(model: &mut Model) {
+    update(
+        model,
+        Msg::ClaudeFound(Some(ClaudeCli {
+            path: String::from("~/.local/bin/claude"),
+            version: Some(String::from("2.1.197 (Claude Code)")),
+        })),
+    );
+}
+
+#[test]
+fn chooser_80x24() {
+    insta::assert_snapshot!(screen(&opened(Opening::Chooser, &Builder::new(), 80, 24)));
+}
+
+#[test]
+fn chooser_40x12() {
+    let mut model = opened(Opening::Chooser, &Builder::new(), 40, 12);
+    keys(&mut model, &[Key::Down, Key::Down, Key::Down, Key::Down]);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn chooser_with_a_forced_gateway() {
+    let policy = ManagedPolicy {
+        force_login_gateway_url: Some(managed(String::from("https://gw.corp.internal"))),
+        ..ManagedPolicy::default()
+    };
+    insta::assert_snapshot!(screen(&opened(
+        Opening::Chooser,
+        &Builder::new().policy(policy),
+        80,
+        24
+    )));
+}
+
+#[test]
+fn claude_account_menu() {
+    let mut model = opened(Opening::Chooser, &Builder::new(), 80, 24);
+    found(&mut model);
+    keys(&mut model, &[Key::Enter]);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn claude_missing() {
+    let mut model = opened(
+        Opening::Choice(Choice::ClaudeBrowser),
+        &Builder::new(),
+        80,
+        24,
+    );
+    update(&mut model, Msg::ClaudeFound(None));
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn sso_form_with_an_error() {
+    let mut model = opened(Opening::Choice(Choice::CompanySso), &Builder::new(), 80, 24);
+    typed(&mut model, "corp");
+    keys(&mut model, &[Key::Tab]);
+    typed(&mut model, "http://sso.example.com");
+    keys(&mut model, &[Key::Tab]);
+    typed(&mut model, "ccauth-cli");
+    keys(&mut model, &[Key::Tab, Key::Tab, Key::Enter]);
+    update(
+        &mut model,
+        Msg::SsoSaved(Err((
+            Some(1),
+            String::from(
+                "http://sso.example.com uses http://, which is allowed only for this machine \
+                 (127.0.0.1, localhost): use https://",
+            ),
+        ))),
+    );
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn api_key_form_masks_the_key() {
+    let mut model = opened(
+        Opening::Choice(Choice::ExistingKey),
+        &Builder::new(),
+        80,
+        24,
+    );
+    update(
+        &mut model,
+        Msg::Paste(String::from("sk-ant-api03-snapshotsecretvalue-xyz9")),
+    );
+    let screen = screen(&model);
+    assert!(!screen.contains("snapshotsecret"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn approval_dialog() {
+    let model = opened(
+        Opening::Onboarding,
+        &Builder::new().source(SourceId::ApiKey),
+        80,
+        24,
+    );
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn config_with_an_approved_key() {
+    let model = opened(
+        Opening::Config,
+        &Builder::new().source(SourceId::ApiKey).approved(),
+        80,
+        24,
+    );
+    insta::assert_snapshot!(screen(&model));
+}
+
+fn helper_running(seconds: i64) -> Model {
+    let mut model = opened(Opening::Dashboard, &Builder::new(), 80, 24);
+    keys(&mut model, &[Key::Char('h')]);
+    update(
+        &mut model,
+        Msg::HelperFound {
+            attempt: 1,
+            result: Ok(Some(HelperInfo {
+                command: String::from("~/bin/fetch-key --profile work"),
+                source: String::from("user settings (~/.claude/settings.json)"),
+                ttl: String::from("5 min (default)"),
+                needs_trust: false,
+            })),
+        },
+    );
+    update(
+        &mut model,
+        Msg::Tick {
+            now_ms: NOW + seconds * 1000,
+        },
+    );
+    model
+}
+
+#[test]
+fn helper_slow() {
+    insta::assert_snapshot!(screen(&helper_running(12)));
+}
+
+#[test]
+fn helper_failed() {
+    let mut model = helper_running(1);
+    update(
+        &mut model,
+        Msg::HelperDone {
+            attempt: 1,
+            result: HelperResult {
+                ok: false,
+                headline: String::from(
+                    "It exited with a non-zero status: run the command yourself to see why.",
+                ),
+                lines: vec![
+                    String::from("exit status 3"),
+                    String::from("last lines of its stderr:"),
+                    String::from("  vault: permission denied"),
+                ],
+                elapsed_ms: 1_200,
+            },
+        },
+    );
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn logout_confirm() {
+    let mut model = opened(Opening::Logout, &Builder::new(), 80, 24);
+    update(
+        &mut model,
+        Msg::LogoutPlanned(Ok(vec![
+            String::from("Log out of the Claude account dev@example.com (claude auth logout)"),
+            String::from("Remove ccauth's SSO sign-in \"corp\""),
+            String::from("Empty the 1 approved API key in ~/.claude.json"),
+        ])),
+    );
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn key_saved_with_the_settings_change() {
+    let mut model = opened(
+        Opening::Choice(Choice::ExistingKey),
+        &Builder::new(),
+        80,
+        24,
+    );
+    update(
+        &mut model,
+        Msg::Paste(String::from("sk-ant-api03-aaaaaaaaaaaaaaaaaaaa")),
+    );
+    keys(&mut model, &[Key::Enter, Key::Enter]);
+    let attempt = model.task_attempt;
+    update(
+        &mut model,
+        Msg::ApiKeySaved {
+            attempt,
+            result: Ok(SavedKey {
+                lines: vec![String::from(
+                    "Stored as \"default\" (sk-ant-…aaaa) in ~/.config/ccauth/credentials.json (0600).",
+                )],
+                warnings: Vec::new(),
+            }),
+        },
+    );
+    update(
+        &mut model,
+        Msg::Wiring {
+            attempt,
+            result: Ok(Wiring {
+                path: String::from("~/.claude/settings.json"),
+                lines: vec![String::from(
+                    "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
+                )],
+                state: WiringState::Proposed,
+            }),
+        },
+    );
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn sign_in_through_the_official_cli() {
+    let mut model = opened(Opening::Chooser, &Builder::new(), 80, 24);
+    found(&mut model);
+    keys(&mut model, &[Key::Enter, Key::Enter]);
+    let attempt = model.sign_in_attempt;
+    for event in [
+        SignInEvent::Note(String::from("Started claude auth login --claudeai")),
+        SignInEvent::Note(String::from("claude: Opening browser to sign in…")),
+        SignInEvent::Url {
+            url: String::from(
+                "https://claude.ai/oauth/authorize?code=true&client_id=FAKE&state=abc123",
+            ),
+            loopback_only: false,
+        },
+    ] {
+        update(
+            &mut model,
+            Msg::SignIn {
+                attempt,
+                event,
+                now_ms: NOW + 1000,
+            },
+        );
+    }
+    insta::assert_snapshot!(screen(&model));
+}

@@ -1,0 +1,397 @@
+//! Full-screen forms: a few labelled text fields, one with the cursor. Used to enter a company
+//! SSO provider, the email for a Claude SSO sign-in, an API key the user already has, and the
+//! helper TTL.
+//!
+//! While a form is on screen every printable key types into the focused field (letters never
+//! act as commands there); Tab and the arrows move between fields, Enter on the last field
+//! submits, Esc goes back, Ctrl-C leaves. A field marked secret keeps its text in a buffer whose
+//! `Debug` is redacted, and the view draws it masked.
+
+use super::keymap::Key;
+
+/// How long any field may be: an API key may be 16,384 characters (the apiKeyHelper limit).
+pub const FIELD_LIMIT: usize = 16_384;
+
+/// What the form is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A company SSO (OIDC) provider: name, issuer, client id, scopes, gateway URL.
+    SsoProvider,
+    /// The email for `claude auth login --sso --email`.
+    ClaudeSsoEmail,
+    /// An API key or auth token the user already has: name, key, optional base URL.
+    ApiKey,
+    /// How often Claude Code re-runs the apiKeyHelper.
+    HelperTtl,
+}
+
+/// A field's text; redacted in `Debug` because a field may hold a key.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct FieldText(String);
+
+impl FieldText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for FieldText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FieldText(<{} chars>)", self.0.chars().count())
+    }
+}
+
+/// One labelled field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The label.
+    pub label: &'static str,
+    /// A hint under the field: what to enter, an example.
+    pub hint: &'static str,
+    /// The text typed so far.
+    pub value: FieldText,
+    /// Whether it holds a secret (drawn masked).
+    pub secret: bool,
+    /// Whether it may be left empty.
+    pub optional: bool,
+    /// What is wrong with it, after a submit.
+    pub error: Option<String>,
+}
+
+impl Field {
+    fn new(label: &'static str, hint: &'static str) -> Self {
+        Self {
+            label,
+            hint,
+            value: FieldText::default(),
+            secret: false,
+            optional: false,
+            error: None,
+        }
+    }
+
+    fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+
+    fn with(mut self, value: &str) -> Self {
+        self.value = FieldText(value.to_owned());
+        self
+    }
+
+    /// The text, trimmed.
+    pub fn text(&self) -> &str {
+        self.value.0.trim()
+    }
+}
+
+/// A form on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// What it is for.
+    pub purpose: Purpose,
+    /// The fields, top to bottom.
+    pub fields: Vec<Field>,
+    /// The field with the cursor.
+    pub focus: usize,
+    /// A message about the whole form (a save that failed, a warning to confirm).
+    pub message: Option<String>,
+    /// Whether a submit is being checked and saved (keys wait).
+    pub busy: bool,
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKey {
+    /// Nothing more to do.
+    Handled,
+    /// Every required field is filled in: save it.
+    Submit,
+    /// Leave the form.
+    Back,
+}
+
+impl Form {
+    /// The company SSO provider form. `name` pre-fills the name.
+    pub fn sso_provider(name: &str) -> Self {
+        Self::new(
+            Purpose::SsoProvider,
+            vec![
+                Field::new(
+                    "Name",
+                    "A short name to save it under, e.g. corp (letters, digits, . _ -)",
+                )
+                .with(name),
+                Field::new(
+                    "Issuer URL",
+                    "The OIDC issuer, e.g. https://login.example.com/realms/corp",
+                ),
+                Field::new(
+                    "Client id",
+                    "The public client registered for ccauth (no secret needed)",
+                ),
+                Field::new(
+                    "Scopes",
+                    "Space-separated; empty means openid email profile offline_access",
+                )
+                .optional(),
+                Field::new(
+                    "Gateway URL",
+                    "The LLM gateway behind it, for ANTHROPIC_BASE_URL (optional)",
+                )
+                .optional(),
+            ],
+        )
+    }
+
+    /// The email for a Claude SSO sign-in.
+    pub fn claude_sso_email() -> Self {
+        Self::new(
+            Purpose::ClaudeSsoEmail,
+            vec![
+                Field::new(
+                    "Work email",
+                    "Optional: lets claude find your organisation's SSO at once",
+                )
+                .optional(),
+            ],
+        )
+    }
+
+    /// The form for a key the user already has.
+    pub fn api_key() -> Self {
+        Self::new(
+            Purpose::ApiKey,
+            vec![
+                Field::new(
+                    "Name",
+                    "A short name to save it under, e.g. work (letters, digits, . _ -)",
+                )
+                .with("default"),
+                Field::new(
+                    "API key or auth token",
+                    "Paste it (shown masked); kept in ccauth's store, never in settings",
+                )
+                .secret(),
+                Field::new(
+                    "Gateway URL",
+                    "Optional: an LLM gateway to send it to (ANTHROPIC_BASE_URL)",
+                )
+                .optional(),
+            ],
+        )
+    }
+
+    /// The helper TTL form, pre-filled with the current value in minutes.
+    pub fn helper_ttl(current_minutes: &str) -> Self {
+        Self::new(
+            Purpose::HelperTtl,
+            vec![
+                Field::new(
+                    "Minutes between apiKeyHelper runs",
+                    "Claude Code re-runs the helper this often (and on HTTP 401); default 5",
+                )
+                .with(current_minutes),
+            ],
+        )
+    }
+
+    fn new(purpose: Purpose, fields: Vec<Field>) -> Self {
+        let focus = fields
+            .iter()
+            .position(|field| field.value.0.is_empty())
+            .unwrap_or(0);
+        Self {
+            purpose,
+            fields,
+            focus,
+            message: None,
+            busy: false,
+        }
+    }
+
+    /// The title of the screen.
+    pub fn title(&self) -> &'static str {
+        match self.purpose {
+            Purpose::SsoProvider => "Company SSO for an LLM gateway",
+            Purpose::ClaudeSsoEmail => "Claude account through your organisation's SSO",
+            Purpose::ApiKey => "API key or auth token you already have",
+            Purpose::HelperTtl => "apiKeyHelper TTL",
+        }
+    }
+
+    /// The text of field `index`, trimmed ("" when there is no such field).
+    pub fn value(&self, index: usize) -> &str {
+        self.fields.get(index).map_or("", Field::text)
+    }
+
+    /// Applies a key. Printable characters type into the focused field.
+    pub fn on_key(&mut self, key: Key) -> FormKey {
+        if self.busy {
+            return if key == Key::Esc {
+                FormKey::Back
+            } else {
+                FormKey::Handled
+            };
+        }
+        let last = self.fields.len().saturating_sub(1);
+        match key {
+            Key::Esc => return FormKey::Back,
+            Key::Tab | Key::Down => self.focus = (self.focus + 1).min(last),
+            Key::BackTab | Key::Up => self.focus = self.focus.saturating_sub(1),
+            Key::Enter if self.focus < last => self.focus += 1,
+            Key::Enter => return self.submit(),
+            Key::Backspace => {
+                if let Some(field) = self.fields.get_mut(self.focus) {
+                    field.value.0.pop();
+                    field.error = None;
+                }
+            }
+            Key::Ctrl('u') => {
+                if let Some(field) = self.fields.get_mut(self.focus) {
+                    field.value.0.clear();
+                    field.error = None;
+                }
+            }
+            Key::Char(c) => self.insert(&c.to_string()),
+            _ => {}
+        }
+        FormKey::Handled
+    }
+
+    /// Text pasted into the focused field: control characters (a trailing newline) dropped.
+    pub fn on_paste(&mut self, text: &str) {
+        if !self.busy {
+            self.insert(text.trim());
+        }
+    }
+
+    fn insert(&mut self, text: &str) {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        let room = FIELD_LIMIT.saturating_sub(field.value.0.chars().count());
+        field
+            .value
+            .0
+            .extend(text.chars().filter(|c| !c.is_control()).take(room));
+        field.error = None;
+        self.message = None;
+    }
+
+    /// Checks that every required field has text; focuses the first empty one if not.
+    fn submit(&mut self) -> FormKey {
+        let mut first_missing = None;
+        for (index, field) in self.fields.iter_mut().enumerate() {
+            if !field.optional && field.text().is_empty() {
+                field.error = Some(format!("{} is needed", field.label));
+                first_missing.get_or_insert(index);
+            }
+        }
+        if let Some(index) = first_missing {
+            self.focus = index;
+            return FormKey::Handled;
+        }
+        self.busy = true;
+        self.message = None;
+        FormKey::Submit
+    }
+
+    /// The save failed: show why (on `field` when it is about one), and let the user fix it.
+    pub fn rejected(&mut self, field: Option<usize>, why: String) {
+        self.busy = false;
+        match field.and_then(|index| self.fields.get_mut(index).map(|f| (index, f))) {
+            Some((index, field)) => {
+                field.error = Some(why);
+                self.focus = index;
+            }
+            None => self.message = Some(why),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn type_text(form: &mut Form, text: &str) {
+        for c in text.chars() {
+            assert_eq!(form.on_key(Key::Char(c)), FormKey::Handled);
+        }
+    }
+
+    #[test]
+    fn letters_type_into_the_field_instead_of_acting() {
+        let mut form = Form::sso_provider("");
+        type_text(&mut form, "q?corp");
+        assert_eq!(form.value(0), "q?corp");
+    }
+
+    #[test]
+    fn enter_moves_down_and_submits_on_the_last_field_once_required_ones_are_filled() {
+        let mut form = Form::sso_provider("corp");
+        assert_eq!(form.focus, 1, "the first empty field has the cursor");
+        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
+        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
+        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
+        assert_eq!(form.focus, 4);
+        assert_eq!(
+            form.on_key(Key::Enter),
+            FormKey::Handled,
+            "issuer is missing"
+        );
+        assert_eq!(form.focus, 1);
+        assert_eq!(
+            form.fields[1].error.as_deref(),
+            Some("Issuer URL is needed")
+        );
+        type_text(&mut form, "https://sso.example.com");
+        form.on_key(Key::Tab);
+        type_text(&mut form, "ccauth");
+        form.focus = 4;
+        assert_eq!(form.on_key(Key::Enter), FormKey::Submit);
+        assert!(form.busy);
+        assert_eq!(form.value(1), "https://sso.example.com");
+    }
+
+    #[test]
+    fn a_rejected_save_points_at_the_field_and_allows_editing_again() {
+        let mut form = Form::api_key();
+        form.on_paste("sk-ant-api03-secret\n");
+        form.focus = 2;
+        assert_eq!(form.on_key(Key::Enter), FormKey::Submit);
+        form.rejected(Some(1), String::from("unfamiliar"));
+        assert!(!form.busy);
+        assert_eq!(form.focus, 1);
+        form.on_key(Key::Ctrl('u'));
+        assert_eq!(form.value(1), "");
+        assert_eq!(form.fields[1].error, None);
+    }
+
+    #[test]
+    fn debug_never_shows_a_key() {
+        let mut form = Form::api_key();
+        form.focus = 1;
+        form.on_paste("sk-ant-api03-verysecretvalue");
+        let debug = format!("{form:?}");
+        assert!(!debug.contains("verysecret"), "{debug}");
+    }
+
+    #[test]
+    fn paste_drops_control_characters_and_respects_the_limit() {
+        let mut form = Form::claude_sso_email();
+        form.on_paste("dev@exa\u{1b}mple.com\r\n");
+        assert_eq!(form.value(0), "dev@example.com");
+        let mut form = Form::api_key();
+        form.focus = 1;
+        form.on_paste(&"a".repeat(FIELD_LIMIT + 10));
+        assert_eq!(form.value(1).len(), FIELD_LIMIT);
+    }
+}

@@ -1,0 +1,494 @@
+//! Journeys through the onboarding screens as message scripts, asserting the model and the
+//! effects: what a user presses, what ccauth asks the world to do.
+
+use super::dialogs::{HelperInfo, HelperPhase, HelperResult, Logout, SavedKey};
+use super::effect::Effect;
+use super::form::Purpose;
+use super::keymap::Key;
+use super::menu::{Choice, ClaudeCli, MenuKind};
+use super::model::{Model, Opening, Screen};
+use super::msg::Msg;
+use super::signin::{Target, Wiring, WiringState};
+use super::update;
+use crate::claude::fixtures::{Builder, NOW, managed};
+use crate::claude::precedence::{Mode, SourceId};
+use crate::claude::world::ManagedPolicy;
+use crate::status::Status;
+
+fn open(opening: Opening, builder: &Builder) -> (Model, Vec<Effect>) {
+    let (mut model, mut effects) = Model::opening(opening, Mode::Interactive, 80, 24);
+    effects.extend(loaded(&mut model, builder));
+    (model, effects)
+}
+
+fn loaded(model: &mut Model, builder: &Builder) -> Vec<Effect> {
+    let attempt = model.attempt;
+    update(
+        model,
+        Msg::Loaded {
+            attempt,
+            status: Box::new(Status::from_world(builder.world.clone(), NOW)),
+        },
+    )
+}
+
+fn key(model: &mut Model, key: Key) -> Vec<Effect> {
+    update(model, Msg::Key(key))
+}
+
+fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        assert_eq!(key(model, Key::Char(c)), Vec::new(), "typing {c:?}");
+    }
+}
+
+fn cli() -> ClaudeCli {
+    ClaudeCli {
+        path: String::from("~/.local/bin/claude"),
+        version: Some(String::from("2.1.197 (Claude Code)")),
+    }
+}
+
+fn menu_kind(model: &Model) -> Option<MenuKind> {
+    match &model.screen {
+        Screen::Menu(menu) => Some(menu.kind),
+        _ => None,
+    }
+}
+
+#[test]
+fn first_run_without_a_credential_opens_the_chooser() {
+    let (model, effects) = open(Opening::Onboarding, &Builder::new());
+    assert_eq!(menu_kind(&model), Some(MenuKind::AccountType));
+    assert!(effects.contains(&Effect::FindClaude));
+}
+
+#[test]
+fn first_run_with_a_usable_login_opens_the_dashboard() {
+    let (model, _) = open(
+        Opening::Onboarding,
+        &Builder::new().source(SourceId::Subscription),
+    );
+    assert!(matches!(model.screen, Screen::Dashboard));
+}
+
+#[test]
+fn an_undecided_key_is_asked_about_first_then_the_chooser_follows() {
+    let undecided = Builder::new().source(SourceId::ApiKey);
+    let (mut model, _) = open(Opening::Onboarding, &undecided);
+    let Screen::Approval(approval) = &model.screen else {
+        panic!("expected the approval dialog, got {:?}", model.screen);
+    };
+    assert!(!approval.yes, "No (recommended) is the default");
+    assert!(approval.shown.starts_with("sk-ant-..."));
+    assert!(approval.shown.ends_with("KLMNOPQRSTuvwxyz"));
+    // Enter on the default answers No.
+    assert_eq!(
+        key(&mut model, Key::Enter),
+        vec![Effect::DecideApiKey { approve: false }]
+    );
+    let effects = update(
+        &mut model,
+        Msg::ApiKeyDecided(Ok(String::from("~/.claude.json"))),
+    );
+    assert!(matches!(model.screen, Screen::Dashboard));
+    assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
+    // Declined, nothing else usable: the chooser opens.
+    loaded(
+        &mut model,
+        &Builder::new().source(SourceId::ApiKey).rejected(),
+    );
+    assert_eq!(menu_kind(&model), Some(MenuKind::AccountType));
+}
+
+#[test]
+fn a_failed_approval_save_stays_on_the_dialog_with_the_reason() {
+    let (mut model, _) = open(
+        Opening::Onboarding,
+        &Builder::new().source(SourceId::ApiKey),
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('1')),
+        vec![Effect::DecideApiKey { approve: true }]
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('2')),
+        Vec::new(),
+        "keys wait for the save"
+    );
+    update(
+        &mut model,
+        Msg::ApiKeyDecided(Err(String::from("~/.claude.json is not valid JSON"))),
+    );
+    let Screen::Approval(approval) = &model.screen else {
+        panic!("expected the dialog");
+    };
+    assert!(!approval.saving);
+    assert_eq!(
+        approval.error.as_deref(),
+        Some("~/.claude.json is not valid JSON")
+    );
+}
+
+#[test]
+fn a_managed_policy_preselects_and_blocks() {
+    let policy = ManagedPolicy {
+        force_login_method: Some(managed(String::from("console"))),
+        ..ManagedPolicy::default()
+    };
+    let (mut model, _) = open(Opening::Chooser, &Builder::new().policy(policy));
+    let Screen::Menu(menu) = &model.screen else {
+        panic!("expected the chooser");
+    };
+    assert_eq!(
+        menu.current().map(|item| item.choice),
+        Some(Choice::Console)
+    );
+    // A blocked row says why and does nothing else.
+    key(&mut model, Key::Char('5'));
+    assert_eq!(key(&mut model, Key::Enter), Vec::new());
+    let Screen::Menu(menu) = &model.screen else {
+        panic!("still the chooser");
+    };
+    assert!(
+        menu.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("forceLoginMethod")
+    );
+}
+
+#[test]
+fn claude_account_waits_for_the_search_and_explains_a_missing_cli() {
+    let (mut model, _) = open(Opening::Chooser, &Builder::new());
+    assert_eq!(key(&mut model, Key::Enter), Vec::new());
+    assert_eq!(model.pending_choice, Some(Choice::ClaudeAccount));
+    update(&mut model, Msg::ClaudeFound(None));
+    assert_eq!(menu_kind(&model), Some(MenuKind::ClaudeMissing));
+    let Screen::Menu(menu) = &model.screen else {
+        panic!("menu");
+    };
+    assert!(
+        menu.notes
+            .iter()
+            .any(|note| note.contains("npm install -g @anthropic-ai/claude-code"))
+    );
+    // "I have installed it": look again.
+    assert_eq!(key(&mut model, Key::Enter), vec![Effect::FindClaude]);
+    update(&mut model, Msg::ClaudeFound(Some(cli())));
+    assert_eq!(menu_kind(&model), Some(MenuKind::ClaudeAccount));
+}
+
+#[test]
+fn claude_sign_in_starts_the_official_cli_without_device_code() {
+    let (mut model, _) = open(Opening::Chooser, &Builder::new());
+    update(&mut model, Msg::ClaudeFound(Some(cli())));
+    key(&mut model, Key::Enter);
+    let effects = key(&mut model, Key::Enter);
+    let [Effect::StartSignIn { request, .. }] = &effects[..] else {
+        panic!("expected a sign-in, got {effects:?}");
+    };
+    assert_eq!(
+        request.target,
+        Target::Claude {
+            console: false,
+            sso: false,
+            email: None
+        }
+    );
+    let sign_in = model.sign_in().expect("the sign-in screen");
+    assert!(!sign_in.device_available);
+    assert!(
+        sign_in.paste_focused,
+        "the paste box is ready for code#state"
+    );
+}
+
+#[test]
+fn claude_sso_asks_for_an_optional_email_and_checks_it() {
+    let (mut model, _) = open(Opening::Choice(Choice::ClaudeSso), &Builder::new());
+    update(&mut model, Msg::ClaudeFound(Some(cli())));
+    assert!(matches!(&model.screen, Screen::Form(form) if form.purpose == Purpose::ClaudeSsoEmail));
+    type_text(&mut model, "not an email");
+    assert_eq!(key(&mut model, Key::Enter), Vec::new());
+    key(&mut model, Key::Ctrl('u'));
+    type_text(&mut model, "dev@example.com");
+    let effects = key(&mut model, Key::Enter);
+    assert!(matches!(
+        &effects[..],
+        [Effect::StartSignIn { request, .. }]
+            if request.target == Target::Claude { console: false, sso: true, email: Some(String::from("dev@example.com")) }
+    ));
+}
+
+#[test]
+fn the_sso_form_saves_the_provider_then_signs_in_with_it() {
+    let (mut model, _) = open(Opening::Choice(Choice::CompanySso), &Builder::new());
+    type_text(&mut model, "corp");
+    key(&mut model, Key::Tab);
+    type_text(&mut model, "https://sso.example.com/realms/q");
+    key(&mut model, Key::Tab);
+    type_text(&mut model, "ccauth-cli");
+    key(&mut model, Key::Enter);
+    key(&mut model, Key::Enter);
+    let effects = key(&mut model, Key::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::SaveSso {
+            name: String::from("corp"),
+            issuer: String::from("https://sso.example.com/realms/q"),
+            client_id: String::from("ccauth-cli"),
+            scopes: Vec::new(),
+            gateway_url: None,
+        }]
+    );
+    // The issuer was refused: the form says why, at the field, and can be fixed.
+    update(
+        &mut model,
+        Msg::SsoSaved(Err((Some(1), String::from("use https://")))),
+    );
+    let Screen::Form(form) = &model.screen else {
+        panic!("still the form");
+    };
+    assert_eq!(form.focus, 1);
+    assert_eq!(form.fields[1].error.as_deref(), Some("use https://"));
+    assert!(!form.busy);
+    let effects = update(
+        &mut model,
+        Msg::SsoSaved(Ok((
+            String::from("corp"),
+            String::from("corp (https://sso…)"),
+        ))),
+    );
+    assert!(matches!(
+        &effects[..],
+        [Effect::StartSignIn { request, .. }] if request.target == Target::Sso(String::from("corp"))
+    ));
+}
+
+#[test]
+fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
+    let (mut model, _) = open(Opening::Choice(Choice::ExistingKey), &Builder::new());
+    // The name field is pre-filled; the cursor waits in the key field.
+    model_paste(&mut model, "sk-ant-api03-pasted-secret-value\n");
+    key(&mut model, Key::Enter);
+    let effects = key(&mut model, Key::Enter);
+    let [
+        Effect::SaveApiKey {
+            attempt,
+            name,
+            key: secret,
+            base_url,
+        },
+    ] = &effects[..]
+    else {
+        panic!("expected a save, got {effects:?}");
+    };
+    assert_eq!(name, "default");
+    assert_eq!(secret.expose(), "sk-ant-api03-pasted-secret-value");
+    assert_eq!(base_url, &None);
+    assert!(
+        !format!("{effects:?}").contains("pasted-secret"),
+        "effects never show the key"
+    );
+    let attempt = *attempt;
+    let effects = update(
+        &mut model,
+        Msg::ApiKeySaved {
+            attempt,
+            result: Ok(SavedKey {
+                lines: vec![String::from("Stored")],
+                warnings: Vec::new(),
+            }),
+        },
+    );
+    assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
+    update(
+        &mut model,
+        Msg::Wiring {
+            attempt,
+            result: Ok(Wiring {
+                path: String::from("~/.claude/settings.json"),
+                lines: vec![String::from(
+                    "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
+                )],
+                state: WiringState::Proposed,
+            }),
+        },
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('w')),
+        vec![Effect::ApplyWiring { attempt }]
+    );
+    let effects = update(
+        &mut model,
+        Msg::WiringWritten {
+            attempt,
+            result: Ok(String::from("~/.claude/settings.json")),
+        },
+    );
+    assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
+    let Screen::Outcome(outcome) = &model.screen else {
+        panic!("outcome");
+    };
+    assert!(matches!(
+        outcome.wiring.as_ref().map(|w| &w.state),
+        Some(WiringState::Written(_))
+    ));
+}
+
+fn model_paste(model: &mut Model, text: &str) {
+    assert!(update(model, Msg::Paste(text.to_owned())).is_empty());
+}
+
+#[test]
+fn letters_on_a_form_type_instead_of_quitting() {
+    let (mut model, _) = open(Opening::Choice(Choice::CompanySso), &Builder::new());
+    type_text(&mut model, "quit");
+    let Screen::Form(form) = &model.screen else {
+        panic!("form");
+    };
+    assert_eq!(form.value(0), "quit");
+    // Ctrl-C still leaves.
+    assert!(matches!(
+        key(&mut model, Key::Ctrl('c'))[..],
+        [Effect::Quit { .. }]
+    ));
+}
+
+#[test]
+fn the_helper_test_asks_for_trust_counts_seconds_and_can_be_stopped() {
+    let (mut model, _) = open(Opening::Dashboard, &Builder::new());
+    let effects = key(&mut model, Key::Char('h'));
+    let [Effect::FindHelper { attempt }] = effects[..] else {
+        panic!("expected FindHelper, got {effects:?}");
+    };
+    update(
+        &mut model,
+        Msg::HelperFound {
+            attempt,
+            result: Ok(Some(HelperInfo {
+                command: String::from("./get-key.sh"),
+                source: String::from("project settings (.claude/settings.json)"),
+                ttl: String::from("5 min (default)"),
+                needs_trust: true,
+            })),
+        },
+    );
+    assert!(matches!(&model.screen, Screen::Helper(run) if run.phase == HelperPhase::NeedsTrust));
+    assert_eq!(model.tick_every_ms(), None, "nothing moves while it waits");
+    assert_eq!(
+        key(&mut model, Key::Char('y')),
+        vec![Effect::RunHelper { attempt }]
+    );
+    assert_eq!(model.tick_every_ms(), Some(1000));
+    update(
+        &mut model,
+        Msg::Tick {
+            now_ms: NOW + 12_000,
+        },
+    );
+    let Screen::Helper(run) = &model.screen else {
+        panic!("helper");
+    };
+    assert_eq!(
+        run.slow_notice(model.now_ms).as_deref(),
+        Some("apiKeyHelper is taking a while… 12s")
+    );
+    assert_eq!(
+        key(&mut model, Key::Esc),
+        vec![Effect::CancelHelper { attempt }]
+    );
+    // A late answer from the stopped run changes nothing.
+    update(
+        &mut model,
+        Msg::HelperDone {
+            attempt,
+            result: HelperResult {
+                ok: true,
+                headline: String::from("late"),
+                lines: Vec::new(),
+                elapsed_ms: 1,
+            },
+        },
+    );
+    let Screen::Helper(run) = &model.screen else {
+        panic!("helper");
+    };
+    assert!(matches!(&run.phase, HelperPhase::Done(result) if !result.ok));
+    assert_eq!(key(&mut model, Key::Esc), Vec::new());
+    assert!(matches!(model.screen, Screen::Dashboard));
+}
+
+#[test]
+fn logout_shows_the_plan_and_acts_only_on_yes() {
+    let (mut model, _) = open(
+        Opening::Dashboard,
+        &Builder::new().source(SourceId::Subscription),
+    );
+    assert_eq!(key(&mut model, Key::Char('x')), vec![Effect::PlanLogout]);
+    assert_eq!(key(&mut model, Key::Char('y')), Vec::new(), "no plan yet");
+    update(
+        &mut model,
+        Msg::LogoutPlanned(Ok(vec![String::from("Log out of dev@example.com")])),
+    );
+    assert!(matches!(&model.screen, Screen::Logout(Logout::Confirm(items)) if items.len() == 1));
+    assert_eq!(key(&mut model, Key::Char('y')), vec![Effect::Logout]);
+    let effects = update(
+        &mut model,
+        Msg::LoggedOut(vec![(true, String::from("Logged out"))]),
+    );
+    assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
+    assert_eq!(model.exit_code(), 0);
+}
+
+#[test]
+fn logout_opened_by_its_command_leaves_ccauth_on_esc() {
+    let (mut model, effects) = open(Opening::Logout, &Builder::new());
+    assert!(effects.contains(&Effect::PlanLogout));
+    update(&mut model, Msg::LogoutPlanned(Ok(Vec::new())));
+    assert!(matches!(model.screen, Screen::Logout(Logout::Nothing)));
+    assert!(matches!(
+        key(&mut model, Key::Esc)[..],
+        [Effect::Quit { code: 0 }]
+    ));
+}
+
+#[test]
+fn config_toggles_the_custom_key_and_edits_the_ttl() {
+    let approved = Builder::new().source(SourceId::ApiKey).approved();
+    let (mut model, _) = open(Opening::Config, &approved);
+    assert!(matches!(model.screen, Screen::Config(_)));
+    assert_eq!(
+        key(&mut model, Key::Enter),
+        vec![Effect::DecideApiKey { approve: false }],
+        "on → off"
+    );
+    let effects = update(
+        &mut model,
+        Msg::ApiKeyDecided(Ok(String::from("~/.claude.json"))),
+    );
+    assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
+    key(&mut model, Key::Down);
+    key(&mut model, Key::Enter);
+    assert!(matches!(&model.screen, Screen::Form(form) if form.purpose == Purpose::HelperTtl));
+    key(&mut model, Key::Ctrl('u'));
+    type_text(&mut model, "abc");
+    assert_eq!(key(&mut model, Key::Enter), Vec::new(), "not a number");
+    key(&mut model, Key::Ctrl('u'));
+    type_text(&mut model, "55");
+    let effects = key(&mut model, Key::Enter);
+    assert!(matches!(
+        effects[..],
+        [Effect::ProposeHelperTtl { ms: 3_300_000, .. }]
+    ));
+}
+
+#[test]
+fn the_setup_token_row_hands_the_terminal_over() {
+    let (mut model, _) = open(Opening::Chooser, &Builder::new());
+    update(&mut model, Msg::ClaudeFound(Some(cli())));
+    key(&mut model, Key::Enter);
+    key(&mut model, Key::Char('3'));
+    assert_eq!(key(&mut model, Key::Enter), vec![Effect::SetupToken]);
+}
