@@ -94,7 +94,7 @@ fn a_saved_key_is_served_by_ccauth_token_and_through_the_wired_helper() {
     );
 
     // Wire it, then run the helper the way Claude Code does: `/bin/sh -c`, ccauth on PATH.
-    api_key::wiring_plan(&paths, "work", Some("https://llm.example.com"))
+    api_key::wiring_plan(&paths, "ccauth", "work", Some("https://llm.example.com"))
         .unwrap()
         .apply()
         .unwrap();

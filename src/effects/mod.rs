@@ -170,7 +170,12 @@ impl Effects {
                 let result = match self.proposed.remove(&attempt) {
                     Some(edit) => edit
                         .apply()
-                        .map(|_| edit.path().display().to_string())
+                        .map(|_| {
+                            crate::claude::precedence::home_relative(
+                                edit.path(),
+                                self.paths.home.as_deref(),
+                            )
+                        })
                         .map_err(|error| error.to_string()),
                     None => Err(String::from("there is no change waiting to be written")),
                 };

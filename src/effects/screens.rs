@@ -60,8 +60,13 @@ pub fn save_api_key(
 ) -> Result<(SavedKey, SettingsEdit), FieldError> {
     crate::store::validate_name(name).map_err(|error| (Some(0), error.to_string()))?;
     let checked = crate::helper::api_key::validate(key.expose()).map_err(|why| (Some(1), why))?;
-    let edit =
-        crate::helper::api_key::wiring_plan(paths, name, base_url).map_err(|why| (Some(2), why))?;
+    let edit = crate::helper::api_key::wiring_plan(
+        paths,
+        &crate::helper::program::ccauth_command(),
+        name,
+        base_url,
+    )
+    .map_err(|why| (Some(2), why))?;
     let store = default_store(paths);
     let stored = crate::helper::api_key::save(paths, store.as_ref(), name, key, base_url)
         .map_err(|why| (None, why))?;

@@ -461,8 +461,8 @@ fn check_url(text: &str) -> Result<(), String> {
 }
 
 /// The apiKeyHelper command that serves the SSO provider `name` to Claude Code.
-pub fn helper_command(name: &str) -> String {
-    format!("ccauth token --sso {name}")
+pub fn helper_command(program: &str, name: &str) -> String {
+    format!("{program} token --sso {name}")
 }
 
 /// The change to Claude Code's user settings that makes it use the SSO provider `name`:
@@ -488,7 +488,10 @@ pub fn wiring_plan(
         .flatten()
         .and_then(|tokens| tokens.expires_at_ms.map(|at| at - tokens.obtained_at_ms));
     let mut changes = ChangeSet::new()
-        .set("apiKeyHelper", helper_command(name))
+        .set(
+            "apiKeyHelper",
+            helper_command(&crate::helper::program::ccauth_command(), name),
+        )
         .set_env(
             "CLAUDE_CODE_API_KEY_HELPER_TTL_MS",
             helper_ttl_ms(lifetime_ms).to_string(),

@@ -280,8 +280,8 @@ pub fn normalise_base_url(text: &str) -> Result<String, String> {
 }
 
 /// The `apiKeyHelper` command that serves the key saved as `name`.
-pub fn helper_command(name: &str) -> String {
-    format!("ccauth token --api-key {name}")
+pub fn helper_command(program: &str, name: &str) -> String {
+    format!("{program} token --api-key {name}")
 }
 
 /// Stores `key` under `api-key:NAME` and records `base_url` (normalised) in ccauth's config.
@@ -339,11 +339,12 @@ pub fn save(
 /// The name or base URL is not valid, or the settings file cannot be read or does not parse.
 pub fn wiring_plan(
     paths: &Paths,
+    program: &str,
     name: &str,
     base_url: Option<&str>,
 ) -> Result<SettingsEdit, String> {
     StoreKey::api_key(name).map_err(|error| error.to_string())?;
-    let changes = ChangeSet::new().set("apiKeyHelper", helper_command(name));
+    let changes = ChangeSet::new().set("apiKeyHelper", helper_command(program, name));
     let changes = match base_url {
         Some(url) => changes.set_env("ANTHROPIC_BASE_URL", normalise_base_url(url)?),
         None => changes.remove_env("ANTHROPIC_BASE_URL"),
@@ -608,7 +609,7 @@ mod tests {
     fn wiring_sets_the_helper_and_the_base_url_or_removes_a_stale_one() {
         let dir = tempfile::tempdir().unwrap();
         let paths = paths(dir.path());
-        let edit = wiring_plan(&paths, "work", Some("https://llm.example.com/")).unwrap();
+        let edit = wiring_plan(&paths, "ccauth", "work", Some("https://llm.example.com/")).unwrap();
         assert_eq!(
             edit.preview(),
             [
@@ -623,7 +624,7 @@ mod tests {
             ]
         );
         edit.apply().unwrap();
-        let edit = wiring_plan(&paths, "direct", None).unwrap();
+        let edit = wiring_plan(&paths, "ccauth", "direct", None).unwrap();
         assert_eq!(
             edit.preview(),
             [
@@ -638,7 +639,7 @@ mod tests {
                 }
             ]
         );
-        assert!(wiring_plan(&paths, "a;rm -rf", None).is_err());
-        assert!(wiring_plan(&paths, "work", Some("http://gw.example.com")).is_err());
+        assert!(wiring_plan(&paths, "ccauth", "a;rm -rf", None).is_err());
+        assert!(wiring_plan(&paths, "ccauth", "work", Some("http://gw.example.com")).is_err());
     }
 }

@@ -250,10 +250,17 @@ impl Home {
         if let Some(home) = &self.env_home_value {
             vars.push((OsString::from("HOME"), home.clone()));
         }
-        vars.push((
-            OsString::from("PATH"),
-            std::env::var_os("PATH").unwrap_or_else(|| OsString::from("/usr/bin:/bin")),
-        ));
+        // ccauth is "installed": the directory of the test build comes first on PATH, so the
+        // settings ccauth writes name it `ccauth`, as they would for a user.
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_ccauth"))
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        let rest = std::env::var_os("PATH").unwrap_or_else(|| OsString::from("/usr/bin:/bin"));
+        let path =
+            std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&rest)))
+                .unwrap();
+        vars.push((OsString::from("PATH"), path));
         vars.push((
             OsString::from("CCAUTH_MANAGED_DIR"),
             self.managed.clone().into_os_string(),
