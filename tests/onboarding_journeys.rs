@@ -317,3 +317,27 @@ fn logout_runs_the_official_cli_after_showing_the_plan() {
     assert!(read_log(&fake.log).contains("argv auth logout"));
     assert!(!fake.home.root().join("home/.fake-claude-state").exists());
 }
+
+#[test]
+fn a_slow_helper_shows_the_notice_with_the_seconds_counting() {
+    let home = Home::new();
+    fs::create_dir_all(home.user_settings_path().parent().unwrap()).unwrap();
+    fs::write(
+        home.user_settings_path(),
+        r#"{"apiKeyHelper": "sleep 12; echo sk-ant-api03-slowhelperkey000000000000"}"#,
+    )
+    .unwrap();
+    let mut pty = Pty::spawn(&home, 100, 30, &["status"]);
+    pty.wait_for("apiKeyHelper");
+    pty.send(b"h");
+    pty.wait_for("Running…");
+    let screen = pty.wait_for("apiKeyHelper is taking a while… 1");
+    assert!(screen.contains("esc stops it"), "{screen}");
+    let screen = pty.wait_for("OK: printed a key");
+    assert!(!screen.contains("slowhelperkey"), "the key is shown masked: {screen}");
+    pty.send(keys::ESC);
+    pty.wait_for("Claude Code (interactive) will use");
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0);
+    assert_restored(&pty);
+}
