@@ -334,7 +334,10 @@ fn a_slow_helper_shows_the_notice_with_the_seconds_counting() {
     let screen = pty.wait_for("apiKeyHelper is taking a while… 1");
     assert!(screen.contains("esc stops it"), "{screen}");
     let screen = pty.wait_for("OK: printed a key");
-    assert!(!screen.contains("slowhelperkey"), "the key is shown masked: {screen}");
+    assert!(
+        !screen.contains("slowhelperkey"),
+        "the key is shown masked: {screen}"
+    );
     pty.send(keys::ESC);
     pty.wait_for("Claude Code (interactive) will use");
     pty.send(b"q");

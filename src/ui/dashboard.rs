@@ -200,7 +200,7 @@ fn render_verdict(
                 Span::styled("No credential: Not logged in", theme.error),
             ]));
             lines.push(Line::styled(
-                "Run `claude` and type /login, or set up a cloud provider or an API key.",
+                "Press l to choose how to sign in (or run `ccauth login`).",
                 theme.hint,
             ));
         }

@@ -176,6 +176,13 @@ pub const DASHBOARD: &[Binding] = &[
         in_bar: true,
     },
     Binding {
+        keys: &[Key::Char('l')],
+        action: Action::Login,
+        shown: "l",
+        label: "log in",
+        in_bar: true,
+    },
+    Binding {
         keys: &[Key::Char('m')],
         action: Action::NextMode,
         shown: "m",
@@ -194,13 +201,6 @@ pub const DASHBOARD: &[Binding] = &[
         action: Action::Reload,
         shown: "r",
         label: "reload",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Char('l')],
-        action: Action::Login,
-        shown: "l",
-        label: "log in",
         in_bar: true,
     },
     Binding {

@@ -31,7 +31,8 @@ pub(super) fn warnings(
                 "Claude Code has no credential it can use: it will say \"Not logged in · Please run /login\".",
             ),
             fix: String::from(
-                "Run `claude` and type /login, or set up a cloud provider or an API key.",
+                "Run `ccauth login` (or press l on the dashboard) to choose how to sign in, or run \
+                 `claude` and type /login.",
             ),
         });
     }
