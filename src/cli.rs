@@ -118,8 +118,14 @@ pub enum Method {
     Sso,
     /// An API key or auth token you already have.
     ApiKey,
-    /// Amazon Bedrock, Google Vertex AI or Microsoft Foundry.
+    /// Amazon Bedrock, Google Vertex AI or Microsoft Foundry: the list of the three.
     Platform,
+    /// Amazon Bedrock setup: your AWS profile and region.
+    Bedrock,
+    /// Google Vertex AI setup: your Google Cloud project and region.
+    Vertex,
+    /// Microsoft Foundry setup: your Azure AI Foundry resource.
+    Foundry,
     /// Your organisation's Cloud gateway.
     Gateway,
 }

@@ -12,7 +12,9 @@
 //!   [`claude::settings_write`], the one writer of its user settings), [`store`] (ccauth's own
 //!   secrets: a 0600 file, or the macOS Keychain; refreshes under a cross-process lock),
 //!   [`config`] (ccauth's own non-secret settings: SSO providers, trusted gateways),
-//!   [`signin`] (the native sign-in engine and the in-process demo issuer), [`platform`]
+//!   [`signin`] (the native sign-in engine and the in-process demo issuer), [`providers`]
+//!   (Bedrock, Vertex AI and Foundry: what the machine has, the settings change, the online
+//!   check with the provider's CLI), [`platform`]
 //!   (browser, clipboard, session detection), [`terminal`] (raw mode and restoring it), [`app`]
 //!   (the event loop, the one place the rings meet), [`effects`] (runs what `update` asks for),
 //!   [`logout`] (what logging out undoes, and the part ccauth does itself),
@@ -32,6 +34,7 @@ pub mod logging;
 pub mod logout;
 pub mod plain;
 pub mod platform;
+pub mod providers;
 pub mod secret;
 pub mod signin;
 pub mod status;

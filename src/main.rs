@@ -201,6 +201,9 @@ fn choice(method: Method) -> Choice {
         Method::Sso => Choice::CompanySso,
         Method::ApiKey => Choice::ExistingKey,
         Method::Platform => Choice::Platform,
+        Method::Bedrock => Choice::Bedrock,
+        Method::Vertex => Choice::Vertex,
+        Method::Foundry => Choice::Foundry,
         Method::Gateway => Choice::Gateway,
     }
 }

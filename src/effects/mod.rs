@@ -2,6 +2,7 @@
 //! Async work never touches the model; it only sends messages tagged with its attempt id.
 
 pub mod claude_sign_in;
+pub mod providers;
 pub mod screens;
 pub mod sign_in;
 
@@ -62,6 +63,8 @@ pub struct Effects {
     helper_runs: screens::HelperRuns,
     /// The logout shown for confirmation.
     logout_plan: Option<crate::logout::LogoutPlan>,
+    /// The 3rd-party platform setups' detections.
+    setups: providers::Setups,
 }
 
 /// Starts sign-in attempts; the real one runs the OAuth engine, tests can supply their own.
@@ -92,6 +95,7 @@ impl Effects {
             proposed: HashMap::new(),
             helper_runs: screens::HelperRuns::default(),
             logout_plan: None,
+            setups: providers::Setups::default(),
             input,
             session,
             clipboard: Clipboard::default(),
@@ -262,6 +266,9 @@ impl Effects {
             Effect::FindHelper { attempt } => self.helper_runs.find(attempt, &self.input, &tx),
             Effect::RunHelper { attempt } => self.helper_runs.run(attempt, &tx),
             Effect::CancelHelper { attempt } => self.helper_runs.cancel(attempt),
+            Effect::DetectProvider { .. }
+            | Effect::PlanProvider { .. }
+            | Effect::CheckProvider { .. } => self.run_provider_effect(effect),
             Effect::PlanLogout => {
                 let result = screens::plan_logout(&self.input, &self.paths).map(|plan| {
                     let lines = plan.items.iter().map(crate::logout::describe).collect();
@@ -290,6 +297,43 @@ impl Effects {
             | Effect::ApplyWiring { .. }
             | Effect::Copy { .. }
             | Effect::SetupToken => {}
+        }
+    }
+
+    /// The 3rd-party platform setup's effects.
+    fn run_provider_effect(&mut self, effect: Effect) {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::DetectProvider { attempt, provider } => {
+                let setup = self.setups.detect(attempt, provider, &self.input, now_ms());
+                let _ = tx.send(Msg::ProviderDetected(Box::new(setup)));
+            }
+            Effect::PlanProvider {
+                attempt,
+                provider,
+                values,
+            } => {
+                let selection = self.setups.selection(attempt, provider, &values);
+                let result = providers::plan(&self.paths, &selection).map(|(lines, edit)| {
+                    let wiring = screens::wiring_of(&edit, &self.paths);
+                    self.proposed.insert(attempt, edit);
+                    (lines, wiring)
+                });
+                let _ = tx.send(Msg::ProviderPlanned { attempt, result });
+            }
+            Effect::CheckProvider {
+                attempt,
+                provider,
+                values,
+            } => {
+                let selection = self.setups.selection(attempt, provider, &values);
+                let input = Arc::clone(&self.input);
+                tokio::task::spawn_blocking(move || {
+                    let (ok, lines) = providers::check(&selection, &input);
+                    let _ = tx.send(Msg::ProviderChecked { attempt, ok, lines });
+                });
+            }
+            _ => {}
         }
     }
 

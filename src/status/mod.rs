@@ -23,7 +23,66 @@ impl Status {
     /// Reads Claude Code's world and assesses it. Never fails: unreadable files become warnings.
     pub fn gather(input: &LoadInput, now_ms: i64) -> Self {
         let world = load(input);
-        Self::from_world(world, now_ms)
+        let mut status = Self::from_world(world, now_ms);
+        status.add_provider_credentials(input, now_ms);
+        status
+    }
+
+    /// When a cloud provider is selected, adds to its row what its own credentials look like
+    /// (an SSO or ADC login and its expiry, a missing or broken profile with the command that
+    /// fixes it), read from the provider's files without network.
+    fn add_provider_credentials(&mut self, input: &LoadInput, now_ms: i64) {
+        let on = |name: &str| {
+            self.world
+                .var(name)
+                .and_then(|var| match &var.value {
+                    Some(crate::claude::world::EnvValue::Plain(value)) => Some(value.as_str()),
+                    _ => None,
+                })
+                .is_some_and(crate::claude::env::is_truthy)
+        };
+        let Some(provider) = crate::providers::Provider::all()
+            .into_iter()
+            .find(|provider| on(provider.env_var()))
+        else {
+            return;
+        };
+        let detection = crate::providers::detect(provider, input, now_ms);
+        let mut details = Vec::new();
+        for finding in &detection.findings {
+            let expiry = finding.expires_at_ms.map_or_else(String::new, |at| {
+                let when = format::relative(at, now_ms);
+                if finding.expired {
+                    format!(" · expired {when}")
+                } else {
+                    format!(" · expires {when}")
+                }
+            });
+            details.push((
+                finding.label.clone(),
+                format!("{} ({}){expiry}", finding.value, finding.source),
+            ));
+        }
+        for problem in &detection.problems {
+            details.push((
+                String::from("problem"),
+                format!("{} → {}", problem.what, problem.fix),
+            ));
+        }
+        for mode in [Mode::Interactive, Mode::Print, Mode::Bare] {
+            let resolution = match mode {
+                Mode::Interactive => &mut self.assessment.interactive,
+                Mode::Print => &mut self.assessment.print,
+                Mode::Bare => &mut self.assessment.bare,
+            };
+            if let Some(row) = resolution
+                .rows
+                .iter_mut()
+                .find(|row| row.id == crate::claude::precedence::SourceId::CloudProvider)
+            {
+                row.details.extend(details.iter().cloned());
+            }
+        }
     }
 
     /// Assesses an already-loaded world (tests build worlds by hand).

@@ -8,6 +8,7 @@ pub mod form;
 pub mod help;
 pub mod help_bar;
 pub mod menu;
+pub mod provider;
 pub mod sign_in;
 pub mod theme;
 pub mod widgets;
@@ -44,6 +45,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
         Screen::Helper(run) => dialogs::helper(run, model.now_ms, theme, frame, area),
         Screen::Logout(logout) => dialogs::logout(logout, theme, frame, area),
         Screen::Outcome(outcome) => dialogs::outcome(outcome, theme, frame, area),
+        Screen::Provider(setup) => provider::render(setup, theme, frame, area),
         Screen::Dashboard => dashboard::render(model, theme, frame, area),
     }
     if !matches!(model.screen, Screen::Dashboard) {

@@ -301,3 +301,65 @@ fn sign_in_through_the_official_cli() {
     }
     insta::assert_snapshot!(screen(&model));
 }
+
+#[test]
+fn bedrock_setup_with_an_expired_sso_profile() {
+    use crate::providers::Provider;
+    use crate::wizard::provider::{
+        Check, FieldKey, Found, Missing, Pick, PickField, ProviderSetup,
+    };
+    let mut model = opened(Opening::Choice(Choice::Bedrock), &Builder::new(), 80, 24);
+    let pick = |value: &str, detail: &str, usable: bool| Pick {
+        value: value.to_owned(),
+        detail: detail.to_owned(),
+        usable,
+    };
+    let setup = ProviderSetup {
+        provider: Provider::Bedrock,
+        attempt: model.task_attempt,
+        found: vec![Found {
+            label: String::from("AWS profile"),
+            value: String::from("dev (SSO)"),
+            source: String::from("~/.aws/config [profile dev]"),
+            expiry: Some(String::from("expired 2 hours ago")),
+            expired: true,
+        }],
+        missing: vec![Missing {
+            what: String::from("The SSO sign-in of profile dev has expired."),
+            fix: String::from("aws sso login --profile dev"),
+        }],
+        fields: vec![
+            PickField::new(
+                FieldKey::Profile,
+                "AWS profile",
+                "dev",
+                vec![
+                    pick("dev", "SSO, expired 2 hours ago", true),
+                    pick("prod", "role via dev", true),
+                    pick("ci", "static keys", true),
+                ],
+                "AWS_PROFILE",
+            ),
+            PickField::new(
+                FieldKey::Region,
+                "AWS region",
+                "us-west-2",
+                Vec::new(),
+                "AWS_REGION",
+            ),
+            PickField::new(
+                FieldKey::Refresh,
+                "Refresh command",
+                "aws sso login --profile dev",
+                Vec::new(),
+                "awsAuthRefresh",
+            ),
+        ],
+        focus: 0,
+        check: Check::NotRun,
+        busy: false,
+        message: None,
+    };
+    update(&mut model, Msg::ProviderDetected(Box::new(setup)));
+    insta::assert_snapshot!(screen(&model));
+}

@@ -25,6 +25,8 @@ pub enum BackTo {
     Config,
     /// Leave ccauth (the screen was opened by its own command).
     Exit,
+    /// The platform setup whose change is shown.
+    Provider,
 }
 
 /// "Detected a custom API key in your environment": Yes / No (recommended).

@@ -1,6 +1,8 @@
 //! Every side effect the pure core asks for; `effects.rs` carries them out.
 
+use super::provider::FieldKey;
 use super::signin::Request;
+use crate::providers::Provider;
 use crate::secret::Secret;
 
 /// A side effect requested by [`update()`](super::update()).
@@ -121,6 +123,34 @@ pub enum Effect {
     CancelHelper {
         /// The run.
         attempt: u64,
+    },
+    /// Look at what this machine has for `provider` (no network); answer with
+    /// [`super::Msg::ProviderDetected`] carrying `attempt`.
+    DetectProvider {
+        /// The id the setup answers with.
+        attempt: u64,
+        /// Which platform.
+        provider: Provider,
+    },
+    /// Work out the settings change for a platform setup; answer with
+    /// [`super::Msg::ProviderPlanned`].
+    PlanProvider {
+        /// The setup.
+        attempt: u64,
+        /// Which platform.
+        provider: Provider,
+        /// The fields' values.
+        values: Vec<(FieldKey, String)>,
+    },
+    /// Check the setup online with the provider's CLI; answer with
+    /// [`super::Msg::ProviderChecked`].
+    CheckProvider {
+        /// The setup.
+        attempt: u64,
+        /// Which platform.
+        provider: Provider,
+        /// The fields' values.
+        values: Vec<(FieldKey, String)>,
     },
     /// Work out what logout would remove; answer with [`super::Msg::LogoutPlanned`].
     PlanLogout,

@@ -36,6 +36,12 @@ impl FieldText {
     }
 }
 
+impl From<&str> for FieldText {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
 impl std::fmt::Debug for FieldText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "FieldText(<{} chars>)", self.0.chars().count())

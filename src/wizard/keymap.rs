@@ -469,6 +469,22 @@ pub const LOGOUT: &[Binding] = &[
     QUIT,
 ];
 
+/// The 3rd-party platform setup. Every printable key types into the field.
+pub const PROVIDER: &[Binding] = &[
+    bind(&[Key::Up, Key::Down], Action::Down, "↑↓", "pick", true),
+    bind(&[Key::Tab], Action::NextField, "tab", "field", true),
+    bind(&[Key::Enter], Action::Submit, "enter", "review", true),
+    bind(
+        &[Key::Ctrl('t')],
+        Action::RunAgain,
+        "ctrl-t",
+        "check online",
+        true,
+    ),
+    bind(&[Key::Esc], Action::Back, "esc", "back", true),
+    bind(&[Key::Ctrl('c')], Action::Quit, "ctrl-c", "quit", false),
+];
+
 /// The outcome of a save.
 pub const OUTCOME: &[Binding] = &[
     bind(
@@ -498,7 +514,7 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice() {
         for table in [
-            DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME,
+            DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME, PROVIDER,
         ] {
             let mut seen = std::collections::HashSet::new();
             for binding in table {
@@ -512,7 +528,7 @@ mod tests {
     #[test]
     fn ctrl_c_always_quits() {
         for table in [
-            DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME,
+            DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME, PROVIDER,
         ] {
             assert_eq!(action_for(table, Key::Ctrl('c')), Some(Action::Quit));
         }

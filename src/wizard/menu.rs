@@ -35,6 +35,12 @@ pub enum Choice {
     FindClaudeAgain,
     /// Back to the account types.
     OtherMethods,
+    /// Amazon Bedrock setup.
+    Bedrock,
+    /// Google Vertex AI setup.
+    Vertex,
+    /// Microsoft Foundry setup.
+    Foundry,
 }
 
 /// Which menu is shown.
@@ -48,6 +54,8 @@ pub enum MenuKind {
     Console,
     /// `claude` is not installed.
     ClaudeMissing,
+    /// Which 3rd-party platform.
+    Platform,
 }
 
 /// One row.
@@ -235,6 +243,35 @@ impl Menu {
         }
     }
 
+    /// Which 3rd-party platform to set up.
+    pub fn platforms() -> Self {
+        Self {
+            kind: MenuKind::Platform,
+            items: vec![
+                MenuItem::new(
+                    Choice::Bedrock,
+                    "Amazon Bedrock",
+                    "Claude through your AWS account: uses your AWS profiles, SSO or keys.",
+                ),
+                MenuItem::new(
+                    Choice::Vertex,
+                    "Google Vertex AI",
+                    "Claude through a Google Cloud project: uses Application Default Credentials.",
+                ),
+                MenuItem::new(
+                    Choice::Foundry,
+                    "Microsoft Foundry",
+                    "Claude through an Azure AI Foundry resource: a key, or your az login.",
+                ),
+            ],
+            selected: 0,
+            notes: vec![String::from(
+                "ccauth looks at what this machine already has (no network), lets you pick                  instead of typing, and shows the exact change to your user settings before                  writing it.",
+            )],
+            message: None,
+        }
+    }
+
     /// `claude` is missing: how to install it, and the other ways in.
     pub fn claude_missing(hints: &[(&str, &str)]) -> Self {
         let mut notes = vec![String::from(
@@ -296,6 +333,7 @@ impl Menu {
             MenuKind::ClaudeAccount => "Claude account",
             MenuKind::Console => "Anthropic Console account",
             MenuKind::ClaudeMissing => "The claude CLI is not installed",
+            MenuKind::Platform => "3rd-party platform",
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod keymap;
 pub mod menu;
 pub mod model;
 pub mod msg;
+pub mod provider;
 #[cfg(test)]
 mod screens_tests;
 #[cfg(test)]

@@ -4,6 +4,7 @@ use super::dialogs::{Approval, Config, HelperRun, Logout, Outcome};
 use super::effect::Effect;
 use super::form::Form;
 use super::menu::{Choice, ClaudeCli, Menu};
+use super::provider::ProviderSetup;
 use super::signin::{Request, SignIn};
 use crate::claude::precedence::{Mode, SourceId};
 use crate::status::Status;
@@ -82,6 +83,8 @@ pub enum Screen {
     Logout(Logout),
     /// What a save did, with the settings change to write.
     Outcome(Box<Outcome>),
+    /// A 3rd-party platform's setup.
+    Provider(Box<ProviderSetup>),
 }
 
 /// What the interface opens on, once the first status has been read.
@@ -159,6 +162,8 @@ pub struct Model {
     pub pending_choice: Option<Choice>,
     /// The last id handed to a helper run or a saved key (their answers carry it).
     pub task_attempt: u64,
+    /// The platform setup put aside while its settings change is reviewed (Esc returns to it).
+    pub parked_setup: Option<Box<ProviderSetup>>,
 }
 
 impl Model {
@@ -188,6 +193,7 @@ impl Model {
             claude_cli: None,
             pending_choice: None,
             task_attempt: 0,
+            parked_setup: None,
         };
         (model, vec![Effect::LoadStatus { attempt: 1 }])
     }

@@ -3,6 +3,7 @@
 use super::dialogs::{FieldError, HelperInfo, HelperResult, SavedKey};
 use super::keymap::Key;
 use super::menu::ClaudeCli;
+use super::provider::{FieldKey, ProviderSetup};
 use super::signin::{BrowserNote, SignInEvent, Wiring};
 use crate::status::Status;
 
@@ -98,6 +99,25 @@ pub enum Msg {
         attempt: u64,
         /// How it ended.
         result: HelperResult,
+    },
+    /// What was found for a 3rd-party platform, as its setup screen.
+    ProviderDetected(Box<ProviderSetup>),
+    /// The settings change for a platform setup (what it does, and the change), or why not (the
+    /// field at fault).
+    ProviderPlanned {
+        /// The setup it is for.
+        attempt: u64,
+        /// What it does and the change, or the field at fault and why.
+        result: Result<(Vec<String>, Wiring), (Option<FieldKey>, String)>,
+    },
+    /// The online check of a platform setup finished.
+    ProviderChecked {
+        /// The setup it is for.
+        attempt: u64,
+        /// Whether it worked.
+        ok: bool,
+        /// A summary, nothing secret.
+        lines: Vec<String>,
     },
     /// What logout would remove, one line each, or why that cannot be worked out.
     LogoutPlanned(Result<Vec<String>, String>),

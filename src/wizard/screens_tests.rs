@@ -8,11 +8,13 @@ use super::keymap::Key;
 use super::menu::{Choice, ClaudeCli, MenuKind};
 use super::model::{Model, Opening, Screen};
 use super::msg::Msg;
+use super::provider::{Check, FieldKey, PickField, ProviderSetup};
 use super::signin::{Target, Wiring, WiringState};
 use super::update;
 use crate::claude::fixtures::{Builder, NOW, managed};
 use crate::claude::precedence::{Mode, SourceId};
 use crate::claude::world::ManagedPolicy;
+use crate::providers::Provider;
 use crate::status::Status;
 
 fn open(opening: Opening, builder: &Builder) -> (Model, Vec<Effect>) {
@@ -491,4 +493,147 @@ fn the_setup_token_row_hands_the_terminal_over() {
     key(&mut model, Key::Enter);
     key(&mut model, Key::Char('3'));
     assert_eq!(key(&mut model, Key::Enter), vec![Effect::SetupToken]);
+}
+
+fn bedrock_setup(attempt: u64) -> Box<ProviderSetup> {
+    Box::new(ProviderSetup {
+        provider: Provider::Bedrock,
+        attempt,
+        found: Vec::new(),
+        missing: Vec::new(),
+        fields: vec![
+            PickField::new(FieldKey::Profile, "AWS profile", "dev", Vec::new(), ""),
+            PickField::new(FieldKey::Region, "AWS region", "", Vec::new(), ""),
+        ],
+        focus: 0,
+        check: Check::NotRun,
+        busy: false,
+        message: None,
+    })
+}
+
+#[test]
+fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
+    let (mut model, _) = open(Opening::Chooser, &Builder::new());
+    key(&mut model, Key::Char('3'));
+    key(&mut model, Key::Enter);
+    assert_eq!(menu_kind(&model), Some(MenuKind::Platform));
+    let effects = key(&mut model, Key::Enter);
+    let [Effect::DetectProvider { attempt, provider }] = effects[..] else {
+        panic!("expected a detection, got {effects:?}");
+    };
+    assert_eq!(provider, Provider::Bedrock);
+    // A stale answer (another attempt) is dropped.
+    update(
+        &mut model,
+        Msg::ProviderDetected(bedrock_setup(attempt + 7)),
+    );
+    assert_eq!(menu_kind(&model), Some(MenuKind::Platform));
+    update(&mut model, Msg::ProviderDetected(bedrock_setup(attempt)));
+    assert!(matches!(model.screen, Screen::Provider(_)));
+    key(&mut model, Key::Tab);
+    type_text(&mut model, "mars-north-1");
+    let effects = key(&mut model, Key::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::PlanProvider {
+            attempt,
+            provider: Provider::Bedrock,
+            values: vec![
+                (FieldKey::Profile, String::from("dev")),
+                (FieldKey::Region, String::from("mars-north-1")),
+            ],
+        }]
+    );
+    update(
+        &mut model,
+        Msg::ProviderPlanned {
+            attempt,
+            result: Err((Some(FieldKey::Region), String::from("not an AWS region"))),
+        },
+    );
+    let Screen::Provider(setup) = &model.screen else {
+        panic!("still the setup");
+    };
+    assert_eq!(setup.fields[1].error.as_deref(), Some("not an AWS region"));
+    key(&mut model, Key::Ctrl('u'));
+    type_text(&mut model, "eu-west-1");
+    key(&mut model, Key::Enter);
+    let wiring = Wiring {
+        path: String::from("~/.claude/settings.json"),
+        lines: vec![String::from("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\"")],
+        state: WiringState::Proposed,
+    };
+    update(
+        &mut model,
+        Msg::ProviderPlanned {
+            attempt,
+            result: Ok((
+                vec![String::from("Claude Code will use Amazon Bedrock")],
+                wiring.clone(),
+            )),
+        },
+    );
+    assert!(matches!(model.screen, Screen::Outcome(_)));
+    // Esc goes back to the setup as it was, to change something.
+    key(&mut model, Key::Esc);
+    let Screen::Provider(setup) = &model.screen else {
+        panic!("back on the setup");
+    };
+    assert_eq!(setup.value(FieldKey::Region), Some("eu-west-1"));
+    assert!(!setup.busy);
+    key(&mut model, Key::Enter);
+    update(
+        &mut model,
+        Msg::ProviderPlanned {
+            attempt,
+            result: Ok((Vec::new(), wiring)),
+        },
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('w')),
+        vec![Effect::ApplyWiring { attempt }]
+    );
+    let effects = update(
+        &mut model,
+        Msg::WiringWritten {
+            attempt,
+            result: Ok(String::from("~/.claude/settings.json")),
+        },
+    );
+    assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
+    // Written: done (`ccauth login` opened it, so ccauth leaves).
+    assert!(matches!(
+        key(&mut model, Key::Enter)[..],
+        [Effect::Quit { .. }]
+    ));
+}
+
+#[test]
+fn the_online_check_runs_only_when_asked() {
+    let (mut model, _) = open(Opening::Choice(Choice::Vertex), &Builder::new());
+    let attempt = model.task_attempt;
+    let mut setup = bedrock_setup(attempt);
+    setup.provider = Provider::Vertex;
+    update(&mut model, Msg::ProviderDetected(setup));
+    let effects = key(&mut model, Key::Ctrl('t'));
+    assert!(matches!(
+        effects[..],
+        [Effect::CheckProvider {
+            provider: Provider::Vertex,
+            ..
+        }]
+    ));
+    update(
+        &mut model,
+        Msg::ProviderChecked {
+            attempt,
+            ok: true,
+            lines: vec![String::from("a token was issued")],
+        },
+    );
+    let Screen::Provider(setup) = &model.screen else {
+        panic!("setup");
+    };
+    assert!(matches!(&setup.check, Check::Done { ok: true, .. }));
 }

@@ -47,28 +47,6 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 update_sign_in::on_wiring_written(model, attempt, result)
             }
         }
-        Msg::ClaudeFound(cli) => update_screens::on_claude_found(model, cli),
-        Msg::SsoSaved(result) => update_screens::on_sso_saved(model, result),
-        Msg::ApiKeySaved { attempt, result } => {
-            update_screens::on_api_key_saved(model, attempt, result)
-        }
-        Msg::ApiKeyDecided(result) => update_screens::on_api_key_decided(model, result),
-        Msg::HelperFound { attempt, result } => {
-            update_screens::on_helper_found(model, attempt, result)
-        }
-        Msg::HelperStarted { attempt, now_ms } => {
-            update_screens::on_helper_started(model, attempt, now_ms);
-            Vec::new()
-        }
-        Msg::HelperDone { attempt, result } => {
-            update_screens::on_helper_done(model, attempt, result);
-            Vec::new()
-        }
-        Msg::LogoutPlanned(result) => {
-            update_screens::on_logout_planned(model, result);
-            Vec::new()
-        }
-        Msg::LoggedOut(steps) => update_screens::on_logged_out(model, steps),
         Msg::Copied(result) => {
             update_sign_in::on_copied(model, result);
             Vec::new()
@@ -109,6 +87,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.spinner = model.spinner.wrapping_add(1);
             Vec::new()
         }
+        // The onboarding screens' answers.
+        other => update_screens::on_msg(model, other),
     }
 }
 

@@ -19,8 +19,11 @@ use super::form::{Form, FormKey, Purpose};
 use super::keymap::{self, Action, Key};
 use super::menu::{Choice, ClaudeCli, Menu, MenuKind};
 use super::model::{AfterSignIn, Model, Opening, Screen};
+use super::msg::Msg;
+use super::provider::{Check, FieldKey, ProviderSetup, SetupKey};
 use super::signin::{Flow, Request, Target, Wiring, WiringState};
 use crate::claude::precedence::{Mode, SkipReason, SourceId, SourceState};
+use crate::providers::Provider;
 use crate::status::Status;
 
 /// The first status arrived: open what the command asked for.
@@ -148,6 +151,44 @@ pub(super) fn from_dashboard(model: &mut Model, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The onboarding screens' answers (everything `update` does not handle itself).
+pub(super) fn on_msg(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::ClaudeFound(cli) => on_claude_found(model, cli),
+        Msg::SsoSaved(result) => on_sso_saved(model, result),
+        Msg::ApiKeySaved { attempt, result } => on_api_key_saved(model, attempt, result),
+        Msg::ApiKeyDecided(result) => on_api_key_decided(model, result),
+        Msg::HelperFound { attempt, result } => on_helper_found(model, attempt, result),
+        Msg::HelperStarted { attempt, now_ms } => {
+            on_helper_started(model, attempt, now_ms);
+            Vec::new()
+        }
+        Msg::HelperDone { attempt, result } => {
+            on_helper_done(model, attempt, result);
+            Vec::new()
+        }
+        Msg::ProviderDetected(setup) => {
+            on_provider_detected(model, setup);
+            Vec::new()
+        }
+        Msg::ProviderPlanned { attempt, result } => {
+            on_provider_planned(model, attempt, result);
+            Vec::new()
+        }
+        Msg::ProviderChecked { attempt, ok, lines } => {
+            on_provider_checked(model, attempt, ok, lines);
+            Vec::new()
+        }
+        Msg::LogoutPlanned(result) => {
+            on_logout_planned(model, result);
+            Vec::new()
+        }
+        Msg::LoggedOut(steps) => on_logged_out(model, steps),
+        // `update` handles the rest.
+        _ => Vec::new(),
+    }
+}
+
 /// A key on one of these screens.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     if key == Key::Ctrl('c') {
@@ -161,6 +202,7 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         Screen::Helper(_) => helper_key(model, key),
         Screen::Logout(_) => logout_key(model, key),
         Screen::Outcome(_) => outcome_key(model, key),
+        Screen::Provider(_) => provider_key(model, key),
         Screen::Dashboard | Screen::SignIn(_) => Vec::new(),
     }
 }
@@ -225,7 +267,10 @@ fn menu_key(model: &mut Model, key: Key) -> Vec<Effect> {
         Some(Action::Back) => {
             return match menu.kind {
                 MenuKind::AccountType => leave(model),
-                MenuKind::ClaudeAccount | MenuKind::Console | MenuKind::ClaudeMissing => {
+                MenuKind::ClaudeAccount
+                | MenuKind::Console
+                | MenuKind::ClaudeMissing
+                | MenuKind::Platform => {
                     open_chooser(model);
                     Vec::new()
                 }
@@ -271,14 +316,38 @@ pub(super) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect> {
             }
         }
         Choice::Console => model.screen = Screen::Menu(Menu::console(cli.as_ref())),
-        Choice::Platform | Choice::Gateway => {
+        Choice::Platform => model.screen = Screen::Menu(Menu::platforms()),
+        Choice::Bedrock | Choice::Vertex | Choice::Foundry => {
+            let provider = match choice {
+                Choice::Bedrock => Provider::Bedrock,
+                Choice::Vertex => Provider::Vertex,
+                _ => Provider::Foundry,
+            };
+            if !matches!(&model.screen, Screen::Menu(menu) if menu.kind == MenuKind::Platform) {
+                let mut menu = Menu::platforms();
+                if let Some(row) = menu.items.iter().position(|item| item.choice == choice) {
+                    menu.select(row);
+                }
+                model.screen = Screen::Menu(menu);
+            }
+            if let Screen::Menu(menu) = &mut model.screen {
+                menu.message = Some(format!(
+                    "Looking at what this machine has for {}…",
+                    provider.label()
+                ));
+            }
+            model.task_attempt += 1;
+            return vec![Effect::DetectProvider {
+                attempt: model.task_attempt,
+                provider,
+            }];
+        }
+        Choice::Gateway => {
+            if !matches!(model.screen, Screen::Menu(_)) {
+                open_chooser(model);
+            }
             if let Screen::Menu(menu) = &mut model.screen {
                 menu.message = Some(not_yet(choice));
-            } else {
-                open_chooser(model);
-                if let Screen::Menu(menu) = &mut model.screen {
-                    menu.message = Some(not_yet(choice));
-                }
             }
         }
         Choice::CompanySso => model.screen = Screen::Form(Box::new(Form::sso_provider(""))),
@@ -299,20 +368,12 @@ pub(super) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Bedrock, Vertex and Foundry setup and Cloud gateway sign-in are not in this version: say
-/// so plainly, with what to do meanwhile.
-fn not_yet(choice: Choice) -> String {
-    match choice {
-        Choice::Gateway => String::from(
-            "Cloud gateway sign-in is not in this version of ccauth yet: run `claude`, then \
-             /login, and choose your organisation's gateway.",
-        ),
-        _ => String::from(
-            "The Bedrock, Vertex AI and Foundry setup screens are not in this version of ccauth \
-             yet: set CLAUDE_CODE_USE_BEDROCK / _VERTEX / _FOUNDRY and the provider's variables \
-             as described in Claude Code's documentation.",
-        ),
-    }
+/// Cloud gateway sign-in is not in this version: say so plainly, with what to do meanwhile.
+fn not_yet(_choice: Choice) -> String {
+    String::from(
+        "Cloud gateway sign-in is not in this version of ccauth yet: run `claude`, then /login, \
+         and choose your organisation's gateway.",
+    )
 }
 
 fn start_claude(model: &mut Model, console: bool, sso: bool, email: Option<String>) -> Vec<Effect> {
@@ -460,8 +521,10 @@ fn submit(model: &mut Model) -> Vec<Effect> {
 
 /// A paste on a form goes to its focused field.
 pub(super) fn on_paste(model: &mut Model, text: &str) {
-    if let Screen::Form(form) = &mut model.screen {
-        form.on_paste(text);
+    match &mut model.screen {
+        Screen::Form(form) => form.on_paste(text),
+        Screen::Provider(setup) => setup.on_paste(text),
+        _ => {}
     }
 }
 
@@ -575,6 +638,16 @@ fn go_back(model: &mut Model, back: BackTo) -> Vec<Effect> {
         BackTo::Exit => vec![Effect::Quit {
             code: model.exit_code(),
         }],
+        BackTo::Provider => {
+            match model.parked_setup.take() {
+                Some(mut setup) => {
+                    setup.busy = false;
+                    model.screen = Screen::Provider(setup);
+                }
+                None => model.screen = Screen::Menu(Menu::platforms()),
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -864,6 +937,17 @@ fn outcome_key(model: &mut Model, key: Key) -> Vec<Effect> {
                 attempt: outcome.attempt,
             }]
         }
+        // A platform setup that was written is done: on to the dashboard.
+        Some(Action::Continue | Action::Back)
+            if outcome.back == BackTo::Provider
+                && outcome
+                    .wiring
+                    .as_ref()
+                    .is_some_and(|wiring| matches!(wiring.state, WiringState::Written(_))) =>
+        {
+            model.parked_setup = None;
+            leave(model)
+        }
         Some(Action::Continue | Action::Back) => {
             let back = outcome.back;
             go_back(model, back)
@@ -910,4 +994,79 @@ pub(super) fn on_wiring_written(
         return vec![reload(model)];
     }
     Vec::new()
+}
+
+fn provider_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let Screen::Provider(setup) = &mut model.screen else {
+        return Vec::new();
+    };
+    let (attempt, provider) = (setup.attempt, setup.provider);
+    match setup.on_key(key) {
+        SetupKey::Handled => Vec::new(),
+        SetupKey::Back => {
+            model.screen = Screen::Menu(Menu::platforms());
+            Vec::new()
+        }
+        SetupKey::Review => vec![Effect::PlanProvider {
+            attempt,
+            provider,
+            values: setup.values(),
+        }],
+        SetupKey::Check => vec![Effect::CheckProvider {
+            attempt,
+            provider,
+            values: setup.values(),
+        }],
+    }
+}
+
+/// What was found arrived: the setup screen opens (unless the user moved on).
+pub(super) fn on_provider_detected(model: &mut Model, setup: Box<ProviderSetup>) {
+    if setup.attempt == model.task_attempt
+        && matches!(&model.screen, Screen::Menu(menu) if menu.kind == MenuKind::Platform)
+    {
+        model.screen = Screen::Provider(setup);
+    }
+}
+
+/// The settings change for the setup arrived (or the field at fault).
+pub(super) fn on_provider_planned(
+    model: &mut Model,
+    attempt: u64,
+    result: Result<(Vec<String>, Wiring), (Option<FieldKey>, String)>,
+) {
+    let Screen::Provider(setup) = &mut model.screen else {
+        return;
+    };
+    if setup.attempt != attempt {
+        return;
+    }
+    match result {
+        Ok((lines, wiring)) => {
+            let title = format!("{} setup", setup.provider.label());
+            let Screen::Provider(setup) = std::mem::replace(&mut model.screen, Screen::Dashboard)
+            else {
+                return;
+            };
+            model.parked_setup = Some(setup);
+            model.screen = Screen::Outcome(Box::new(Outcome {
+                attempt,
+                title,
+                lines,
+                warnings: Vec::new(),
+                wiring: Some(wiring),
+                back: BackTo::Provider,
+            }));
+        }
+        Err((field, why)) => setup.rejected(field, why),
+    }
+}
+
+/// The online check finished.
+pub(super) fn on_provider_checked(model: &mut Model, attempt: u64, ok: bool, lines: Vec<String>) {
+    if let Screen::Provider(setup) = &mut model.screen
+        && setup.attempt == attempt
+    {
+        setup.check = Check::Done { ok, lines };
+    }
 }

@@ -123,8 +123,14 @@ fn examine_cloud_provider(world: &World, row: &mut SourceRow) {
         "ANTHROPIC_FOUNDRY_RESOURCE",
         "ANTHROPIC_FOUNDRY_BASE_URL",
     ] {
-        if let Some(value) = world.var(detail).and_then(plain) {
-            row.details.push((detail.to_owned(), value.to_owned()));
+        if let Some(var) = world.var(detail)
+            && let Some(value) = plain(var)
+        {
+            // Where each value comes from: the shell, or a settings file's env block.
+            row.details.push((
+                detail.to_owned(),
+                format!("{value} (from {})", origin_text(&var.origin, world)),
+            ));
         }
     }
 }

@@ -1,0 +1,285 @@
+//! Runs the 3rd-party platform setup's effects: turns the providers' detection into the setup
+//! screen's plain data, the screen's fields back into a selection, and asks for the settings
+//! change and the online check. The detection of each setup is kept here, so the selection
+//! keeps what the screen does not show (the other providers' switches, per-model regions).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::claude::LoadInput;
+use crate::claude::settings_write::SettingsEdit;
+use crate::claude::world::Paths;
+use crate::providers::{self, Detection, Provider, Selection};
+use crate::status::format::relative;
+use crate::wizard::provider::{FieldKey, Found, Missing, Pick, PickField, ProviderSetup};
+
+/// How long an online check may take.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The detections of the setups on screen, by attempt.
+#[derive(Default)]
+pub struct Setups {
+    detections: HashMap<u64, Detection>,
+}
+
+impl Setups {
+    /// Detects `provider` for `input` and returns the setup screen for `attempt`.
+    pub fn detect(
+        &mut self,
+        attempt: u64,
+        provider: Provider,
+        input: &LoadInput,
+        now_ms: i64,
+    ) -> ProviderSetup {
+        let detection = providers::detect(provider, input, now_ms);
+        let setup = setup_screen(&detection, attempt, now_ms);
+        self.detections.insert(attempt, detection);
+        setup
+    }
+
+    /// The selection the screen's `values` make for `attempt`.
+    pub fn selection(
+        &self,
+        attempt: u64,
+        provider: Provider,
+        values: &[(FieldKey, String)],
+    ) -> Selection {
+        let mut selection = self.detections.get(&attempt).map_or_else(
+            || Selection::empty(provider),
+            |detection| detection.selected.clone(),
+        );
+        for (key, value) in values {
+            let value = value.trim();
+            let text = (!value.is_empty()).then(|| value.to_owned());
+            match key {
+                FieldKey::Profile => selection.profile = text,
+                FieldKey::Region => selection.region = text,
+                FieldKey::Project => selection.project = text,
+                FieldKey::Resource => selection.resource = text,
+                FieldKey::BaseUrl => selection.base_url = text,
+                FieldKey::Refresh => selection.refresh_command = text,
+                FieldKey::ClearOthers => selection.clear_others = value == "yes",
+            }
+        }
+        selection
+    }
+}
+
+/// The settings change for `selection`, with what it does in words; the field at fault when
+/// it cannot be made.
+///
+/// # Errors
+/// The field at fault (a region that is not a region, a missing project) and why.
+pub fn plan(
+    paths: &Paths,
+    selection: &Selection,
+) -> Result<(Vec<String>, SettingsEdit), (Option<FieldKey>, String)> {
+    let provider = selection.provider;
+    if let Some(region) = &selection.region
+        && let Err(why) = providers::validate_region(provider, region)
+    {
+        return Err((Some(FieldKey::Region), why));
+    }
+    let edit = providers::plan(paths, selection).map_err(|why| (field_named(&why), why))?;
+    let mut lines = vec![format!(
+        "With this change Claude Code uses {} ({}=1).",
+        provider.label(),
+        provider.env_var()
+    )];
+    for (label, value) in [
+        ("profile", &selection.profile),
+        ("region", &selection.region),
+        ("project", &selection.project),
+        ("resource", &selection.resource),
+        ("base URL", &selection.base_url),
+    ] {
+        if let Some(value) = value {
+            lines.push(format!("{label}: {value}"));
+        }
+    }
+    Ok((lines, edit))
+}
+
+/// Which field a planning error is about, from its words.
+fn field_named(why: &str) -> Option<FieldKey> {
+    let lower = why.to_ascii_lowercase();
+    [
+        ("region", FieldKey::Region),
+        ("project", FieldKey::Project),
+        ("profile", FieldKey::Profile),
+        ("resource", FieldKey::Resource),
+        ("base url", FieldKey::BaseUrl),
+        ("refresh", FieldKey::Refresh),
+    ]
+    .into_iter()
+    .find(|(word, _)| lower.contains(word))
+    .map(|(_, key)| key)
+}
+
+/// Runs the online check for `selection` with the environment of `input`.
+pub fn check(selection: &Selection, input: &LoadInput) -> (bool, Vec<String>) {
+    let result = providers::check::check(selection.provider, selection, &input.env, CHECK_TIMEOUT);
+    (result.ok, result.lines)
+}
+
+fn picks(choices: &[providers::Choice]) -> Vec<Pick> {
+    choices
+        .iter()
+        .map(|choice| Pick {
+            value: choice.value.clone(),
+            detail: choice.detail.clone(),
+            usable: choice.usable,
+        })
+        .collect()
+}
+
+/// The setup screen for `detection`.
+pub fn setup_screen(detection: &Detection, attempt: u64, now_ms: i64) -> ProviderSetup {
+    let found = detection
+        .findings
+        .iter()
+        .map(|finding| Found {
+            label: finding.label.clone(),
+            value: finding.value.clone(),
+            source: finding.source.clone(),
+            expiry: finding.expires_at_ms.map(|at| {
+                if finding.expired {
+                    format!("expired {}", relative(at, now_ms))
+                } else {
+                    format!("expires {}", relative(at, now_ms))
+                }
+            }),
+            expired: finding.expired,
+        })
+        .collect();
+    let missing = detection
+        .problems
+        .iter()
+        .map(|problem| Missing {
+            what: problem.what.clone(),
+            fix: problem.fix.clone(),
+        })
+        .collect();
+    ProviderSetup {
+        provider: detection.provider,
+        attempt,
+        found,
+        missing,
+        fields: fields(detection),
+        focus: 0,
+        check: crate::wizard::provider::Check::NotRun,
+        busy: false,
+        message: None,
+    }
+}
+
+/// The fields of the setup screen, pre-filled from what was detected.
+fn fields(detection: &Detection) -> Vec<PickField> {
+    let selected = &detection.selected;
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let mut fields = Vec::new();
+    match detection.provider {
+        Provider::Bedrock => {
+            fields.push(PickField::new(
+                FieldKey::Profile,
+                "AWS profile",
+                &text(&selected.profile),
+                picks(&detection.profiles),
+                "AWS_PROFILE; empty uses the default credential chain (env keys, default profile)",
+            ));
+            fields.push(PickField::new(
+                FieldKey::Region,
+                "AWS region",
+                &text(&selected.region),
+                picks(&detection.regions),
+                "AWS_REGION, e.g. us-east-1",
+            ));
+            fields.push(refresh_field(
+                selected,
+                "awsAuthRefresh: run when the credentials expired, e.g. aws sso login --profile dev",
+            ));
+        }
+        Provider::Vertex => {
+            fields.push(PickField::new(
+                FieldKey::Project,
+                "Google Cloud project",
+                &text(&selected.project),
+                picks(&detection.projects),
+                "ANTHROPIC_VERTEX_PROJECT_ID",
+            ));
+            fields.push(PickField::new(
+                FieldKey::Region,
+                "Region",
+                &text(&selected.region),
+                picks(&detection.regions),
+                "CLOUD_ML_REGION, e.g. us-east5 or global",
+            ));
+            fields.push(refresh_field(
+                selected,
+                "gcpAuthRefresh: run when the credentials expired, e.g. gcloud auth application-default login",
+            ));
+        }
+        Provider::Foundry => {
+            fields.push(PickField::new(
+                FieldKey::Resource,
+                "Foundry resource",
+                &text(&selected.resource),
+                picks(&detection.resources),
+                "ANTHROPIC_FOUNDRY_RESOURCE: the resource name (or leave empty and give a base URL)",
+            ));
+            fields.push(PickField::new(
+                FieldKey::BaseUrl,
+                "Base URL",
+                &text(&selected.base_url),
+                Vec::new(),
+                "ANTHROPIC_FOUNDRY_BASE_URL, instead of a resource name",
+            ));
+        }
+    }
+    if !detection.stale_others.is_empty() {
+        let names: Vec<&str> = detection
+            .stale_others
+            .iter()
+            .map(|stale| stale.name.as_str())
+            .collect();
+        let yes_no = vec![
+            Pick {
+                value: String::from("yes"),
+                detail: format!("turn off {}", names.join(", ")),
+                usable: true,
+            },
+            Pick {
+                value: String::from("no"),
+                detail: String::from("leave them; the first one Claude Code checks wins"),
+                usable: true,
+            },
+        ];
+        fields.push(PickField::new(
+            FieldKey::ClearOthers,
+            "Clear the others",
+            "yes",
+            yes_no,
+            "Another provider is switched on too",
+        ));
+    }
+    fields
+}
+
+fn refresh_field(selected: &Selection, hint: &str) -> PickField {
+    let suggestions = selected
+        .refresh_command
+        .iter()
+        .map(|command| Pick {
+            value: command.clone(),
+            detail: String::from("suggested"),
+            usable: true,
+        })
+        .collect();
+    PickField::new(
+        FieldKey::Refresh,
+        "Refresh command",
+        selected.refresh_command.as_deref().unwrap_or_default(),
+        suggestions,
+        hint,
+    )
+}
