@@ -12,7 +12,8 @@
 //!     }
 //!   },
 //!   "trusted_gateways": {
-//!     "gw.example.com": { "fingerprint": "3f9a1c0b7d2e4a6f", "trusted_at": 1767225600000 }
+//!     "gw.example.com": { "fingerprint": "3f9a1c0b7d2e4a6f", "sha256": "3f9a1c0b7d2e4a6f…",
+//!                         "trusted_at": 1767225600000 }
 //!   },
 //!   "api_keys": {
 //!     "work": { "base_url": "https://llm.example.com", "saved_at": 1767225600000 }
@@ -58,7 +59,7 @@ const SSO_FIELDS: [&str; 5] = [
     "gateway_url",
     "redirect_ports",
 ];
-const GATEWAY_FIELDS: [&str; 2] = ["fingerprint", "trusted_at"];
+const GATEWAY_FIELDS: [&str; 3] = ["fingerprint", "sha256", "trusted_at"];
 const API_KEYS: &str = "api_keys";
 const API_KEY_FIELDS: [&str; 2] = ["base_url", "saved_at"];
 
@@ -105,8 +106,14 @@ impl SsoProvider {
 /// A Cloud gateway host the user chose to trust, by its TLS certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustedGateway {
-    /// The first 16 hex characters of the SHA-256 of the TLS leaf certificate.
+    /// The first 16 hex characters of the SHA-256 of the TLS leaf certificate: what the user
+    /// compared with the one the administrator published.
     pub fingerprint: String,
+    /// The whole SHA-256 of that certificate (64 lowercase hex characters), which later
+    /// connections are pinned to; `None` in a record that has only the short fingerprint, which
+    /// is then pinned instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// When the user trusted it, epoch milliseconds.
     pub trusted_at: i64,
     /// Keys ccauth does not know, kept as they were.
@@ -119,9 +126,17 @@ impl TrustedGateway {
     pub fn new(fingerprint: impl Into<String>, trusted_at: i64) -> Self {
         TrustedGateway {
             fingerprint: fingerprint.into(),
+            sha256: None,
             trusted_at,
             extra: Map::new(),
         }
+    }
+
+    /// The same record with the certificate's whole SHA-256 (lowercase hex).
+    #[must_use]
+    pub fn with_sha256(mut self, sha256: impl Into<String>) -> Self {
+        self.sha256 = Some(sha256.into());
+        self
     }
 }
 

@@ -5,7 +5,9 @@
 //! - Claude Code's own sign-in, when there is one ([`LogoutItem::ClaudeAccount`]): the caller
 //!   runs `claude auth logout` through [`crate::claude::official_cli`]; `apply_local` does not.
 //! - Every entry in ccauth's secret store ([`LogoutItem::StoreEntry`]): SSO and gateway
-//!   sign-ins, saved API keys (whose base-URL record in ccauth's config goes with them). SSO
+//!   sign-ins, saved API keys (whose base-URL record in ccauth's config goes with them). A
+//!   Cloud gateway's tokens are first revoked at the gateway (RFC 7009) when its discovery
+//!   document offers revocation ([`crate::signin::gateway::revoke_before_removal`]). SSO
 //!   provider settings and trusted gateway certificates stay: they are not credentials, and
 //!   keeping them makes signing in again one step.
 //! - The approved API keys in `.claude.json` ([`LogoutItem::ApprovedKeys`]): emptied, as Claude
@@ -211,6 +213,10 @@ pub fn describe(item: &LogoutItem) -> String {
         LogoutItem::ClaudeAccount { who: None } => {
             String::from("Sign Claude Code out (runs `claude auth logout`)")
         }
+        LogoutItem::StoreEntry { key, kind_label } if key.starts_with("gateway:") => format!(
+            "Revoke (when the gateway offers it) and remove ccauth's {}",
+            entry_words(key, kind_label)
+        ),
         LogoutItem::StoreEntry { key, kind_label } => {
             format!("Remove ccauth's {}", entry_words(key, kind_label))
         }
@@ -239,7 +245,9 @@ fn entry_words(key: &str, kind_label: &str) -> String {
     }
 }
 
-/// Carries out the steps that are ccauth's own: removes the store entries (under the refresh
+/// Carries out the steps that are ccauth's own: revokes a Cloud gateway's tokens when the
+/// gateway offers it (one result line per token, before the removal's; blocks on the network,
+/// so call it outside an async context), removes the store entries (under the refresh
 /// lock, so a `ccauth token` refreshing at that moment cannot put one back) with their config
 /// records, and empties `approved` (whatever it holds by then: that is what logging out
 /// means). Returns one result per such step, in plan order, each a line for the screen;
@@ -254,6 +262,13 @@ pub fn apply_local(
     for item in &plan.items {
         match item {
             LogoutItem::StoreEntry { key, kind_label } => {
+                if let Ok(parsed) = StoreKey::parse(key)
+                    && parsed.kind() == KeyKind::Gateway
+                {
+                    results.extend(crate::signin::gateway::revoke_before_removal(
+                        paths, store, &parsed,
+                    ));
+                }
                 results.push(remove_entry(paths, store, key, kind_label));
             }
             LogoutItem::ApprovedKeys { path, .. } => {
@@ -510,7 +525,8 @@ mod tests {
         };
         assert_eq!(
             describe(&item),
-            "Remove ccauth's Cloud gateway sign-in to https://gw.example.com/base"
+            "Revoke (when the gateway offers it) and remove ccauth's Cloud gateway sign-in to \
+             https://gw.example.com/base"
         );
     }
 

@@ -118,7 +118,9 @@ fn field_named(why: &str) -> Option<FieldKey> {
 
 /// Runs the online check for `selection` with the environment of `input`.
 pub fn check(selection: &Selection, input: &LoadInput) -> (bool, Vec<String>) {
-    let result = providers::check::check(selection.provider, selection, &input.env, CHECK_TIMEOUT);
+    // The CLI sees what Claude Code would: the shell overlaid with the settings' env blocks.
+    let env = providers::env::claude_env(input);
+    let result = providers::check::check(selection.provider, selection, &env, CHECK_TIMEOUT);
     (result.ok, result.lines)
 }
 

@@ -494,7 +494,7 @@ pub fn wiring_plan(
         )
         .set_env(
             "CLAUDE_CODE_API_KEY_HELPER_TTL_MS",
-            helper_ttl_ms(lifetime_ms).to_string(),
+            crate::helper::program::helper_ttl_ms(lifetime_ms).to_string(),
         );
     if let Some(gateway) = &provider.gateway_url {
         changes = changes.set_env("ANTHROPIC_BASE_URL", gateway.clone());
@@ -502,28 +502,9 @@ pub fn wiring_plan(
     SettingsEdit::user_settings(paths, &changes).map_err(|error| error.to_string())
 }
 
-/// How often Claude Code should re-run the helper: five minutes under the token's lifetime (so
-/// it never holds an expired token), at least one minute; 55 minutes when the lifetime is
-/// unknown.
-pub fn helper_ttl_ms(lifetime_ms: Option<i64>) -> i64 {
-    const MINUTE: i64 = 60_000;
-    lifetime_ms.map_or(55 * MINUTE, |lifetime| (lifetime - 5 * MINUTE).max(MINUTE))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn helper_ttl_stays_under_the_token_lifetime() {
-        assert_eq!(helper_ttl_ms(Some(3_600_000)), 3_300_000);
-        assert_eq!(
-            helper_ttl_ms(Some(24 * 3_600_000)),
-            24 * 3_600_000 - 300_000
-        );
-        assert_eq!(helper_ttl_ms(Some(120_000)), 60_000, "never below a minute");
-        assert_eq!(helper_ttl_ms(None), 3_300_000);
-    }
 
     #[test]
     fn loopback_hosts_are_recognised() {

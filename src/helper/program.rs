@@ -1,3 +1,6 @@
+//! How an `apiKeyHelper` that runs ccauth is written: how Claude Code should start this ccauth,
+//! and how often it should re-run it ([`helper_ttl_ms`]).
+//!
 //! How Claude Code should start this ccauth from an `apiKeyHelper`: the bare name `ccauth` when
 //! that name on `PATH` is this very program, else its full path, quoted for `/bin/sh`. A helper
 //! that names a program Claude Code cannot find fails with "Your apiKeyHelper script is
@@ -52,9 +55,28 @@ pub fn shell_quote(text: &str) -> String {
     }
 }
 
+/// How often Claude Code should re-run the helper: five minutes under the token's lifetime (so
+/// it never holds an expired token), at least one minute; 55 minutes when the lifetime is
+/// unknown.
+pub fn helper_ttl_ms(lifetime_ms: Option<i64>) -> i64 {
+    const MINUTE: i64 = 60_000;
+    lifetime_ms.map_or(55 * MINUTE, |lifetime| (lifetime - 5 * MINUTE).max(MINUTE))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn helper_ttl_stays_under_the_token_lifetime() {
+        assert_eq!(helper_ttl_ms(Some(3_600_000)), 3_300_000);
+        assert_eq!(
+            helper_ttl_ms(Some(24 * 3_600_000)),
+            24 * 3_600_000 - 300_000
+        );
+        assert_eq!(helper_ttl_ms(Some(120_000)), 60_000, "never below a minute");
+        assert_eq!(helper_ttl_ms(None), 3_300_000);
+    }
 
     #[test]
     fn the_bare_name_when_path_finds_this_program() {

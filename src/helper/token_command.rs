@@ -5,6 +5,10 @@
 //!
 //! `ccauth token --api-key NAME` ([`run_api_key`]) prints a key the user saved with ccauth
 //! ([`super::api_key`]) the same way; there is nothing to refresh.
+//!
+//! `ccauth token --gateway URL` ([`run_gateway`]) does the same for a Cloud gateway sign-in,
+//! refreshing through [`crate::signin::gateway::fresh_token`] (the gateway's pinned
+//! certificate, private addresses only, no client id).
 
 use std::io::Write;
 
@@ -35,6 +39,25 @@ pub fn run(paths: &Paths, name: &str, force: bool, interactive: bool) -> u8 {
         }
         result = fresh_token(paths, store.as_ref(), name, false, crate::status::now_ms());
     }
+    match result {
+        Ok(token) => print_line(&token),
+        Err(message) => {
+            eprintln!("ccauth token: {message}");
+            1
+        }
+    }
+}
+
+/// `ccauth token --gateway URL`: prints a fresh access token for the gateway at `url` (any
+/// spelling [`crate::signin::gateway::normalise`] accepts) and a newline, nothing else on
+/// standard output; returns the exit status (1, with one line on standard error, when there is
+/// no usable token). Never prompts.
+pub fn run_gateway(paths: &Paths, url: &str, force: bool) -> u8 {
+    use crate::signin::gateway;
+    let result = gateway::normalise(url).and_then(|url| {
+        let store = default_store(paths);
+        gateway::fresh_token(paths, store.as_ref(), &url, force, crate::status::now_ms())
+    });
     match result {
         Ok(token) => print_line(&token),
         Err(message) => {

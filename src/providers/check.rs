@@ -284,7 +284,8 @@ fn az_result(output: &Output, command: &str) -> CheckResult {
         let text = |value: Option<&Value>| value.and_then(Value::as_str).map(redact_tokens);
         let user = text(account.get("user").and_then(|user| user.get("name")));
         let name = text(account.get("name"));
-        let id = text(account.get("id"));
+        // A subscription id is a GUID, not a secret (and would look like one to the masking).
+        let id = account.get("id").and_then(Value::as_str).map(str::to_owned);
         let mut lines = vec![match user {
             Some(user) => format!("The Azure CLI is signed in as {user}"),
             None => String::from("The Azure CLI is signed in"),

@@ -246,6 +246,23 @@ impl EnvView {
     }
 }
 
+/// The environment Claude Code would run with, as (name, value) pairs: `input`'s environment
+/// with every settings `env` block applied (`""` removes a variable). What [`super::check()`]
+/// should be given, so the provider's CLI sees the same `AWS_CONFIG_FILE`, `CLOUDSDK_CONFIG`…
+/// as Claude Code. Values are credentials as often as not: keep them out of logs.
+pub fn claude_env(input: &LoadInput) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    let paths = paths::resolve(&input.env, input.cwd.as_deref());
+    let settings = Settings::load(&paths, &mut Vec::new());
+    let mut env = input.env.clone();
+    for (name, value) in settings.env_block() {
+        env.retain(|(key, _)| key.as_os_str() != name.as_str());
+        if !value.is_empty() {
+            env.push((name.into(), value.into()));
+        }
+    }
+    env
+}
+
 /// A settings `env` value as the string Claude Code puts in the environment.
 fn env_text(value: &Value) -> Option<String> {
     match value {
@@ -304,6 +321,20 @@ mod tests {
         );
         assert_eq!(view.outranking_user("AWS_PROFILE"), None);
         assert!(!format!("{view:?}").contains("wJalr"));
+    }
+
+    #[test]
+    fn claude_env_applies_the_settings() {
+        let fixture = Fixture::new();
+        fixture.write(
+            &fixture.home.join(".claude/settings.json"),
+            r#"{"env": {"AWS_CONFIG_FILE": "/x/config", "AWS_PROFILE": ""}}"#,
+        );
+        let env = claude_env(&fixture.input(&[("AWS_PROFILE", "shell"), ("PATH", "/bin")]));
+        let get = |name: &str| paths::var(&env, name).map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(get("AWS_CONFIG_FILE").as_deref(), Some("/x/config"));
+        assert_eq!(get("AWS_PROFILE"), None);
+        assert_eq!(get("PATH").as_deref(), Some("/bin"));
     }
 
     #[test]

@@ -30,6 +30,7 @@ use crate::claude::LoadInput;
 use crate::secret::Secret;
 
 pub use check::{CheckResult, CheckStatus, check};
+pub use env::claude_env;
 pub use plan::{changes, plan};
 pub use regions::model_region_vars;
 

@@ -161,7 +161,10 @@ pub async fn device_attempt(
     result
 }
 
-fn report_end(progress: &UnboundedSender<Progress>, result: &Result<TokenSet, SignInError>) {
+pub(crate) fn report_end(
+    progress: &UnboundedSender<Progress>,
+    result: &Result<TokenSet, SignInError>,
+) {
     let message = match result {
         Ok(tokens) => Progress::Succeeded(Box::new(tokens.clone())),
         Err(error) => {
@@ -173,7 +176,7 @@ fn report_end(progress: &UnboundedSender<Progress>, result: &Result<TokenSet, Si
 }
 
 /// Sends a progress message; a closed channel only means nobody is watching any more.
-fn send(progress: &UnboundedSender<Progress>, message: Progress) {
+pub(crate) fn send(progress: &UnboundedSender<Progress>, message: Progress) {
     let _unwatched = progress.send(message);
 }
 
@@ -406,9 +409,49 @@ async fn device_flow(
             )
         })?;
     let client_id = Some(config.client_id.as_str()).filter(|id| !id.is_empty());
+    let grant = DeviceGrant {
+        http: &http,
+        device_endpoint: endpoint,
+        token_endpoint: &metadata.token_endpoint,
+        issuer: &metadata.issuer,
+        client_id,
+        scopes: &config.scopes,
+    };
+    device_grant(&grant, progress, cancel).await
+}
+
+/// Where and how a device grant runs, once the endpoints are known.
+pub(crate) struct DeviceGrant<'a> {
+    /// The client to use (the Cloud gateway's pins its certificate).
+    pub http: &'a HttpClient,
+    /// The device authorization endpoint.
+    pub device_endpoint: &'a Url,
+    /// The token endpoint polled.
+    pub token_endpoint: &'a Url,
+    /// The issuer recorded in the tokens.
+    pub issuer: &'a str,
+    /// The client id sent, if any.
+    pub client_id: Option<&'a str>,
+    /// The scopes asked for (none sent when empty).
+    pub scopes: &'a [String],
+}
+
+/// The device grant after discovery: starts it, reports [`Progress::Device`], polls with
+/// [`Progress::Polling`] until it ends. Shared by [`device_attempt`] and the Cloud gateway
+/// sign-in ([`super::gateway::device_sign_in`]); the caller reports the end.
+pub(crate) async fn device_grant(
+    grant: &DeviceGrant<'_>,
+    progress: &UnboundedSender<Progress>,
+    cancel: &mut oneshot::Receiver<()>,
+) -> Result<TokenSet, SignInError> {
     let authorization = or_cancel(
         cancel,
-        device::start(&http, endpoint, client_id, &config.scopes),
+        device::start(
+            grant.http,
+            grant.device_endpoint,
+            grant.client_id,
+            grant.scopes,
+        ),
     )
     .await?;
     send(
@@ -426,10 +469,10 @@ async fn device_flow(
         authorization.expires_in,
         || {
             poll_once(
-                &http,
-                &metadata.token_endpoint,
-                &metadata.issuer,
-                client_id,
+                grant.http,
+                grant.token_endpoint,
+                grant.issuer,
+                grant.client_id,
                 &authorization.device_code,
             )
         },

@@ -63,8 +63,18 @@ impl HttpClient {
     /// # Errors
     /// [`ErrorKind::Network`] when the TLS set-up fails (no usable root certificates).
     pub fn new() -> Result<Self, SignInError> {
+        Self::from_builder(reqwest::Client::builder())
+    }
+
+    /// Builds the client from `builder` with the engine's settings added (no redirects, the
+    /// time-outs, the user agent). The Cloud gateway client passes one with its own TLS set-up
+    /// (a pinned certificate), no proxy and the addresses it checked.
+    ///
+    /// # Errors
+    /// As [`HttpClient::new`].
+    pub(crate) fn from_builder(builder: reqwest::ClientBuilder) -> Result<Self, SignInError> {
         install_crypto_provider();
-        let inner = reqwest::Client::builder()
+        let inner = builder
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
@@ -113,7 +123,8 @@ impl HttpClient {
     }
 }
 
-async fn read_response(response: reqwest::Response) -> Result<RawResponse, HttpError> {
+/// Reads a response whole (up to [`BODY_LIMIT`]).
+pub(crate) async fn read_response(response: reqwest::Response) -> Result<RawResponse, HttpError> {
     let status = response.status().as_u16();
     let content_type = response
         .headers()

@@ -47,6 +47,7 @@
 //! - [`paste`]: what the user pastes instead.
 //! - [`device`]: the device authorization grant (RFC 8628).
 //! - [`attempt`]: the two flows end to end.
+//! - [`gateway`]: Cloud gateway sign-in: preflight, certificate trust, device sign-in, tokens.
 
 pub mod attempt;
 pub mod callback_server;
@@ -54,6 +55,7 @@ pub mod demo_issuer;
 pub mod device;
 pub mod discovery;
 pub mod error;
+pub mod gateway;
 pub mod http;
 pub mod oauth;
 pub mod paste;

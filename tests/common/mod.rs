@@ -5,6 +5,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod fixture;
+pub mod providers;
 pub mod pty;
 pub mod sign_in;
 pub mod tree;
