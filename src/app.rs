@@ -30,6 +30,8 @@ pub enum Start {
     /// A screen opened once the first status is read (`ccauth`, `ccauth login`, `ccauth
     /// config`, …).
     Opening(Opening),
+    /// The check of a Cloud gateway, then its sign-in (`ccauth login --gateway URL`).
+    Gateway(String),
     /// A sign-in (`ccauth demo`, `ccauth login …`); leaving it leaves ccauth.
     SignIn {
         /// Who with, and how.
@@ -68,6 +70,12 @@ pub async fn run(
         Start::Dashboard(mode) => Model::new(mode, size.width, size.height),
         Start::Opening(opening) => {
             Model::opening(opening, Mode::Interactive, size.width, size.height)
+        }
+        Start::Gateway(url) => {
+            let (mut model, effects) =
+                Model::opening(Opening::Gateway, Mode::Interactive, size.width, size.height);
+            model.gateway_url = Some(url);
+            (model, effects)
         }
         Start::SignIn { request, provider } => Model::signing_in(
             request,

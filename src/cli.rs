@@ -82,6 +82,10 @@ pub struct LoginArgs {
     /// digits, `.`, `_`, `-`).
     #[arg(long, value_name = "NAME")]
     pub sso: Option<String>,
+    /// Your organisation's Cloud gateway: its URL (checked, its certificate trusted once, then a
+    /// device-code sign-in).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["sso", "method"])]
+    pub gateway: Option<String>,
     /// The OIDC issuer URL (needed the first time; later sign-ins reuse the saved one).
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
@@ -152,7 +156,7 @@ pub struct ConfigArgs {
 
 /// Options of `ccauth token`.
 #[derive(Debug, Clone, Args, Default)]
-#[command(group = clap::ArgGroup::new("source").required(true).args(["sso", "api_key"]))]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["sso", "api_key", "gateway"]))]
 pub struct TokenArgs {
     /// The saved SSO provider whose token to print.
     #[arg(long, value_name = "NAME")]
@@ -160,6 +164,9 @@ pub struct TokenArgs {
     /// The API key saved with ccauth under this name, to print.
     #[arg(long, value_name = "NAME", conflicts_with_all = ["force", "interactive"])]
     pub api_key: Option<String>,
+    /// The Cloud gateway (its URL) whose token to print.
+    #[arg(long, value_name = "URL", conflicts_with = "interactive")]
+    pub gateway: Option<String>,
     /// Refresh even if the current token is still fresh.
     #[arg(long)]
     pub force: bool,

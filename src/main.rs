@@ -53,13 +53,16 @@ fn main() -> ExitCode {
             return ExitCode::from(ccauth::platform::clipboard::hold_from_stdin());
         }
         Some(Command::Token(args)) => {
-            return ExitCode::from(match (&args.sso, &args.api_key) {
-                (_, Some(name)) => helper::token_command::run_api_key(&claude_paths, name),
-                (Some(name), None) => {
+            return ExitCode::from(match (&args.sso, &args.api_key, &args.gateway) {
+                (_, Some(name), _) => helper::token_command::run_api_key(&claude_paths, name),
+                (_, _, Some(url)) => {
+                    helper::token_command::run_gateway(&claude_paths, url, args.force)
+                }
+                (Some(name), None, None) => {
                     helper::token_command::run(&claude_paths, name, args.force, args.interactive)
                 }
-                // clap requires exactly one of the two.
-                (None, None) => 2,
+                // clap requires exactly one of the three.
+                (None, None, None) => 2,
             });
         }
         Some(Command::Helper(args)) => {
@@ -140,6 +143,16 @@ fn full_screen(
 
 /// What `ccauth login …` opens, or the exit status when it ran in line mode.
 fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> Result<Start, u8> {
+    if let Some(url) = &args.gateway {
+        if !terminal {
+            eprintln!(
+                "ccauth login --gateway: this needs a terminal (the gateway's certificate is \
+                 shown for you to trust); run it in one."
+            );
+            return Err(2);
+        }
+        return Ok(Start::Gateway(url.clone()));
+    }
     match (&args.sso, args.method) {
         (Some(name), _) => match ccauth::effects::sign_in::prepare_sso(paths, args) {
             Ok(provider) => Ok(Start::SignIn {

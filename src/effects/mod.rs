@@ -2,6 +2,7 @@
 //! Async work never touches the model; it only sends messages tagged with its attempt id.
 
 pub mod claude_sign_in;
+pub mod gateway;
 pub mod providers;
 pub mod screens;
 pub mod sign_in;
@@ -151,20 +152,18 @@ impl Effects {
                 url,
                 forced,
             } => self.open_browser(attempt, url, forced),
-            Effect::ProposeWiring { attempt, name } => {
-                let result = sign_in::wiring_plan(&self.paths, &name).map(|edit| {
-                    let wiring = crate::wizard::signin::Wiring {
-                        path: crate::claude::precedence::home_relative(
-                            edit.path(),
-                            self.paths.home.as_deref(),
-                        ),
-                        lines: edit.preview().iter().map(ToString::to_string).collect(),
-                        state: if edit.is_noop() {
-                            crate::wizard::signin::WiringState::AlreadyDone
-                        } else {
-                            crate::wizard::signin::WiringState::Proposed
-                        },
-                    };
+            Effect::ProposeWiring { attempt, target } => {
+                let plan = match &target {
+                    crate::wizard::signin::Target::Sso(name) => {
+                        sign_in::wiring_plan(&self.paths, name)
+                    }
+                    crate::wizard::signin::Target::Gateway(url) => {
+                        sign_in::gateway_wiring_plan(&self.paths, url)
+                    }
+                    _ => Err(String::from("there is nothing to wire for this sign-in")),
+                };
+                let result = plan.map(|edit| {
+                    let wiring = screens::wiring_of(&edit, &self.paths);
                     self.proposed.insert(attempt, edit);
                     wiring
                 });
@@ -268,7 +267,9 @@ impl Effects {
             Effect::CancelHelper { attempt } => self.helper_runs.cancel(attempt),
             Effect::DetectProvider { .. }
             | Effect::PlanProvider { .. }
-            | Effect::CheckProvider { .. } => self.run_provider_effect(effect),
+            | Effect::CheckProvider { .. }
+            | Effect::CheckGateway { .. }
+            | Effect::TrustGateway { .. } => self.run_platform_effect(effect),
             Effect::PlanLogout => {
                 let result = screens::plan_logout(&self.input, &self.paths).map(|plan| {
                     let lines = plan.items.iter().map(crate::logout::describe).collect();
@@ -300,10 +301,24 @@ impl Effects {
         }
     }
 
-    /// The 3rd-party platform setup's effects.
-    fn run_provider_effect(&mut self, effect: Effect) {
+    /// The 3rd-party platform setup's and the Cloud gateway check's effects.
+    fn run_platform_effect(&mut self, effect: Effect) {
         let tx = self.tx.clone();
         match effect {
+            Effect::CheckGateway { attempt, url } => gateway::check(
+                attempt,
+                url,
+                Arc::clone(&self.input),
+                self.paths.clone(),
+                tx,
+            ),
+            Effect::TrustGateway { attempt, verdict } => gateway::trust(
+                attempt,
+                verdict,
+                Arc::clone(&self.input),
+                self.paths.clone(),
+                tx,
+            ),
             Effect::DetectProvider { attempt, provider } => {
                 let setup = self.setups.detect(attempt, provider, &self.input, now_ms());
                 let _ = tx.send(Msg::ProviderDetected(Box::new(setup)));

@@ -126,6 +126,7 @@ impl SignInStarter for EngineStarter {
                 Target::Sso(name) => {
                     run_sso(&paths, &name, request.flow, &send, paste, cancel).await;
                 }
+                Target::Gateway(url) => run_gateway(&paths, &env, &url, &send, cancel).await,
             }
         });
     }
@@ -187,6 +188,59 @@ async fn run_sso(
     }
 }
 
+/// Signs in at the Cloud gateway `url` with a device code (its certificate must already be
+/// trusted: the gateway screen asked), and stores the tokens under the normalised URL.
+async fn run_gateway(
+    paths: &Paths,
+    env: &[(std::ffi::OsString, std::ffi::OsString)],
+    url: &str,
+    send: &impl Fn(SignInEvent),
+    cancel: oneshot::Receiver<()>,
+) {
+    use crate::signin::gateway;
+    let url = match gateway::normalise(url) {
+        Ok(url) => url,
+        Err(why) => {
+            send(SignInEvent::Failed(why));
+            return;
+        }
+    };
+    send(SignInEvent::Note(format!(
+        "Checking {url} again (pinned certificate)…"
+    )));
+    let preflight = match gateway::connect(paths, &url, env).await {
+        Ok(preflight) => preflight,
+        Err(why) => {
+            send(SignInEvent::Failed(why));
+            return;
+        }
+    };
+    let (progress_tx, progress_rx) = tokio::sync::mpsc::unbounded_channel();
+    let flow = gateway::device_sign_in(&preflight, progress_tx, cancel);
+    let Some(tokens) = forward_until_done(flow, progress_rx, send).await else {
+        return;
+    };
+    let store = default_store(paths);
+    if let Err(why) = gateway::store(store.as_ref(), &url, &tokens) {
+        send(SignInEvent::Failed(format!(
+            "Signed in, but the tokens could not be stored: {why}"
+        )));
+        return;
+    }
+    let access = crate::secret::Secret::new(tokens.access_token.secret().clone());
+    let who = gateway::identity(&access)
+        .and_then(|identity| identity.email.or(identity.name).or(identity.sub));
+    send(SignInEvent::Succeeded(Success {
+        who,
+        stored: Some(store.describe()),
+        claude_code: Some(format!(
+            "{url} through apiKeyHelper \"{}\" once it is in your settings",
+            gateway::helper_command(&crate::helper::program::ccauth_command(), &url)
+        )),
+        expires_at_ms: tokens.expires_at_ms,
+    }));
+}
+
 /// What the demo changes for Claude Code: nothing.
 const DEMO_EFFECT: &str =
     "nothing changes: the demo writes only to a temporary directory, removed when ccauth exits";
@@ -199,13 +253,24 @@ async fn run(
     paste: UnboundedReceiver<String>,
     cancel: oneshot::Receiver<()>,
 ) -> Option<TokenSet> {
-    let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (progress_tx, progress_rx) = tokio::sync::mpsc::unbounded_channel();
     let flow_future = async {
         match flow {
             Flow::Browser => attempt::browser_attempt(config, progress_tx, paste, cancel).await,
             Flow::Device => attempt::device_attempt(config, progress_tx, cancel).await,
         }
     };
+    forward_until_done(flow_future, progress_rx, send).await
+}
+
+/// Forwards the engine's progress to the screen until `flow` ends; its tokens when it
+/// succeeded.
+async fn forward_until_done<E>(
+    flow: impl std::future::Future<Output = Result<TokenSet, E>>,
+    mut progress_rx: UnboundedReceiver<Progress>,
+    send: &impl Fn(SignInEvent),
+) -> Option<TokenSet> {
+    let flow_future = flow;
     tokio::pin!(flow_future);
     let forward = |progress: Progress| {
         // The end is reported by `finish` once the tokens are stored.
@@ -500,6 +565,30 @@ pub fn wiring_plan(
         changes = changes.set_env("ANTHROPIC_BASE_URL", gateway.clone());
     }
     SettingsEdit::user_settings(paths, &changes).map_err(|error| error.to_string())
+}
+
+/// The change to Claude Code's user settings that makes it use the Cloud gateway `url`:
+/// `ANTHROPIC_BASE_URL`, `apiKeyHelper: "ccauth token --gateway URL"` and a helper TTL under
+/// the token lifetime.
+///
+/// # Errors
+/// A plain line when the URL, the stored sign-in or the settings file cannot be used.
+pub fn gateway_wiring_plan(
+    paths: &Paths,
+    url: &str,
+) -> Result<crate::claude::settings_write::SettingsEdit, String> {
+    let url = crate::signin::gateway::normalise(url)?;
+    let lifetime_ms = default_store(paths)
+        .load(url.store_key())
+        .ok()
+        .flatten()
+        .and_then(|tokens| tokens.expires_at_ms.map(|at| at - tokens.obtained_at_ms));
+    crate::signin::gateway::wiring_plan(
+        paths,
+        &crate::helper::program::ccauth_command(),
+        &url,
+        lifetime_ms,
+    )
 }
 
 #[cfg(test)]

@@ -25,7 +25,89 @@ impl Status {
         let world = load(input);
         let mut status = Self::from_world(world, now_ms);
         status.add_provider_credentials(input, now_ms);
+        status.add_gateway_sign_in(now_ms);
         status
+    }
+
+    /// When the apiKeyHelper is `ccauth token --gateway URL`, adds to its row the gateway ccauth
+    /// signed in to: its host and trusted fingerprint, who is signed in (from the token's claims,
+    /// read without verifying them) and when the token expires. Reads ccauth's own store and
+    /// config only; no network.
+    fn add_gateway_sign_in(&mut self, now_ms: i64) {
+        let Some(helper) = &self.world.api_key_helper else {
+            return;
+        };
+        let Some(rest) = helper.value.split(" token --gateway ").nth(1) else {
+            return;
+        };
+        let url = rest.trim().trim_matches(|c| c == '\'' || c == '"');
+        let Ok(url) = crate::signin::gateway::normalise(url) else {
+            return;
+        };
+        let paths = &self.world.paths;
+        let mut details = vec![(String::from("gateway"), url.as_str().to_owned())];
+        let trusted = crate::config::ConfigFile::new(paths)
+            .read()
+            .ok()
+            .and_then(|config| config.trusted_gateway(&url.trust_key()).ok().flatten());
+        details.push((
+            String::from("fingerprint"),
+            trusted.map_or_else(
+                || String::from("not trusted on this machine yet"),
+                |trusted| trusted.fingerprint,
+            ),
+        ));
+        let tokens = crate::store::default_store(paths)
+            .load(url.store_key())
+            .ok()
+            .flatten();
+        match tokens {
+            None => details.push((
+                String::from("sign-in"),
+                format!(
+                    "none stored: run {}",
+                    crate::signin::gateway::login_command(&url)
+                ),
+            )),
+            Some(tokens) => {
+                if let Some(identity) = crate::signin::gateway::identity(&tokens.access_token) {
+                    let who = identity.email.or(identity.name).or(identity.sub);
+                    if let Some(who) = who {
+                        details.push((
+                            String::from("signed in as"),
+                            format!("{who} (from the token)"),
+                        ));
+                    }
+                    if !identity.groups.is_empty() {
+                        details.push((String::from("groups"), identity.groups.join(", ")));
+                    }
+                }
+                if let Some(at) = tokens.expires_at_ms {
+                    let renew = if tokens.refresh_token.is_some() {
+                        ", renewed by ccauth token"
+                    } else {
+                        ""
+                    };
+                    details.push((
+                        String::from("token expires"),
+                        format!("{}{renew}", format::relative(at, now_ms)),
+                    ));
+                }
+            }
+        }
+        for resolution in [
+            &mut self.assessment.interactive,
+            &mut self.assessment.print,
+            &mut self.assessment.bare,
+        ] {
+            if let Some(row) = resolution
+                .rows
+                .iter_mut()
+                .find(|row| row.id == crate::claude::precedence::SourceId::ApiKeyHelper)
+            {
+                row.details.extend(details.iter().cloned());
+            }
+        }
     }
 
     /// When a cloud provider is selected, adds to its row what its own credentials look like

@@ -93,6 +93,11 @@ fn intro(purpose: Purpose) -> &'static str {
              handed to Claude Code by `ccauth token --api-key NAME` as its apiKeyHelper: it is \
              never written into settings."
         }
+        Purpose::GatewayUrl => {
+            "ccauth checks the gateway first (private network, no proxy, its certificate, its \
+             sign-in endpoints), asks you to trust its certificate once, then signs you in with a \
+             device code and offers the settings change that makes Claude Code use it."
+        }
         Purpose::HelperTtl => {
             "Saved as CLAUDE_CODE_API_KEY_HELPER_TTL_MS in the env block of your user settings; \
              the change is shown before it is written."

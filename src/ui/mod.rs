@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod details;
 pub mod dialogs;
 pub mod form;
+pub mod gateway;
 pub mod help;
 pub mod help_bar;
 pub mod menu;
@@ -46,6 +47,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
         Screen::Logout(logout) => dialogs::logout(logout, theme, frame, area),
         Screen::Outcome(outcome) => dialogs::outcome(outcome, theme, frame, area),
         Screen::Provider(setup) => provider::render(setup, theme, frame, area),
+        Screen::Gateway(check) => gateway::render(check, theme, frame, area),
         Screen::Dashboard => dashboard::render(model, theme, frame, area),
     }
     if !matches!(model.screen, Screen::Dashboard) {

@@ -363,3 +363,89 @@ fn bedrock_setup_with_an_expired_sso_profile() {
     update(&mut model, Msg::ProviderDetected(Box::new(setup)));
     insta::assert_snapshot!(screen(&model));
 }
+
+fn gateway_at(phase_msgs: &[Msg]) -> Model {
+    let mut model = opened(Opening::Choice(Choice::Gateway), &Builder::new(), 80, 24);
+    for c in "https://claude-gw.corp.internal".chars() {
+        update(&mut model, Msg::Key(Key::Char(c)));
+    }
+    update(&mut model, Msg::Key(Key::Enter));
+    for msg in phase_msgs {
+        update(&mut model, msg.clone());
+    }
+    model
+}
+
+fn steps(attempt: u64) -> Vec<Msg> {
+    use crate::wizard::signin::Tone;
+    [
+        "DNS: 10.20.0.7 (3 ms)",
+        "Every address is private (0 ms)",
+        "No proxy in the way (0 ms)",
+        "TLS: certificate 9f2c4e1ab37d5c08 (18 ms)",
+        "Discovery: device and token endpoints on the gateway's origin (11 ms)",
+    ]
+    .into_iter()
+    .map(|text| Msg::GatewayStep {
+        attempt,
+        text: text.to_owned(),
+        tone: Tone::Good,
+    })
+    .collect()
+}
+
+#[test]
+fn gateway_first_contact() {
+    use crate::wizard::gateway::{TrustView, Verdict};
+    let mut msgs = steps(1);
+    msgs.push(Msg::GatewayChecked {
+        attempt: 1,
+        result: Ok(Verdict {
+            url: String::from("https://claude-gw.corp.internal"),
+            trust: TrustView::FirstContact {
+                fingerprint: String::from("9f2c4e1ab37d5c08"),
+            },
+            forced_by: None,
+        }),
+    });
+    insta::assert_snapshot!(screen(&gateway_at(&msgs)));
+}
+
+#[test]
+fn gateway_changed_certificate() {
+    use crate::wizard::gateway::{TrustView, Verdict};
+    let mut msgs = steps(1);
+    msgs.push(Msg::GatewayChecked {
+        attempt: 1,
+        result: Ok(Verdict {
+            url: String::from("https://claude-gw.corp.internal"),
+            trust: TrustView::Changed {
+                old: String::from("9f2c4e1ab37d5c08"),
+                new: String::from("04be77d2c1a9f310"),
+            },
+            forced_by: None,
+        }),
+    });
+    insta::assert_snapshot!(screen(&gateway_at(&msgs)));
+}
+
+#[test]
+fn gateway_public_address_refused() {
+    use crate::wizard::signin::Tone;
+    let msgs = [
+        Msg::GatewayStep {
+            attempt: 1,
+            text: String::from("DNS: 34.117.59.81 (21 ms)"),
+            tone: Tone::Good,
+        },
+        Msg::GatewayChecked {
+            attempt: 1,
+            result: Err(String::from(
+                "claude-gw.corp.internal resolves to 34.117.59.81, a public address: a Cloud \
+                 gateway must be on your organisation's private network. Check the URL, or your \
+                 VPN.",
+            )),
+        },
+    ];
+    insta::assert_snapshot!(screen(&gateway_at(&msgs)));
+}

@@ -361,7 +361,7 @@ mod wiring {
         );
         assert!(effects.contains(&crate::wizard::Effect::ProposeWiring {
             attempt: 1,
-            name: String::from("corp"),
+            target: crate::wizard::signin::Target::Sso(String::from("corp")),
         }));
         update(
             &mut model,

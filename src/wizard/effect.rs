@@ -48,13 +48,13 @@ pub enum Effect {
         /// `true` when the user asked (`o`): try even where it is unlikely to work.
         forced: bool,
     },
-    /// Work out the settings change that wires Claude Code to the SSO provider `name`; answer
-    /// with [`super::Msg::Wiring`].
+    /// Work out the settings change that wires Claude Code to what `target` signed in to (an
+    /// SSO provider, a gateway); answer with [`super::Msg::Wiring`].
     ProposeWiring {
         /// The attempt that signed in.
         attempt: u64,
-        /// The provider's name.
-        name: String,
+        /// Who it signed in with.
+        target: super::signin::Target,
     },
     /// Write the change proposed for `attempt`; answer with [`super::Msg::WiringWritten`].
     ApplyWiring {
@@ -151,6 +151,22 @@ pub enum Effect {
         provider: Provider,
         /// The fields' values.
         values: Vec<(FieldKey, String)>,
+    },
+    /// Run a gateway's preflight; answer with [`super::Msg::GatewayStep`]s and
+    /// [`super::Msg::GatewayChecked`].
+    CheckGateway {
+        /// The check.
+        attempt: u64,
+        /// The URL as typed.
+        url: String,
+    },
+    /// Trust the certificate the check `attempt` saw (only if it is still that one); answer
+    /// with [`super::Msg::GatewayTrusted`].
+    TrustGateway {
+        /// The check.
+        attempt: u64,
+        /// What the user was shown.
+        verdict: super::gateway::Verdict,
     },
     /// Work out what logout would remove; answer with [`super::Msg::LogoutPlanned`].
     PlanLogout,

@@ -23,6 +23,8 @@ pub enum Purpose {
     ApiKey,
     /// How often Claude Code re-runs the apiKeyHelper.
     HelperTtl,
+    /// A Cloud gateway's URL.
+    GatewayUrl,
 }
 
 /// A field's text; redacted in `Debug` because a field may hold a key.
@@ -195,6 +197,17 @@ impl Form {
         )
     }
 
+    /// The Cloud gateway URL form.
+    pub fn gateway_url() -> Self {
+        Self::new(
+            Purpose::GatewayUrl,
+            vec![Field::new(
+                "Gateway URL",
+                "From your administrator, e.g. https://claude-gw.corp.internal (a path is kept)",
+            )],
+        )
+    }
+
     /// The helper TTL form, pre-filled with the current value in minutes.
     pub fn helper_ttl(current_minutes: &str) -> Self {
         Self::new(
@@ -230,6 +243,7 @@ impl Form {
             Purpose::ClaudeSsoEmail => "Claude account through your organisation's SSO",
             Purpose::ApiKey => "API key or auth token you already have",
             Purpose::HelperTtl => "apiKeyHelper TTL",
+            Purpose::GatewayUrl => "Cloud gateway (your organisation's)",
         }
     }
 

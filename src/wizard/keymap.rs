@@ -485,6 +485,21 @@ pub const PROVIDER: &[Binding] = &[
     bind(&[Key::Ctrl('c')], Action::Quit, "ctrl-c", "quit", false),
 ];
 
+/// The Cloud gateway check.
+pub const GATEWAY: &[Binding] = &[
+    bind(&[Key::Char('y')], Action::Yes, "y", "trust it", true),
+    bind(
+        &[Key::Char('r')],
+        Action::RunAgain,
+        "r",
+        "check again",
+        true,
+    ),
+    bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
+    BACK,
+    QUIT,
+];
+
 /// The outcome of a save.
 pub const OUTCOME: &[Binding] = &[
     bind(
@@ -515,6 +530,7 @@ mod tests {
     fn no_key_is_bound_twice() {
         for table in [
             DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME, PROVIDER,
+            GATEWAY,
         ] {
             let mut seen = std::collections::HashSet::new();
             for binding in table {
@@ -529,6 +545,7 @@ mod tests {
     fn ctrl_c_always_quits() {
         for table in [
             DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME, PROVIDER,
+            GATEWAY,
         ] {
             assert_eq!(action_for(table, Key::Ctrl('c')), Some(Action::Quit));
         }

@@ -21,6 +21,7 @@
 pub mod dialogs;
 pub mod effect;
 pub mod form;
+pub mod gateway;
 pub mod keymap;
 pub mod menu;
 pub mod model;

@@ -3,6 +3,7 @@
 use super::dialogs::{Approval, Config, HelperRun, Logout, Outcome};
 use super::effect::Effect;
 use super::form::Form;
+use super::gateway::GatewayCheck;
 use super::menu::{Choice, ClaudeCli, Menu};
 use super::provider::ProviderSetup;
 use super::signin::{Request, SignIn};
@@ -85,6 +86,8 @@ pub enum Screen {
     Outcome(Box<Outcome>),
     /// A 3rd-party platform's setup.
     Provider(Box<ProviderSetup>),
+    /// A Cloud gateway's preflight and trust check.
+    Gateway(Box<GatewayCheck>),
 }
 
 /// What the interface opens on, once the first status has been read.
@@ -103,6 +106,8 @@ pub enum Opening {
     Config,
     /// `ccauth logout`.
     Logout,
+    /// `ccauth login --gateway URL`: the check of that gateway.
+    Gateway,
 }
 
 /// Where Esc on a finished sign-in goes.
@@ -164,6 +169,8 @@ pub struct Model {
     pub task_attempt: u64,
     /// The platform setup put aside while its settings change is reviewed (Esc returns to it).
     pub parked_setup: Option<Box<ProviderSetup>>,
+    /// The gateway URL given on the command line (`ccauth login --gateway URL`).
+    pub gateway_url: Option<String>,
 }
 
 impl Model {
@@ -194,6 +201,7 @@ impl Model {
             pending_choice: None,
             task_attempt: 0,
             parked_setup: None,
+            gateway_url: None,
         };
         (model, vec![Effect::LoadStatus { attempt: 1 }])
     }

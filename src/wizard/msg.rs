@@ -1,6 +1,7 @@
 //! Every user intent and every async result, as a message to [`super::update()`].
 
 use super::dialogs::{FieldError, HelperInfo, HelperResult, SavedKey};
+use super::gateway::Verdict;
 use super::keymap::Key;
 use super::menu::ClaudeCli;
 use super::provider::{FieldKey, ProviderSetup};
@@ -118,6 +119,29 @@ pub enum Msg {
         ok: bool,
         /// A summary, nothing secret.
         lines: Vec<String>,
+    },
+    /// A step of a gateway's preflight.
+    GatewayStep {
+        /// The check it belongs to.
+        attempt: u64,
+        /// What happened.
+        text: String,
+        /// How it is shown.
+        tone: super::signin::Tone,
+    },
+    /// The gateway's preflight finished: the trust question and the policy, or why it failed.
+    GatewayChecked {
+        /// The check.
+        attempt: u64,
+        /// The verdict, or the refusal in plain words.
+        result: Result<Verdict, String>,
+    },
+    /// The trust in the gateway's certificate was saved (or not).
+    GatewayTrusted {
+        /// The check.
+        attempt: u64,
+        /// Saved, or why not.
+        result: Result<(), String>,
     },
     /// What logout would remove, one line each, or why that cannot be worked out.
     LogoutPlanned(Result<Vec<String>, String>),

@@ -4,12 +4,13 @@
 use super::dialogs::{HelperInfo, HelperPhase, HelperResult, Logout, SavedKey};
 use super::effect::Effect;
 use super::form::Purpose;
+use super::gateway::{GatewayPhase, TrustView, Verdict};
 use super::keymap::Key;
 use super::menu::{Choice, ClaudeCli, MenuKind};
 use super::model::{Model, Opening, Screen};
 use super::msg::Msg;
 use super::provider::{Check, FieldKey, PickField, ProviderSetup};
-use super::signin::{Target, Wiring, WiringState};
+use super::signin::{Flow, Target, Wiring, WiringState};
 use super::update;
 use crate::claude::fixtures::{Builder, NOW, managed};
 use crate::claude::precedence::{Mode, SourceId};
@@ -636,4 +637,117 @@ fn the_online_check_runs_only_when_asked() {
         panic!("setup");
     };
     assert!(matches!(&setup.check, Check::Done { ok: true, .. }));
+}
+
+fn verdict(trust: TrustView, forced_by: Option<&str>) -> Verdict {
+    Verdict {
+        url: String::from("https://gw.corp.internal"),
+        trust,
+        forced_by: forced_by.map(str::to_owned),
+    }
+}
+
+#[test]
+fn a_gateway_is_checked_trusted_once_then_signed_in_with_a_device_code() {
+    let (mut model, _) = open(Opening::Choice(Choice::Gateway), &Builder::new());
+    type_text(&mut model, "gw.corp.internal");
+    let effects = key(&mut model, Key::Enter);
+    let [Effect::CheckGateway { attempt, ref url }] = effects[..] else {
+        panic!("expected a check, got {effects:?}");
+    };
+    assert_eq!(url, "gw.corp.internal");
+    // Stale answers are dropped.
+    update(
+        &mut model,
+        Msg::GatewayChecked {
+            attempt: attempt + 1,
+            result: Err(String::from("stale")),
+        },
+    );
+    assert!(
+        matches!(&model.screen, Screen::Gateway(check) if check.phase == GatewayPhase::Checking)
+    );
+    let first = verdict(
+        TrustView::FirstContact {
+            fingerprint: String::from("0123456789abcdef"),
+        },
+        None,
+    );
+    update(
+        &mut model,
+        Msg::GatewayChecked {
+            attempt,
+            result: Ok(first.clone()),
+        },
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('y')),
+        vec![Effect::TrustGateway {
+            attempt,
+            verdict: first
+        }]
+    );
+    let effects = update(
+        &mut model,
+        Msg::GatewayTrusted {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    assert!(matches!(
+        &effects[..],
+        [Effect::StartSignIn { request, .. }]
+            if request.target == Target::Gateway(String::from("https://gw.corp.internal"))
+                && request.flow == Flow::Device
+    ));
+}
+
+#[test]
+fn a_refused_gateway_says_why_and_r_checks_again() {
+    let (mut model, _) = open(Opening::Choice(Choice::Gateway), &Builder::new());
+    type_text(&mut model, "https://8.8.8.8");
+    let effects = key(&mut model, Key::Enter);
+    let [Effect::CheckGateway { attempt, .. }] = effects[..] else {
+        panic!("check");
+    };
+    update(
+        &mut model,
+        Msg::GatewayChecked {
+            attempt,
+            result: Err(String::from("8.8.8.8 is a public address")),
+        },
+    );
+    assert_eq!(
+        key(&mut model, Key::Char('y')),
+        Vec::new(),
+        "nothing to trust"
+    );
+    let effects = key(&mut model, Key::Char('r'));
+    assert!(
+        matches!(effects[..], [Effect::CheckGateway { attempt: again, .. }] if again > attempt)
+    );
+}
+
+#[test]
+fn a_trusted_gateway_forced_by_policy_is_handed_off() {
+    let (mut model, _) = open(Opening::Choice(Choice::Gateway), &Builder::new());
+    type_text(&mut model, "https://gw.corp.internal");
+    let effects = key(&mut model, Key::Enter);
+    let [Effect::CheckGateway { attempt, .. }] = effects[..] else {
+        panic!("check");
+    };
+    let effects = update(
+        &mut model,
+        Msg::GatewayChecked {
+            attempt,
+            result: Ok(verdict(
+                TrustView::Trusted { fingerprint: None },
+                Some("/etc/claude-code/managed-settings.json"),
+            )),
+        },
+    );
+    assert!(effects.is_empty(), "no sign-in on a managed machine");
+    assert!(
+        matches!(&model.screen, Screen::Gateway(check) if matches!(check.phase, GatewayPhase::HandOff(_)))
+    );
 }

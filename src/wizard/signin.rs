@@ -27,6 +27,8 @@ pub enum Target {
     Demo,
     /// A saved company SSO provider, by name.
     Sso(String),
+    /// A Cloud gateway, by its normalised base URL (device code).
+    Gateway(String),
     /// A Claude account, through the official `claude auth login`.
     Claude {
         /// `--console` instead of `--claudeai`.
@@ -307,7 +309,8 @@ impl SignIn {
     /// A new attempt.
     pub fn new(attempt: u64, request: Request, provider: String, now_ms: i64) -> Self {
         let flow = request.flow;
-        let device_available = !matches!(request.target, Target::Claude { .. });
+        // The official CLI has no device flow; a gateway has nothing else.
+        let device_available = matches!(request.target, Target::Demo | Target::Sso(_));
         Self {
             attempt,
             request,

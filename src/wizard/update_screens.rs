@@ -16,6 +16,7 @@ use super::dialogs::{
 };
 use super::effect::Effect;
 use super::form::{Form, FormKey, Purpose};
+use super::gateway::{GatewayCheck, GatewayPhase, TrustView, Verdict};
 use super::keymap::{self, Action, Key};
 use super::menu::{Choice, ClaudeCli, Menu, MenuKind};
 use super::model::{AfterSignIn, Model, Opening, Screen};
@@ -50,6 +51,10 @@ pub(super) fn open_pending(model: &mut Model) -> Vec<Effect> {
             Vec::new()
         }
         Opening::Logout => open_logout(model),
+        Opening::Gateway => {
+            let url = model.gateway_url.clone().unwrap_or_default();
+            start_gateway_check(model, url)
+        }
     }
 }
 
@@ -184,6 +189,20 @@ pub(super) fn on_msg(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::LoggedOut(steps) => on_logged_out(model, steps),
+        Msg::GatewayStep {
+            attempt,
+            text,
+            tone,
+        } => {
+            if let Screen::Gateway(check) = &mut model.screen
+                && check.attempt == attempt
+            {
+                check.step(text, tone);
+            }
+            Vec::new()
+        }
+        Msg::GatewayChecked { attempt, result } => on_gateway_checked(model, attempt, result),
+        Msg::GatewayTrusted { attempt, result } => on_gateway_trusted(model, attempt, result),
         // `update` handles the rest.
         _ => Vec::new(),
     }
@@ -203,6 +222,7 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         Screen::Logout(_) => logout_key(model, key),
         Screen::Outcome(_) => outcome_key(model, key),
         Screen::Provider(_) => provider_key(model, key),
+        Screen::Gateway(_) => gateway_key(model, key),
         Screen::Dashboard | Screen::SignIn(_) => Vec::new(),
     }
 }
@@ -343,11 +363,18 @@ pub(super) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect> {
             }];
         }
         Choice::Gateway => {
-            if !matches!(model.screen, Screen::Menu(_)) {
-                open_chooser(model);
-            }
-            if let Screen::Menu(menu) = &mut model.screen {
-                menu.message = Some(not_yet(choice));
+            // A URL forced by managed settings is the only one: no form to type another.
+            let forced = model.status.as_ref().and_then(|status| {
+                status
+                    .world
+                    .policy
+                    .force_login_gateway_url
+                    .as_ref()
+                    .map(|forced| forced.value.clone())
+            });
+            match forced {
+                Some(url) => return start_gateway_check(model, url),
+                None => model.screen = Screen::Form(Box::new(Form::gateway_url())),
             }
         }
         Choice::CompanySso => model.screen = Screen::Form(Box::new(Form::sso_provider(""))),
@@ -368,12 +395,11 @@ pub(super) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Cloud gateway sign-in is not in this version: say so plainly, with what to do meanwhile.
-fn not_yet(_choice: Choice) -> String {
-    String::from(
-        "Cloud gateway sign-in is not in this version of ccauth yet: run `claude`, then /login, \
-         and choose your organisation's gateway.",
-    )
+fn start_gateway_check(model: &mut Model, url: String) -> Vec<Effect> {
+    model.task_attempt += 1;
+    let attempt = model.task_attempt;
+    model.screen = Screen::Gateway(Box::new(GatewayCheck::new(attempt, url.clone())));
+    vec![Effect::CheckGateway { attempt, url }]
 }
 
 fn start_claude(model: &mut Model, console: bool, sso: bool, email: Option<String>) -> Vec<Effect> {
@@ -430,7 +456,7 @@ fn form_key(model: &mut Model, key: Key) -> Vec<Effect> {
                         open_chooser(model);
                     }
                 }
-                Purpose::SsoProvider | Purpose::ApiKey => open_chooser(model),
+                Purpose::SsoProvider | Purpose::ApiKey | Purpose::GatewayUrl => open_chooser(model),
             }
             Vec::new()
         }
@@ -481,6 +507,10 @@ fn submit(model: &mut Model) -> Vec<Effect> {
                 key: crate::secret::Secret::new(form.value(1).to_owned()),
                 base_url: (!base.is_empty()).then(|| base.to_owned()),
             }]
+        }
+        Purpose::GatewayUrl => {
+            let url = form.value(0).to_owned();
+            start_gateway_check(model, url)
         }
         Purpose::HelperTtl => {
             let minutes = form
@@ -1069,4 +1099,108 @@ pub(super) fn on_provider_checked(model: &mut Model, attempt: u64, ok: bool, lin
     {
         setup.check = Check::Done { ok, lines };
     }
+}
+
+fn gateway_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let Screen::Gateway(check) = &mut model.screen else {
+        return Vec::new();
+    };
+    match (keymap::action_for(keymap::GATEWAY, key), &check.phase) {
+        (Some(Action::Yes), GatewayPhase::Ask(verdict)) => {
+            let verdict = verdict.clone();
+            check.phase = GatewayPhase::Trusting(verdict.clone());
+            vec![Effect::TrustGateway {
+                attempt: check.attempt,
+                verdict,
+            }]
+        }
+        (Some(Action::RunAgain), GatewayPhase::Refused(_)) => {
+            let url = check.url.clone();
+            start_gateway_check(model, url)
+        }
+        (Some(Action::Continue), GatewayPhase::HandOff(_)) | (Some(Action::Back), _) => {
+            if model.exit_on_back {
+                return vec![Effect::Quit {
+                    code: model.exit_code(),
+                }];
+            }
+            open_chooser(model);
+            Vec::new()
+        }
+        (Some(Action::Quit), _) => quit(model),
+        _ => Vec::new(),
+    }
+}
+
+/// The preflight finished: ask about trust, refuse, hand off, or sign in.
+fn on_gateway_checked(
+    model: &mut Model,
+    attempt: u64,
+    result: Result<Verdict, String>,
+) -> Vec<Effect> {
+    let Screen::Gateway(check) = &mut model.screen else {
+        return Vec::new();
+    };
+    if check.attempt != attempt {
+        return Vec::new();
+    }
+    match result {
+        Err(why) => {
+            check.phase = GatewayPhase::Refused(why);
+            Vec::new()
+        }
+        Ok(verdict) => match verdict.trust {
+            TrustView::FirstContact { .. } | TrustView::Changed { .. } => {
+                check.phase = GatewayPhase::Ask(verdict);
+                Vec::new()
+            }
+            TrustView::Trusted { .. } => go_on(model, verdict),
+        },
+    }
+}
+
+/// The trust was saved (or not).
+fn on_gateway_trusted(model: &mut Model, attempt: u64, result: Result<(), String>) -> Vec<Effect> {
+    let Screen::Gateway(check) = &mut model.screen else {
+        return Vec::new();
+    };
+    if check.attempt != attempt {
+        return Vec::new();
+    }
+    let GatewayPhase::Trusting(verdict) = check.phase.clone() else {
+        return Vec::new();
+    };
+    match result {
+        Ok(()) => {
+            check.step(
+                String::from("Certificate trusted for this host"),
+                super::signin::Tone::Good,
+            );
+            go_on(model, verdict)
+        }
+        Err(why) => {
+            check.phase = GatewayPhase::Refused(why);
+            Vec::new()
+        }
+    }
+}
+
+/// A checked, trusted gateway: managed settings that force it get the hand-off to Claude
+/// Code's own sign-in; otherwise ccauth signs in with a device code.
+fn go_on(model: &mut Model, verdict: Verdict) -> Vec<Effect> {
+    if verdict.forced_by.is_some() {
+        if let Screen::Gateway(check) = &mut model.screen {
+            check.phase = GatewayPhase::HandOff(verdict);
+        }
+        return Vec::new();
+    }
+    let provider = format!("Cloud gateway {}", verdict.url);
+    sign_in(
+        model,
+        Request {
+            target: Target::Gateway(verdict.url),
+            flow: Flow::Device,
+        },
+        provider,
+    )
 }

@@ -95,10 +95,10 @@ pub(super) fn on_event(
         Screen::SignIn(sign_in) if sign_in.attempt == attempt && sign_in.running() => {
             let succeeded = matches!(event, SignInEvent::Succeeded(_));
             let mut effects = sign_in.on_event(event, now_ms);
-            if succeeded && let Target::Sso(name) = &sign_in.request.target {
+            if succeeded && matches!(sign_in.request.target, Target::Sso(_) | Target::Gateway(_)) {
                 effects.push(Effect::ProposeWiring {
                     attempt,
-                    name: name.clone(),
+                    target: sign_in.request.target.clone(),
                 });
             }
             if succeeded {

@@ -1,0 +1,172 @@
+//! Runs the Cloud gateway screen's effects: the preflight (each step reported as it happens),
+//! the trust question, and saving the trust. Async work only sends messages; trusting runs the
+//! preflight again and saves the certificate only if it is still the one the user saw.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::claude::LoadInput;
+use crate::claude::world::Paths;
+use crate::signin::gateway::{self, PreflightEvent, PreflightOptions, PreflightStep, Trust};
+use crate::wizard::Msg;
+use crate::wizard::gateway::{TrustView, Verdict};
+use crate::wizard::signin::Tone;
+
+/// Runs the preflight of `url` for the check `attempt`.
+pub fn check(
+    attempt: u64,
+    url: String,
+    input: Arc<LoadInput>,
+    paths: Paths,
+    tx: UnboundedSender<Msg>,
+) {
+    tokio::spawn(async move {
+        let result = verdict(attempt, &url, &input, &paths, &tx).await;
+        let _ = tx.send(Msg::GatewayChecked { attempt, result });
+    });
+}
+
+async fn verdict(
+    attempt: u64,
+    url: &str,
+    input: &LoadInput,
+    paths: &Paths,
+    tx: &UnboundedSender<Msg>,
+) -> Result<Verdict, String> {
+    let url = gateway::normalise(url)?;
+    let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
+    let options = PreflightOptions::default();
+    let preflight = gateway::preflight(&url, &input.env, events_tx, &options);
+    tokio::pin!(preflight);
+    let checked = loop {
+        tokio::select! {
+            biased;
+            Some(event) = events_rx.recv() => report(attempt, event, tx),
+            result = &mut preflight => break result,
+        }
+    };
+    while let Ok(event) = events_rx.try_recv() {
+        report(attempt, event, tx);
+    }
+    let checked = checked?;
+    let trust = match &checked.fingerprint {
+        None => TrustView::Trusted { fingerprint: None },
+        Some(fingerprint) => match gateway::trust_state(paths, &url, fingerprint)? {
+            Trust::FirstContact { fingerprint } => TrustView::FirstContact { fingerprint },
+            Trust::Trusted => TrustView::Trusted {
+                fingerprint: Some(fingerprint.short().to_owned()),
+            },
+            Trust::Changed { old, new } => TrustView::Changed { old, new },
+        },
+    };
+    let world = crate::claude::load(input);
+    let forced_by = gateway::forced_by_policy(&world).and_then(|forced| {
+        let forced = gateway::normalise(&forced).ok()?;
+        (forced.as_str() == url.as_str()).then(|| {
+            world
+                .policy
+                .force_login_gateway_url
+                .as_ref()
+                .map(|configured| {
+                    crate::claude::precedence::home_relative(
+                        &configured.file,
+                        world.paths.home.as_deref(),
+                    )
+                })
+                .unwrap_or_default()
+        })
+    });
+    Ok(Verdict {
+        url: url.as_str().to_owned(),
+        trust,
+        forced_by,
+    })
+}
+
+fn report(attempt: u64, event: PreflightEvent, tx: &UnboundedSender<Msg>) {
+    let (text, tone) = match event {
+        PreflightEvent::Started(_) => return,
+        PreflightEvent::Passed { step, elapsed_ms } => {
+            (format!("{} ({elapsed_ms} ms)", describe(&step)), Tone::Good)
+        }
+        PreflightEvent::Failed { step, why } => (format!("{step}: {why}"), Tone::Bad),
+    };
+    let _ = tx.send(Msg::GatewayStep {
+        attempt,
+        text,
+        tone,
+    });
+}
+
+/// A passed step in words.
+fn describe(step: &PreflightStep) -> String {
+    match step {
+        PreflightStep::Dns { addresses } => {
+            let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+            format!("DNS: {}", list.join(", "))
+        }
+        PreflightStep::PrivateAddresses => String::from("Every address is private"),
+        PreflightStep::Proxy { via: None } => String::from("No proxy in the way"),
+        PreflightStep::Proxy { via: Some(proxy) } => {
+            format!("No proxy in the way (NO_PROXY bypasses {proxy})")
+        }
+        PreflightStep::Tls {
+            fingerprint16: Some(fingerprint),
+        } => format!("TLS: certificate {fingerprint}"),
+        PreflightStep::Tls {
+            fingerprint16: None,
+        } => String::from("No TLS: http on this machine"),
+        PreflightStep::Discovery {
+            revocation_endpoint,
+            ..
+        } => format!(
+            "Discovery: device and token endpoints on the gateway's origin{}",
+            if revocation_endpoint.is_some() {
+                ", revocation offered"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+/// Trusts the certificate of `verdict`'s gateway: the preflight runs again, and the certificate
+/// is saved only if its fingerprint is still the one the user was shown.
+pub fn trust(
+    attempt: u64,
+    verdict: Verdict,
+    input: Arc<LoadInput>,
+    paths: Paths,
+    tx: UnboundedSender<Msg>,
+) {
+    tokio::spawn(async move {
+        let result = save_trust(&verdict, &input, &paths).await;
+        let _ = tx.send(Msg::GatewayTrusted { attempt, result });
+    });
+}
+
+async fn save_trust(verdict: &Verdict, input: &LoadInput, paths: &Paths) -> Result<(), String> {
+    let shown = match &verdict.trust {
+        TrustView::FirstContact { fingerprint }
+        | TrustView::Changed {
+            new: fingerprint, ..
+        } => fingerprint,
+        TrustView::Trusted { .. } => return Ok(()),
+    };
+    let url = gateway::normalise(&verdict.url)?;
+    let (events, _unwatched) = tokio::sync::mpsc::unbounded_channel();
+    let checked =
+        gateway::preflight(&url, &input.env, events, &PreflightOptions::default()).await?;
+    let Some(fingerprint) = checked.fingerprint else {
+        return Ok(());
+    };
+    if fingerprint.short() != shown.as_str() {
+        return Err(format!(
+            "the certificate changed again while you decided (now {}): nothing was trusted; \
+             check with your administrator, then try again",
+            fingerprint.short()
+        ));
+    }
+    gateway::trust(paths, &url, &fingerprint, crate::status::now_ms())
+}

@@ -1,0 +1,116 @@
+//! The Cloud gateway check: the preflight's steps as they pass (or the one that failed), then
+//! the certificate to trust on first contact, a changed certificate with both fingerprints, or
+//! the hand-off to Claude Code's own sign-in when managed settings force the gateway.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::sign_in::panel;
+use super::theme::Theme;
+use super::{help_bar, wrap};
+use crate::wizard::gateway::{GatewayCheck, GatewayPhase, TrustView};
+use crate::wizard::keymap;
+use crate::wizard::signin::Tone;
+
+/// Draws `check`.
+pub fn render(check: &GatewayCheck, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    help_bar::render(frame, bar, keymap::GATEWAY, theme);
+    let width = body.width.saturating_sub(4);
+    let mut lines: Vec<Line<'static>> = vec![Line::from(vec![
+        Span::styled("Gateway ", theme.hint),
+        Span::styled(check.url.clone(), theme.accent),
+    ])];
+    lines.push(Line::raw(""));
+    for step in &check.steps {
+        let (mark, style) = match step.tone {
+            Tone::Good => ("✔ ", theme.success),
+            Tone::Bad => ("✘ ", theme.error),
+            Tone::Rejected => ("! ", theme.warning),
+            Tone::Info => ("· ", theme.hint),
+        };
+        lines.extend(wrap::hanging(
+            vec![Span::styled(mark, style)],
+            &step.text,
+            theme.text,
+            width,
+        ));
+    }
+    lines.push(Line::raw(""));
+    match &check.phase {
+        GatewayPhase::Checking => lines.push(Line::styled("Checking…", theme.hint)),
+        GatewayPhase::Ask(verdict) | GatewayPhase::Trusting(verdict) => {
+            match &verdict.trust {
+                TrustView::FirstContact { fingerprint } => {
+                    lines.push(Line::styled(
+                        "First contact with this gateway. Its certificate's fingerprint:",
+                        theme.text,
+                    ));
+                    lines.push(Line::styled(format!("    {fingerprint}"), theme.accent));
+                    text(
+                        &mut lines,
+                        "Compare it with the one your administrator published. y trusts it on \
+                         this machine (asked once per host); esc leaves without trusting.",
+                        theme.hint,
+                        width,
+                    );
+                }
+                TrustView::Changed { old, new } => {
+                    lines.push(Line::styled(
+                        "The gateway's certificate changed since you trusted it:",
+                        theme.error,
+                    ));
+                    lines.push(Line::from(vec![
+                        Span::styled("    trusted  ", theme.hint),
+                        Span::styled(old.clone(), theme.text),
+                    ]));
+                    lines.push(Line::from(vec![
+                        Span::styled("    now      ", theme.hint),
+                        Span::styled(new.clone(), theme.warning),
+                    ]));
+                    text(
+                        &mut lines,
+                        "Nothing is sent to it until you decide. Ask your administrator whether \
+                         the certificate was replaced; y trusts the new one, esc leaves.",
+                        theme.hint,
+                        width,
+                    );
+                }
+                TrustView::Trusted { .. } => {}
+            }
+            if matches!(check.phase, GatewayPhase::Trusting(_)) {
+                lines.push(Line::styled("Saving…", theme.hint));
+            }
+        }
+        GatewayPhase::HandOff(verdict) => text(
+            &mut lines,
+            &format!(
+                "Managed settings ({}) force this gateway, and Claude Code then honours only its \
+                 own sign-in. The gateway checks out: run `claude`, then type /login and choose \
+                 the gateway. Enter or esc leaves.",
+                verdict.forced_by.as_deref().unwrap_or("managed settings")
+            ),
+            theme.text,
+            width,
+        ),
+        GatewayPhase::Refused(why) => {
+            lines.extend(wrap::hanging(
+                vec![Span::styled("✘ ", theme.error)],
+                why,
+                theme.text,
+                width,
+            ));
+            lines.push(Line::styled("r checks again · esc goes back", theme.hint));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(panel(" Cloud gateway ", theme)),
+        body,
+    );
+}
+
+fn text(lines: &mut Vec<Line<'static>>, value: &str, style: ratatui::style::Style, width: u16) {
+    lines.extend(wrap::hanging(Vec::new(), value, style, width));
+}
