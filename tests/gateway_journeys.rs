@@ -67,6 +67,7 @@ fn first_contact_trust_device_sign_in_and_wiring() {
     approve(&gateway, &code);
     let screen = pty.wait_for(&format!("Signed in as {EMAIL}"));
     assert!(screen.contains("token --gateway"), "{screen}");
+    pty.wait_for("Managed settings served by the gateway: permissions, env");
     pty.wait_for("w writes this change");
     pty.send(b"w");
     pty.wait_for("Written to ~/.claude/settings.json");

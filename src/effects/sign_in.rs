@@ -228,13 +228,40 @@ async fn run_gateway(
         return;
     }
     let access = crate::secret::Secret::new(tokens.access_token.secret().clone());
+    // What policy the gateway serves, shown read-only: Claude Code applies it only through its
+    // own gateway sign-in, which is the trade-off of wiring it through apiKeyHelper.
+    send(SignInEvent::Note(
+        match gateway::managed_settings(&preflight, &access, None).await {
+            gateway::ManagedSettings::Policy { settings, .. } if settings.is_empty() => {
+                String::from("Managed settings served by the gateway: {} (an empty policy)")
+            }
+            gateway::ManagedSettings::Policy { settings, .. } => {
+                let keys: Vec<&str> = settings.keys().map(String::as_str).collect();
+                format!(
+                    "Managed settings served by the gateway: {} (read-only here; Claude Code \
+                     applies them only with its own gateway sign-in)",
+                    keys.join(", ")
+                )
+            }
+            gateway::ManagedSettings::NotModified => {
+                String::from("Managed settings served by the gateway: unchanged")
+            }
+            gateway::ManagedSettings::NoPolicy => {
+                String::from("The gateway serves no managed settings (404: no policy)")
+            }
+            gateway::ManagedSettings::Failed(why) => {
+                format!("The gateway's managed settings could not be read: {why}")
+            }
+        },
+    ));
     let who = gateway::identity(&access)
         .and_then(|identity| identity.email.or(identity.name).or(identity.sub));
     send(SignInEvent::Succeeded(Success {
         who,
         stored: Some(store.describe()),
         claude_code: Some(format!(
-            "{url} through apiKeyHelper \"{}\" once it is in your settings",
+            "{url} through apiKeyHelper \"{}\" once it is in your settings (the gateway's \
+             managed policy is not pushed to Claude Code this way)",
             gateway::helper_command(&crate::helper::program::ccauth_command(), &url)
         )),
         expires_at_ms: tokens.expires_at_ms,

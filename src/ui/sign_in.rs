@@ -26,7 +26,11 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
     let items = sign_in
         .bar_actions()
         .iter()
-        .filter_map(|action| keymap::SIGN_IN.iter().find(|b| b.action == *action))
+        .filter_map(|action| {
+            keymap::sign_in_table(sign_in.flow)
+                .iter()
+                .find(|b| b.action == *action)
+        })
         .collect();
     help_bar::render_items(frame, bar, items, theme);
 

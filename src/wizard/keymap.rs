@@ -362,6 +362,46 @@ const QUIT: Binding = bind(
     true,
 );
 
+/// The sign-in screen in the device-code flow: the code is what people copy, so `c` copies the
+/// code and `u` the URL (the browser flow has no code: there `c` copies the URL).
+pub const SIGN_IN_DEVICE: &[Binding] = &[
+    bind(&[Key::Char('c')], Action::CopyCode, "c", "copy code", true),
+    bind(&[Key::Char('u')], Action::CopyUrl, "u", "copy URL", true),
+    bind(
+        &[Key::Char('o')],
+        Action::OpenBrowser,
+        "o",
+        "open browser",
+        true,
+    ),
+    bind(&[Key::Char('v')], Action::ToggleQr, "v", "QR code", true),
+    bind(&[Key::Char('r')], Action::Retry, "r", "retry", false),
+    bind(
+        &[Key::Char('w')],
+        Action::WriteSettings,
+        "w",
+        "write settings",
+        false,
+    ),
+    bind(&[Key::Enter], Action::Continue, "enter", "continue", false),
+    bind(&[Key::Esc], Action::Back, "esc", "cancel / back", true),
+    bind(
+        &[Key::Char('q'), Key::Ctrl('c')],
+        Action::Quit,
+        "q",
+        "quit",
+        false,
+    ),
+];
+
+/// The sign-in screen's table for `flow`.
+pub fn sign_in_table(flow: super::signin::Flow) -> &'static [Binding] {
+    match flow {
+        super::signin::Flow::Browser => SIGN_IN,
+        super::signin::Flow::Device => SIGN_IN_DEVICE,
+    }
+}
+
 /// The chooser and the menus under it.
 pub const MENU: &[Binding] = &[
     bind(&[Key::Up, Key::Char('k')], Action::Up, "↑↓", "select", true),
@@ -529,7 +569,17 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice() {
         for table in [
-            DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME, PROVIDER,
+            DASHBOARD,
+            SIGN_IN,
+            SIGN_IN_DEVICE,
+            MENU,
+            FORM,
+            APPROVAL,
+            CONFIG,
+            HELPER,
+            LOGOUT,
+            OUTCOME,
+            PROVIDER,
             GATEWAY,
         ] {
             let mut seen = std::collections::HashSet::new();
@@ -544,7 +594,17 @@ mod tests {
     #[test]
     fn ctrl_c_always_quits() {
         for table in [
-            DASHBOARD, SIGN_IN, MENU, FORM, APPROVAL, CONFIG, HELPER, LOGOUT, OUTCOME, PROVIDER,
+            DASHBOARD,
+            SIGN_IN,
+            SIGN_IN_DEVICE,
+            MENU,
+            FORM,
+            APPROVAL,
+            CONFIG,
+            HELPER,
+            LOGOUT,
+            OUTCOME,
+            PROVIDER,
             GATEWAY,
         ] {
             assert_eq!(action_for(table, Key::Ctrl('c')), Some(Action::Quit));

@@ -310,6 +310,14 @@ impl Model {
         match &self.screen {
             Screen::Logout(Logout::Done(steps)) => return u8::from(!steps.iter().all(|s| s.0)),
             Screen::Logout(Logout::Nothing) | Screen::Config(_) => return 0,
+            // A setting written is what was asked for, whatever the next read will say.
+            Screen::Outcome(outcome)
+                if outcome.wiring.as_ref().is_some_and(|wiring| {
+                    matches!(wiring.state, super::signin::WiringState::Written(_))
+                }) =>
+            {
+                return 0;
+            }
             Screen::Helper(run) => {
                 if let super::dialogs::HelperPhase::Done(result) = &run.phase {
                     return u8::from(!result.ok);

@@ -298,10 +298,17 @@ fn device_flow_copies_the_code_and_tracks_polling() {
             forced: false
         }]
     );
+    // In the device flow `c` copies the code and `u` the URL.
+    assert_eq!(
+        key(&mut model, Key::Char('c')),
+        vec![Effect::Copy {
+            text: String::from("WDJB-MJHT")
+        }]
+    );
     assert_eq!(
         key(&mut model, Key::Char('u')),
         vec![Effect::Copy {
-            text: String::from("WDJB-MJHT")
+            text: String::from("https://sso.example.com/device?user_code=WDJB-MJHT")
         }]
     );
     event(

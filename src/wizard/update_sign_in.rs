@@ -21,7 +21,7 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     {
         return effects;
     }
-    let Some(action) = keymap::action_for(keymap::SIGN_IN, key) else {
+    let Some(action) = keymap::action_for(keymap::sign_in_table(sign_in.flow), key) else {
         return Vec::new();
     };
     match action {
