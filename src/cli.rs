@@ -101,8 +101,8 @@ pub struct LoginArgs {
     /// Use the device-code flow instead of the browser.
     #[arg(long)]
     pub device: bool,
-    /// In line mode, write the settings change that makes Claude Code use this sign-in
-    /// (`apiKeyHelper`, its TTL, `ANTHROPIC_BASE_URL`) without asking; the full-screen
+    /// In line mode, write the settings change that makes Claude Code use this SSO or gateway
+    /// sign-in (`apiKeyHelper`, its TTL, `ANTHROPIC_BASE_URL`) without asking; the full-screen
     /// interface shows the change and asks.
     #[arg(long)]
     pub wire: bool,

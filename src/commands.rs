@@ -245,3 +245,142 @@ pub fn config(
     }
     code
 }
+
+/// `ccauth login --gateway URL` in line mode: the preflight's steps as lines, the certificate's
+/// fingerprint with a `yes` to type on standard input on first contact (or after a change), the
+/// hand-off when managed settings force the gateway, else the device sign-in in line mode and
+/// (with `wire`) the settings change.
+pub fn gateway_login(
+    input: &LoadInput,
+    paths: &Paths,
+    url: &str,
+    wire: bool,
+    starter: &dyn crate::effects::SignInStarter,
+    out: &mut dyn Write,
+) -> u8 {
+    use crate::signin::gateway::{self, PreflightEvent, PreflightOptions};
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        eprintln!("ccauth: cannot start the gateway check");
+        return 2;
+    };
+    let url = match gateway::normalise(url) {
+        Ok(url) => url,
+        Err(why) => {
+            eprintln!("ccauth login --gateway: {why}");
+            return 2;
+        }
+    };
+    let _ = writeln!(out, "Checking {url}…");
+    let checked = runtime.block_on(async {
+        let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
+        let options = PreflightOptions::default();
+        let preflight = gateway::preflight(&url, &input.env, events_tx, &options);
+        tokio::pin!(preflight);
+        let mut print = |event: PreflightEvent| {
+            if let PreflightEvent::Passed { step, elapsed_ms } = event {
+                let _ = writeln!(out, "  ✔ {} ({elapsed_ms} ms)", step.name());
+            }
+        };
+        loop {
+            tokio::select! {
+                biased;
+                Some(event) = events_rx.recv() => print(event),
+                result = &mut preflight => {
+                    while let Ok(event) = events_rx.try_recv() {
+                        print(event);
+                    }
+                    break result;
+                }
+            }
+        }
+    });
+    let checked = match checked {
+        Ok(checked) => checked,
+        Err(why) => {
+            eprintln!("The gateway was refused: {why}");
+            return 1;
+        }
+    };
+    if let Some(fingerprint) = &checked.fingerprint
+        && let Err(code) = confirm_trust(paths, &url, fingerprint, out)
+    {
+        return code;
+    }
+    let world = crate::claude::load(input);
+    let forced = gateway::forced_by_policy(&world)
+        .and_then(|forced| gateway::normalise(&forced).ok())
+        .is_some_and(|forced| forced.as_str() == url.as_str());
+    if forced {
+        let _ = writeln!(
+            out,
+            "Managed settings force this gateway, and Claude Code then honours only its own \
+             sign-in: run `claude`, then type /login and choose the gateway."
+        );
+        return 0;
+    }
+    let request = crate::wizard::signin::Request {
+        target: crate::wizard::signin::Target::Gateway(url.as_str().to_owned()),
+        flow: crate::wizard::signin::Flow::Device,
+    };
+    crate::plain::sign_in(
+        &request,
+        &format!("Cloud gateway {url}"),
+        starter,
+        paths,
+        Some(wire),
+        out,
+    )
+}
+
+/// On first contact (or a changed certificate) shows the fingerprint and asks for `yes` on
+/// standard input, then saves the trust; nothing to ask when it is trusted already.
+fn confirm_trust(
+    paths: &Paths,
+    url: &crate::signin::gateway::GatewayUrl,
+    fingerprint: &crate::signin::gateway::Fingerprint,
+    out: &mut dyn Write,
+) -> Result<(), u8> {
+    use crate::signin::gateway::{self, Trust};
+    let ask = match gateway::trust_state(paths, url, fingerprint) {
+        Ok(Trust::Trusted) => false,
+        Ok(Trust::FirstContact { fingerprint: short }) => {
+            let _ = writeln!(
+                out,
+                "First contact. The certificate's fingerprint is {short}: compare it with \
+                 the one your administrator published."
+            );
+            true
+        }
+        Ok(Trust::Changed { old, new }) => {
+            let _ = writeln!(
+                out,
+                "The certificate changed since you trusted it: trusted {old}, now {new}. \
+                 Ask your administrator whether it was replaced."
+            );
+            true
+        }
+        Err(why) => {
+            eprintln!("ccauth login --gateway: {why}");
+            return Err(1);
+        }
+    };
+    if ask {
+        let _ = write!(out, "Type yes to trust it: ");
+        let _ = out.flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if !matches!(answer.trim(), "yes" | "y") {
+            let _ = writeln!(out, "\nNot trusted; nothing was sent to the gateway.");
+            return Err(1);
+        }
+        if let Err(why) = gateway::trust(paths, url, fingerprint, crate::status::now_ms()) {
+            eprintln!("ccauth login --gateway: {why}");
+            return Err(1);
+        }
+        let _ = writeln!(out, "Trusted.");
+    }
+    Ok(())
+}

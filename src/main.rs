@@ -145,11 +145,15 @@ fn full_screen(
 fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> Result<Start, u8> {
     if let Some(url) = &args.gateway {
         if !terminal {
-            eprintln!(
-                "ccauth login --gateway: this needs a terminal (the gateway's certificate is \
-                 shown for you to trust); run it in one."
-            );
-            return Err(2);
+            let starter = EngineStarter::new(paths.clone(), std::env::temp_dir());
+            return Err(commands::gateway_login(
+                input,
+                paths,
+                url,
+                args.wire,
+                &starter,
+                &mut std::io::stdout(),
+            ));
         }
         return Ok(Start::Gateway(url.clone()));
     }

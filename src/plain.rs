@@ -70,8 +70,19 @@ pub fn sign_in(
                 Step::Going => {}
                 Step::SignedIn => {
                     code = match (&request.target, wire) {
-                        (crate::wizard::signin::Target::Sso(name), Some(wire)) => {
-                            wire_claude_code(paths, name, wire, out)
+                        (crate::wizard::signin::Target::Sso(name), Some(wire)) => wire_claude_code(
+                            crate::effects::sign_in::wiring_plan(paths, name),
+                            &format!("ccauth login --sso {name} --wire"),
+                            wire,
+                            out,
+                        ),
+                        (crate::wizard::signin::Target::Gateway(url), Some(wire)) => {
+                            wire_claude_code(
+                                crate::effects::sign_in::gateway_wiring_plan(paths, url),
+                                &format!("ccauth login --gateway {url} --wire"),
+                                wire,
+                                out,
+                            )
                         }
                         _ => 0,
                     };
@@ -166,15 +177,16 @@ fn show(
     Step::Going
 }
 
-/// After an SSO sign-in in line mode: shows the settings change that makes Claude Code use it,
-/// and writes it when `wire` (`--wire`) says so. Returns 0 unless writing was asked and failed.
+/// After a sign-in in line mode: shows the settings change (`plan`) that makes Claude Code use
+/// it, and writes it when `wire` (`--wire`) says so; otherwise says to run `rerun`. Returns 0
+/// unless writing was asked and failed.
 fn wire_claude_code(
-    paths: &crate::claude::world::Paths,
-    name: &str,
+    plan: Result<crate::claude::settings_write::SettingsEdit, String>,
+    rerun: &str,
     wire: bool,
     out: &mut dyn Write,
 ) -> u8 {
-    let edit = match crate::effects::sign_in::wiring_plan(paths, name) {
+    let edit = match plan {
         Ok(edit) => edit,
         Err(why) => {
             eprintln!("Claude Code's settings were not changed: {why}");
@@ -191,7 +203,7 @@ fn wire_claude_code(
         let _ = writeln!(out, "  {line}");
     }
     if !wire {
-        let _ = writeln!(out, "Run `ccauth login --sso {name} --wire` to write it.");
+        let _ = writeln!(out, "Run `{rerun}` to write it.");
         return 0;
     }
     match edit.apply() {

@@ -163,3 +163,37 @@ fn a_gateway_forced_by_managed_settings_is_handed_off_to_claude_code() {
         "nothing is wired on a managed machine"
     );
 }
+
+#[test]
+fn line_mode_asks_to_trust_on_stdin_then_signs_in_and_wires() {
+    use std::io::{BufRead, BufReader, Write};
+    let gateway = TestGateway::start(Dialect::LiteLlm);
+    let home = Home::new();
+    let mut child = common::command(&home)
+        .args(["login", "--gateway", &gateway.base, "--wire"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"yes\n").unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    let mut approved = false;
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if !approved && let Some(code) = user_code(&line) {
+            approve(&gateway, &code);
+            approved = true;
+        }
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{seen}");
+    assert!(seen.contains(gateway.fingerprint16()), "{seen}");
+    assert!(seen.contains("Type yes to trust it"), "{seen}");
+    let settings: Value =
+        serde_json::from_str(&fs::read_to_string(home.user_settings_path()).unwrap()).unwrap();
+    assert_eq!(settings["env"]["ANTHROPIC_BASE_URL"], gateway.base.as_str());
+}
