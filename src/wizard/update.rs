@@ -4,6 +4,7 @@ use super::effect::Effect;
 use super::keymap::{self, Action, Key};
 use super::model::{Entry, Focus, Model, Panel, Screen};
 use super::msg::Msg;
+use super::signin::{Wiring, WiringState};
 use super::update_screens;
 use super::update_sign_in;
 
@@ -33,20 +34,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Wiring { attempt, result } => {
-            if matches!(model.screen, Screen::Outcome(_)) {
-                update_screens::on_wiring(model, attempt, result);
-            } else {
-                update_sign_in::on_wiring(model, attempt, result);
+            if let Some(slot) = wiring_slot(model, attempt) {
+                *slot = Some(result.unwrap_or_else(|why| Wiring {
+                    path: String::new(),
+                    lines: Vec::new(),
+                    state: WiringState::Failed(why),
+                }));
             }
             Vec::new()
         }
-        Msg::WiringWritten { attempt, result } => {
-            if matches!(model.screen, Screen::Outcome(_)) {
-                update_screens::on_wiring_written(model, attempt, result)
-            } else {
-                update_sign_in::on_wiring_written(model, attempt, result)
-            }
-        }
+        Msg::WiringWritten { attempt, result } => on_wiring_written(model, attempt, result),
         Msg::Copied(result) => {
             update_sign_in::on_copied(model, result);
             Vec::new()
@@ -90,6 +87,43 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         // The onboarding screens' answers.
         other => update_screens::on_msg(model, other),
     }
+}
+
+/// Where the settings change proposed for `attempt` is shown: a sign-in's success screen or the
+/// outcome of a save. Answers for other attempts have no slot (the one place they are dropped).
+fn wiring_slot(model: &mut Model, attempt: u64) -> Option<&mut Option<Wiring>> {
+    match &mut model.screen {
+        Screen::SignIn(sign_in) if sign_in.attempt == attempt => Some(&mut sign_in.wiring),
+        Screen::Outcome(outcome) if outcome.attempt == attempt => Some(&mut outcome.wiring),
+        _ => None,
+    }
+}
+
+/// The settings change was written (or not): what Claude Code uses may have changed, so read
+/// everything again (unless ccauth is about to leave after a sign-in started directly).
+fn on_wiring_written(
+    model: &mut Model,
+    attempt: u64,
+    result: Result<String, String>,
+) -> Vec<Effect> {
+    let leaving = matches!(model.screen, Screen::SignIn(_))
+        && model.after_sign_in == super::model::AfterSignIn::Exit;
+    let Some(Some(wiring)) = wiring_slot(model, attempt) else {
+        return Vec::new();
+    };
+    let written = result.is_ok();
+    wiring.state = match result {
+        Ok(path) => WiringState::Written(path),
+        Err(why) => WiringState::Failed(why),
+    };
+    if !written || leaving {
+        return Vec::new();
+    }
+    model.attempt += 1;
+    model.loading = true;
+    vec![Effect::LoadStatus {
+        attempt: model.attempt,
+    }]
 }
 
 fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {

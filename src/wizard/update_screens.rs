@@ -987,45 +987,6 @@ fn outcome_key(model: &mut Model, key: Key) -> Vec<Effect> {
     }
 }
 
-/// A proposed settings change for an outcome screen.
-pub(super) fn on_wiring(model: &mut Model, attempt: u64, result: Result<Wiring, String>) {
-    if let Screen::Outcome(outcome) = &mut model.screen
-        && outcome.attempt == attempt
-    {
-        outcome.wiring = Some(result.unwrap_or_else(|why| Wiring {
-            path: String::new(),
-            lines: Vec::new(),
-            state: WiringState::Failed(why),
-        }));
-    }
-}
-
-/// The outcome's settings change was written (or not).
-pub(super) fn on_wiring_written(
-    model: &mut Model,
-    attempt: u64,
-    result: Result<String, String>,
-) -> Vec<Effect> {
-    let Screen::Outcome(outcome) = &mut model.screen else {
-        return Vec::new();
-    };
-    if outcome.attempt != attempt {
-        return Vec::new();
-    }
-    let Some(wiring) = &mut outcome.wiring else {
-        return Vec::new();
-    };
-    let written = result.is_ok();
-    wiring.state = match result {
-        Ok(path) => WiringState::Written(path),
-        Err(why) => WiringState::Failed(why),
-    };
-    if written {
-        return vec![reload(model)];
-    }
-    Vec::new()
-}
-
 fn provider_key(model: &mut Model, key: Key) -> Vec<Effect> {
     let Screen::Provider(setup) = &mut model.screen else {
         return Vec::new();

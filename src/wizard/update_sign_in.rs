@@ -3,7 +3,7 @@
 use super::effect::Effect;
 use super::keymap::{self, Action, Key};
 use super::model::{AfterSignIn, Model, Screen};
-use super::signin::{BrowserNote, Flow, Phase, Request, SignInEvent, Target, Wiring, WiringState};
+use super::signin::{BrowserNote, Flow, Phase, Request, SignInEvent, Target, WiringState};
 
 /// A key on the sign-in screen.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
@@ -124,49 +124,6 @@ pub(super) fn on_browser(model: &mut Model, attempt: u64, note: BrowserNote) {
     {
         sign_in.browser = note;
     }
-}
-
-/// The proposed settings change arrived (or could not be worked out).
-pub(super) fn on_wiring(model: &mut Model, attempt: u64, result: Result<Wiring, String>) {
-    if let Screen::SignIn(sign_in) = &mut model.screen
-        && sign_in.attempt == attempt
-    {
-        sign_in.wiring = Some(result.unwrap_or_else(|why| Wiring {
-            path: String::new(),
-            lines: Vec::new(),
-            state: WiringState::Failed(why),
-        }));
-    }
-}
-
-/// The settings change was written (or not); what Claude Code uses may have changed.
-pub(super) fn on_wiring_written(
-    model: &mut Model,
-    attempt: u64,
-    result: Result<String, String>,
-) -> Vec<Effect> {
-    let Screen::SignIn(sign_in) = &mut model.screen else {
-        return Vec::new();
-    };
-    if sign_in.attempt != attempt {
-        return Vec::new();
-    }
-    let Some(wiring) = &mut sign_in.wiring else {
-        return Vec::new();
-    };
-    let written = result.is_ok();
-    wiring.state = match result {
-        Ok(path) => WiringState::Written(path),
-        Err(why) => WiringState::Failed(why),
-    };
-    if written && model.after_sign_in == AfterSignIn::Dashboard {
-        model.attempt += 1;
-        model.loading = true;
-        return vec![Effect::LoadStatus {
-            attempt: model.attempt,
-        }];
-    }
-    Vec::new()
 }
 
 /// Text pasted with bracketed paste.
