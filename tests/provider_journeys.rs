@@ -89,6 +89,9 @@ fn bedrock_picks_a_profile_from_the_list_checks_it_and_writes_the_env_block() {
     pty.send(b"\t");
     pty.send(b"\x15"); // Ctrl-U
     pty.send(b"us-west-2");
+    // Past the refresh command to the per-model regions.
+    pty.send(b"\t\t");
+    pty.send(b"ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION=us-east-1");
     // The online check, only because it is asked for.
     pty.send(b"\x14"); // Ctrl-T
     pty.wait_for("123456789012");
@@ -99,6 +102,10 @@ fn bedrock_picks_a_profile_from_the_list_checks_it_and_writes_the_env_block() {
     assert_eq!(written["env"]["CLAUDE_CODE_USE_BEDROCK"], "1");
     assert_eq!(written["env"]["AWS_PROFILE"], "ci");
     assert_eq!(written["env"]["AWS_REGION"], "us-west-2");
+    assert_eq!(
+        written["env"]["ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION"],
+        "us-east-1"
+    );
     assert!(
         written["env"].get("CLAUDE_CODE_USE_VERTEX").is_none(),
         "{written}"

@@ -328,12 +328,15 @@ impl Effects {
                 provider,
                 values,
             } => {
-                let selection = self.setups.selection(attempt, provider, &values);
-                let result = providers::plan(&self.paths, &selection).map(|(lines, edit)| {
-                    let wiring = screens::wiring_of(&edit, &self.paths);
-                    self.proposed.insert(attempt, edit);
-                    (lines, wiring)
-                });
+                let result = self
+                    .setups
+                    .selection(attempt, provider, &values)
+                    .and_then(|selection| providers::plan(&self.paths, &selection))
+                    .map(|(lines, edit)| {
+                        let wiring = screens::wiring_of(&edit, &self.paths);
+                        self.proposed.insert(attempt, edit);
+                        (lines, wiring)
+                    });
                 let _ = tx.send(Msg::ProviderPlanned { attempt, result });
             }
             Effect::CheckProvider {
@@ -341,7 +344,17 @@ impl Effects {
                 provider,
                 values,
             } => {
-                let selection = self.setups.selection(attempt, provider, &values);
+                let selection = match self.setups.selection(attempt, provider, &values) {
+                    Ok(selection) => selection,
+                    Err((_, why)) => {
+                        let _ = tx.send(Msg::ProviderChecked {
+                            attempt,
+                            ok: false,
+                            lines: vec![why],
+                        });
+                        return;
+                    }
+                };
                 let input = Arc::clone(&self.input);
                 tokio::task::spawn_blocking(move || {
                     let (ok, lines) = providers::check(&selection, &input);

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::claude::LoadInput;
 use crate::claude::settings_write::SettingsEdit;
 use crate::claude::world::Paths;
-use crate::providers::{self, Detection, Provider, Selection};
+use crate::providers::{self, Detection, ModelRegion, Provider, Selection};
 use crate::status::format::relative;
 use crate::wizard::provider::{FieldKey, Found, Missing, Pick, PickField, ProviderSetup};
 
@@ -38,12 +38,15 @@ impl Setups {
     }
 
     /// The selection the screen's `values` make for `attempt`.
+    ///
+    /// # Errors
+    /// The model regions field does not parse (the field and why).
     pub fn selection(
         &self,
         attempt: u64,
         provider: Provider,
         values: &[(FieldKey, String)],
-    ) -> Selection {
+    ) -> Result<Selection, (Option<FieldKey>, String)> {
         let mut selection = self.detections.get(&attempt).map_or_else(
             || Selection::empty(provider),
             |detection| detection.selected.clone(),
@@ -59,10 +62,49 @@ impl Setups {
                 FieldKey::BaseUrl => selection.base_url = text,
                 FieldKey::Refresh => selection.refresh_command = text,
                 FieldKey::ClearOthers => selection.clear_others = value == "yes",
+                FieldKey::ModelRegions => {
+                    selection.model_regions = parse_model_regions(provider, value)
+                        .map_err(|why| (Some(FieldKey::ModelRegions), why))?;
+                }
             }
         }
-        selection
+        Ok(selection)
     }
+}
+
+/// `VAR=region, VAR=region` for the per-model region overrides of `provider`; empty for none.
+///
+/// # Errors
+/// An entry without `=`, a variable the provider does not define, or a region that is not one.
+pub fn parse_model_regions(provider: Provider, text: &str) -> Result<Vec<ModelRegion>, String> {
+    let known = providers::model_region_vars(provider);
+    let mut regions = Vec::new();
+    for entry in text
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+    {
+        let Some((var, region)) = entry.split_once('=') else {
+            return Err(format!(
+                "write each as VARIABLE=region (\"{entry}\" has no =)"
+            ));
+        };
+        let (var, region) = (var.trim(), region.trim());
+        if !known.iter().any(|(name, _)| *name == var) {
+            let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
+            return Err(format!(
+                "{var} is not a per-model region variable of {}; known: {}",
+                provider.label(),
+                names.join(", ")
+            ));
+        }
+        providers::validate_region(provider, region)?;
+        regions.push(ModelRegion {
+            var: var.to_owned(),
+            region: region.to_owned(),
+        });
+    }
+    Ok(regions)
 }
 
 /// The settings change for `selection`, with what it does in words; the field at fault when
@@ -238,6 +280,7 @@ fn fields(detection: &Detection) -> Vec<PickField> {
             ));
         }
     }
+    fields.extend(model_regions_field(detection));
     if !detection.stale_others.is_empty() {
         let names: Vec<&str> = detection
             .stale_others
@@ -267,6 +310,27 @@ fn fields(detection: &Detection) -> Vec<PickField> {
     fields
 }
 
+/// The per-model regions field, for providers that define such variables.
+fn model_regions_field(detection: &Detection) -> Option<PickField> {
+    let (example, _) = providers::model_region_vars(detection.provider).first()?;
+    let selected = &detection.selected;
+    let current: Vec<String> = selected
+        .model_regions
+        .iter()
+        .map(|region| format!("{}={}", region.var, region.region))
+        .collect();
+    Some(PickField::new(
+        FieldKey::ModelRegions,
+        "Model regions",
+        &current.join(", "),
+        Vec::new(),
+        &format!(
+            "Optional per-model regions, VARIABLE=region separated by commas, e.g. \
+             {example}=us-east5 (empty: none)"
+        ),
+    ))
+}
+
 fn refresh_field(selected: &Selection, hint: &str) -> PickField {
     let suggestions = selected
         .refresh_command
@@ -284,4 +348,46 @@ fn refresh_field(selected: &Selection, hint: &str) -> PickField {
         suggestions,
         hint,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_regions_parse_and_each_mistake_is_named() {
+        assert_eq!(parse_model_regions(Provider::Bedrock, " "), Ok(Vec::new()));
+        assert_eq!(
+            parse_model_regions(
+                Provider::Vertex,
+                "VERTEX_REGION_CLAUDE_HAIKU_4_5=us-east5, VERTEX_REGION_CLAUDE_4_5_SONNET = europe-west1"
+            ),
+            Ok(vec![
+                ModelRegion {
+                    var: String::from("VERTEX_REGION_CLAUDE_HAIKU_4_5"),
+                    region: String::from("us-east5"),
+                },
+                ModelRegion {
+                    var: String::from("VERTEX_REGION_CLAUDE_4_5_SONNET"),
+                    region: String::from("europe-west1"),
+                },
+            ])
+        );
+        let no_equals = parse_model_regions(Provider::Bedrock, "us-west-2").unwrap_err();
+        assert!(no_equals.contains("VARIABLE=region"), "{no_equals}");
+        let unknown =
+            parse_model_regions(Provider::Bedrock, "VERTEX_REGION_CLAUDE_HAIKU_4_5=us-east5")
+                .unwrap_err();
+        assert!(
+            unknown.contains("ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION"),
+            "{unknown}"
+        );
+        assert!(
+            parse_model_regions(
+                Provider::Bedrock,
+                "ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION=mars-north-1"
+            )
+            .is_err()
+        );
+    }
 }

@@ -32,6 +32,9 @@ pub enum FieldKey {
     Refresh,
     /// Whether to clear other `CLAUDE_CODE_USE_*` (`yes` / `no`).
     ClearOthers,
+    /// Per-model region overrides, `VAR=region, …` (`ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION`,
+    /// `VERTEX_REGION_*`).
+    ModelRegions,
 }
 
 /// One entry of a field's list.
