@@ -115,6 +115,13 @@ fn first_contact_trust_device_sign_in_and_wiring() {
         "{details}"
     );
     assert!(!details.contains(token.trim()), "never the token itself");
+
+    // The dashboard fetches the managed settings the gateway serves and shows them read-only.
+    let mut pty = Pty::spawn(&home, 120, 30, &["status"]);
+    pty.wait_for("managed settings");
+    pty.wait_for("permissions, env");
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0);
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::claude::world::Paths;
 use crate::signin::gateway::{self, PreflightEvent, PreflightOptions, PreflightStep, Trust};
 use crate::wizard::Msg;
 use crate::wizard::gateway::{TrustView, Verdict};
+use crate::wizard::msg::PolicyAnswer;
 use crate::wizard::signin::Tone;
 
 /// Runs the preflight of `url` for the check `attempt`.
@@ -169,4 +170,63 @@ async fn save_trust(verdict: &Verdict, input: &LoadInput, paths: &Paths) -> Resu
         ));
     }
     gateway::trust(paths, &url, &fingerprint, crate::status::now_ms())
+}
+
+/// Fetches the managed settings the wired gateway `url` serves (its certificate must be
+/// trusted; the token is `ccauth token`'s, refreshed under the lock when due).
+pub fn fetch_policy(
+    url: String,
+    etag: Option<String>,
+    input: Arc<LoadInput>,
+    paths: Paths,
+    tx: UnboundedSender<Msg>,
+) {
+    tokio::spawn(async move {
+        let answer = match policy(&url, etag.as_deref(), &input, &paths).await {
+            Ok(answer) => answer,
+            Err(why) => PolicyAnswer::Failed(why),
+        };
+        let _ = tx.send(Msg::GatewayPolicy { url, answer });
+    });
+}
+
+async fn policy(
+    url: &str,
+    etag: Option<&str>,
+    input: &LoadInput,
+    paths: &Paths,
+) -> Result<PolicyAnswer, String> {
+    let url = gateway::normalise(url)?;
+    let preflight = gateway::connect(paths, &url, &input.env).await?;
+    let token = {
+        let (paths, url) = (paths.clone(), url.clone());
+        tokio::task::spawn_blocking(move || {
+            let store = crate::store::default_store(&paths);
+            gateway::fresh_token(&paths, store.as_ref(), &url, false, crate::status::now_ms())
+        })
+        .await
+        .map_err(|error| error.to_string())??
+    };
+    Ok(
+        match gateway::managed_settings(&preflight, &token, etag).await {
+            gateway::ManagedSettings::Policy { settings, etag } => PolicyAnswer::Changed {
+                summary: if settings.is_empty() {
+                    String::from("{} (an empty policy), read-only")
+                } else {
+                    let keys: Vec<&str> = settings.keys().map(String::as_str).collect();
+                    format!(
+                        "{} (read-only; Claude Code applies them only with its own gateway sign-in)",
+                        keys.join(", ")
+                    )
+                },
+                etag,
+            },
+            gateway::ManagedSettings::NoPolicy => PolicyAnswer::Changed {
+                summary: String::from("none (404: the gateway serves no policy)"),
+                etag: None,
+            },
+            gateway::ManagedSettings::NotModified => PolicyAnswer::NotModified,
+            gateway::ManagedSettings::Failed(why) => PolicyAnswer::Failed(why),
+        },
+    )
 }

@@ -269,7 +269,8 @@ impl Effects {
             | Effect::PlanProvider { .. }
             | Effect::CheckProvider { .. }
             | Effect::CheckGateway { .. }
-            | Effect::TrustGateway { .. } => self.run_platform_effect(effect),
+            | Effect::TrustGateway { .. }
+            | Effect::FetchGatewayPolicy { .. } => self.run_platform_effect(effect),
             Effect::PlanLogout => {
                 let result = screens::plan_logout(&self.input, &self.paths).map(|plan| {
                     let lines = plan.items.iter().map(crate::logout::describe).collect();
@@ -305,6 +306,9 @@ impl Effects {
     fn run_platform_effect(&mut self, effect: Effect) {
         let tx = self.tx.clone();
         match effect {
+            Effect::FetchGatewayPolicy { url, etag } => {
+                gateway::fetch_policy(url, etag, Arc::clone(&self.input), self.paths.clone(), tx);
+            }
             Effect::CheckGateway { attempt, url } => gateway::check(
                 attempt,
                 url,

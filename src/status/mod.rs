@@ -19,6 +19,9 @@ pub struct Status {
     pub read_at_ms: i64,
 }
 
+/// The label of the gateway's managed settings on the apiKeyHelper row.
+pub const GATEWAY_POLICY: &str = "managed settings";
+
 impl Status {
     /// Reads Claude Code's world and assesses it. Never fails: unreadable files become warnings.
     pub fn gather(input: &LoadInput, now_ms: i64) -> Self {
@@ -34,14 +37,10 @@ impl Status {
     /// read without verifying them) and when the token expires. Reads ccauth's own store and
     /// config only; no network.
     fn add_gateway_sign_in(&mut self, now_ms: i64) {
-        let Some(helper) = &self.world.api_key_helper else {
+        let Some(url) = self.gateway_helper_url() else {
             return;
         };
-        let Some(rest) = helper.value.split(" token --gateway ").nth(1) else {
-            return;
-        };
-        let url = rest.trim().trim_matches(|c| c == '\'' || c == '"');
-        let Ok(url) = crate::signin::gateway::normalise(url) else {
+        let Ok(url) = crate::signin::gateway::normalise(&url) else {
             return;
         };
         let paths = &self.world.paths;
@@ -106,6 +105,33 @@ impl Status {
                 .find(|row| row.id == crate::claude::precedence::SourceId::ApiKeyHelper)
             {
                 row.details.extend(details.iter().cloned());
+            }
+        }
+    }
+
+    /// The gateway URL when the apiKeyHelper in force is `ccauth token --gateway URL`.
+    pub fn gateway_helper_url(&self) -> Option<String> {
+        let helper = self.world.api_key_helper.as_ref()?;
+        let rest = helper.value.split(" token --gateway ").nth(1)?;
+        let url = rest.trim().trim_matches(|c| c == '\'' || c == '"');
+        (!url.is_empty()).then(|| url.to_owned())
+    }
+
+    /// Adds (or replaces) the line about the gateway's managed settings on the apiKeyHelper row.
+    pub fn set_gateway_policy(&mut self, summary: &str) {
+        for resolution in [
+            &mut self.assessment.interactive,
+            &mut self.assessment.print,
+            &mut self.assessment.bare,
+        ] {
+            if let Some(row) = resolution
+                .rows
+                .iter_mut()
+                .find(|row| row.id == crate::claude::precedence::SourceId::ApiKeyHelper)
+            {
+                row.details.retain(|(label, _)| label != GATEWAY_POLICY);
+                row.details
+                    .push((String::from(GATEWAY_POLICY), summary.to_owned()));
             }
         }
     }

@@ -168,6 +168,14 @@ pub enum Effect {
         /// What the user was shown.
         verdict: super::gateway::Verdict,
     },
+    /// Fetch the managed settings the gateway `url` serves (sending `etag` when a copy is
+    /// shown); answer with [`super::Msg::GatewayPolicy`].
+    FetchGatewayPolicy {
+        /// The gateway.
+        url: String,
+        /// The `ETag` of the copy shown.
+        etag: Option<String>,
+    },
     /// Work out what logout would remove; answer with [`super::Msg::LogoutPlanned`].
     PlanLogout,
     /// Log out as planned; answer with [`super::Msg::LoggedOut`].

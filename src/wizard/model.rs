@@ -171,6 +171,20 @@ pub struct Model {
     pub parked_setup: Option<Box<ProviderSetup>>,
     /// The gateway URL given on the command line (`ccauth login --gateway URL`).
     pub gateway_url: Option<String>,
+    /// The managed settings the wired gateway serves, as last fetched (kept with its `ETag`, so
+    /// a `304` keeps showing it).
+    pub gateway_policy: Option<GatewayPolicy>,
+}
+
+/// The managed settings a gateway serves, in words, with what identifies the copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayPolicy {
+    /// The gateway.
+    pub url: String,
+    /// The `ETag` to send back.
+    pub etag: Option<String>,
+    /// What it serves, in words.
+    pub summary: String,
 }
 
 impl Model {
@@ -202,6 +216,7 @@ impl Model {
             task_attempt: 0,
             parked_setup: None,
             gateway_url: None,
+            gateway_policy: None,
         };
         (model, vec![Effect::LoadStatus { attempt: 1 }])
     }

@@ -8,6 +8,22 @@ use super::provider::{FieldKey, ProviderSetup};
 use super::signin::{BrowserNote, SignInEvent, Wiring};
 use crate::status::Status;
 
+/// What fetching a gateway's managed settings gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyAnswer {
+    /// A policy (or its absence), in words, with the `ETag` of this copy.
+    Changed {
+        /// In words: the keys served, `{}`, or no policy at all.
+        summary: String,
+        /// Its `ETag`.
+        etag: Option<String>,
+    },
+    /// `304`: the copy already shown is current.
+    NotModified,
+    /// It could not be read; why.
+    Failed(String),
+}
+
 /// Something that happened.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -142,6 +158,13 @@ pub enum Msg {
         attempt: u64,
         /// Saved, or why not.
         result: Result<(), String>,
+    },
+    /// What the wired gateway's managed settings are now.
+    GatewayPolicy {
+        /// The gateway.
+        url: String,
+        /// Changed (its summary and `ETag`), not modified, or why it could not be read.
+        answer: PolicyAnswer,
     },
     /// What logout would remove, one line each, or why that cannot be worked out.
     LogoutPlanned(Result<Vec<String>, String>),

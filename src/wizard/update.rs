@@ -44,6 +44,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::WiringWritten { attempt, result } => on_wiring_written(model, attempt, result),
+        Msg::GatewayPolicy { url, answer } => {
+            on_gateway_policy(model, &url, answer);
+            Vec::new()
+        }
         Msg::Copied(result) => {
             update_sign_in::on_copied(model, result);
             Vec::new()
@@ -68,16 +72,18 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.status = Some(status);
             model.loading = false;
             clamp_warnings(model);
+            let fetch = gateway_policy_fetch(model);
             if model.quit_pending {
                 return vec![Effect::Quit {
                     code: model.exit_code(),
                 }];
             }
             // The first read (or the one after the approval dialog) opens what was asked for.
+            let mut effects = fetch.into_iter().collect::<Vec<_>>();
             if matches!(model.screen, Screen::Dashboard) || first {
-                return update_screens::open_pending(model);
+                effects.extend(update_screens::open_pending(model));
             }
-            Vec::new()
+            effects
         }
         Msg::Tick { now_ms } => {
             model.now_ms = now_ms;
@@ -86,6 +92,46 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         // The onboarding screens' answers.
         other => update_screens::on_msg(model, other),
+    }
+}
+
+/// When the apiKeyHelper in force is a gateway's, shows the managed settings last fetched and
+/// asks for them again (with their `ETag`).
+fn gateway_policy_fetch(model: &mut Model) -> Option<Effect> {
+    let status = model.status.as_mut()?;
+    let url = status.gateway_helper_url()?;
+    let cached = model
+        .gateway_policy
+        .as_ref()
+        .filter(|policy| policy.url == url);
+    if let Some(policy) = cached {
+        status.set_gateway_policy(&policy.summary);
+    }
+    Some(Effect::FetchGatewayPolicy {
+        etag: cached.and_then(|policy| policy.etag.clone()),
+        url,
+    })
+}
+
+/// The gateway's managed settings arrived.
+fn on_gateway_policy(model: &mut Model, url: &str, answer: super::msg::PolicyAnswer) {
+    use super::msg::PolicyAnswer;
+    let summary = match answer {
+        PolicyAnswer::NotModified => return,
+        PolicyAnswer::Changed { summary, etag } => {
+            model.gateway_policy = Some(super::model::GatewayPolicy {
+                url: url.to_owned(),
+                etag,
+                summary: summary.clone(),
+            });
+            summary
+        }
+        PolicyAnswer::Failed(why) => format!("could not be read: {why}"),
+    };
+    if let Some(status) = model.status.as_mut()
+        && status.gateway_helper_url().as_deref() == Some(url)
+    {
+        status.set_gateway_policy(&summary);
     }
 }
 
@@ -476,5 +522,83 @@ mod tests {
         key(&mut model, Key::Char('r'));
         loaded(&mut model, &usable_world());
         assert_eq!(model.selected, 1);
+    }
+
+    #[test]
+    fn a_wired_gateway_policy_is_fetched_with_its_etag_and_kept_on_304() {
+        use crate::claude::world::{Configured, Layer};
+        use crate::wizard::msg::PolicyAnswer;
+        const URL: &str = "https://gw.corp.internal";
+        let mut builder = Builder::new();
+        builder.world.api_key_helper = Some(Configured {
+            value: format!("ccauth token --gateway {URL}"),
+            layer: Layer::User,
+            file: std::path::PathBuf::from("/home/u/.claude/settings.json"),
+        });
+        let (mut model, _) = Model::new(Mode::Interactive, 80, 24);
+        let effects = update(
+            &mut model,
+            Msg::Loaded {
+                attempt: 1,
+                status: Box::new(Status::from_world(builder.world.clone(), NOW)),
+            },
+        );
+        assert_eq!(
+            effects,
+            vec![Effect::FetchGatewayPolicy {
+                url: String::from(URL),
+                etag: None
+            }]
+        );
+        let summary = |model: &Model| {
+            model.status.as_ref().and_then(|status| {
+                status
+                    .assessment
+                    .interactive
+                    .row(SourceId::ApiKeyHelper)
+                    .and_then(|row| {
+                        row.details
+                            .iter()
+                            .find(|(label, _)| label == crate::status::GATEWAY_POLICY)
+                            .map(|(_, value)| value.clone())
+                    })
+            })
+        };
+        update(
+            &mut model,
+            Msg::GatewayPolicy {
+                url: String::from(URL),
+                answer: PolicyAnswer::Changed {
+                    summary: String::from("permissions, env"),
+                    etag: Some(String::from("\"v1\"")),
+                },
+            },
+        );
+        assert_eq!(summary(&model).as_deref(), Some("permissions, env"));
+        // A reload shows the copy at once and asks again with its ETag; 304 keeps it.
+        key(&mut model, Key::Char('r'));
+        let effects = update(
+            &mut model,
+            Msg::Loaded {
+                attempt: 2,
+                status: Box::new(Status::from_world(builder.world.clone(), NOW)),
+            },
+        );
+        assert_eq!(
+            effects,
+            vec![Effect::FetchGatewayPolicy {
+                url: String::from(URL),
+                etag: Some(String::from("\"v1\""))
+            }]
+        );
+        assert_eq!(summary(&model).as_deref(), Some("permissions, env"));
+        update(
+            &mut model,
+            Msg::GatewayPolicy {
+                url: String::from(URL),
+                answer: PolicyAnswer::NotModified,
+            },
+        );
+        assert_eq!(summary(&model).as_deref(), Some("permissions, env"));
     }
 }
