@@ -95,17 +95,30 @@ pub fn mask(value: &str) -> String {
 /// text that is not itself a secret but may contain one (an `apiKeyHelper` command line, a line
 /// a child process printed).
 pub fn redact_tokens(text: &str) -> String {
-    let is_token_char =
-        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '+' | '/');
+    mask_words(
+        text,
+        |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '+' | '/'),
+        |word| {
+            word.starts_with("sk-ant-")
+                || (word.len() >= 24
+                    && word.chars().any(|c| c.is_ascii_alphabetic())
+                    && word.chars().any(|c| c.is_ascii_digit())
+                    && !word.contains('/'))
+        },
+    )
+}
+
+/// `text` with every word `looks_secret` picks masked to its tail ([`mask`]); words are runs of
+/// characters `in_word` accepts, everything between them is kept as it is.
+pub fn mask_words(
+    text: &str,
+    in_word: impl Fn(char) -> bool,
+    looks_secret: impl Fn(&str) -> bool,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
-        let looks_secret = word.starts_with("sk-ant-")
-            || (word.len() >= 24
-                && word.chars().any(|c| c.is_ascii_alphabetic())
-                && word.chars().any(|c| c.is_ascii_digit())
-                && !word.contains('/'));
-        if looks_secret {
+        if looks_secret(word) {
             out.push_str(&mask(word));
         } else {
             out.push_str(word);
@@ -113,7 +126,7 @@ pub fn redact_tokens(text: &str) -> String {
         word.clear();
     };
     for c in text.chars() {
-        if is_token_char(c) {
+        if in_word(c) {
             word.push(c);
         } else {
             flush(&mut word, &mut out);

@@ -4,7 +4,7 @@
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::secret::{Secret, mask, redact_tokens};
+use crate::secret::{Secret, redact_tokens};
 
 /// Bytes of one line kept while reading; the rest of an overlong line is read and dropped, so a
 /// child printing megabytes without a newline costs no more memory than this.
@@ -151,28 +151,11 @@ pub fn mask_line(text: &str, sent: &[Secret]) -> String {
 /// characters) and runs of 32 or more base64 characters that mix digits and letters or upper
 /// and lower case.
 fn mask_runs(text: &str) -> String {
-    let in_run =
-        |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-' | '#');
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if looks_like_code_pair(word) || looks_like_long_run(word) {
-            out.push_str(&mask(word));
-        } else {
-            out.push_str(word);
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        if in_run(c) {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
+    crate::secret::mask_words(
+        text,
+        |c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-' | '#'),
+        |word| looks_like_code_pair(word) || looks_like_long_run(word),
+    )
 }
 
 fn looks_like_code_pair(word: &str) -> bool {
