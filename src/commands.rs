@@ -5,13 +5,13 @@
 
 use std::io::Write;
 
+use crate::actions;
 use crate::claude::precedence::home_relative;
 use crate::claude::world::Paths;
 use crate::claude::{LoadInput, cli_login, official_cli};
-use crate::effects::screens;
 use crate::status::Status;
 use crate::wizard::dialogs::ConfigRow;
-use crate::wizard::update_screens::{config_rows, duration_words};
+use crate::wizard::screens::config::{config_rows, duration_words};
 
 fn missing_claude(out: &mut dyn Write) {
     let _ = writeln!(
@@ -26,7 +26,7 @@ fn missing_claude(out: &mut dyn Write) {
 /// `ccauth setup-token`: `claude setup-token` gets the terminal (ccauth never sees the token it
 /// prints), then how to use the token.
 pub fn setup_token(input: &LoadInput, paths: &Paths, out: &mut dyn Write) -> u8 {
-    let Some(program) = screens::claude_program(input, paths) else {
+    let Some(program) = actions::claude::claude_program(input, paths) else {
         missing_claude(out);
         return 1;
     };
@@ -73,7 +73,7 @@ pub fn claude_login_attached(
     email: Option<&str>,
     out: &mut dyn Write,
 ) -> u8 {
-    let Some(program) = screens::claude_program(input, paths) else {
+    let Some(program) = actions::claude::claude_program(input, paths) else {
         missing_claude(out);
         return 1;
     };
@@ -130,7 +130,7 @@ pub fn claude_login_attached(
 
 /// `ccauth logout` in line mode: the plan, then (with `yes`) the logout.
 pub fn logout(input: &LoadInput, paths: &Paths, yes: bool, out: &mut dyn Write) -> u8 {
-    let plan = match screens::plan_logout(input, paths) {
+    let plan = match actions::logout::plan_logout(input, paths) {
         Ok(plan) => plan,
         Err(why) => {
             let _ = writeln!(out, "ccauth logout: {why}");
@@ -156,7 +156,7 @@ pub fn logout(input: &LoadInput, paths: &Paths, yes: bool, out: &mut dyn Write) 
         );
         return 1;
     }
-    let steps = screens::logout(input, paths, &plan);
+    let steps = actions::logout::logout(input, paths, &plan);
     let mut ok = true;
     for (done, step) in &steps {
         ok &= done;
@@ -174,7 +174,7 @@ pub fn config(
 ) -> u8 {
     let mut code = 0;
     if let Some(value) = &args.use_custom_api_key {
-        match screens::decide_api_key(input, paths, value == "on") {
+        match actions::keys::decide_api_key(input, paths, value == "on") {
             Ok(path) => {
                 let _ = writeln!(out, "Use custom API key: {value} (saved in {path}).");
             }
@@ -198,7 +198,7 @@ pub fn config(
             reason = "checked to be between 0 and 1440 minutes"
         )]
         let ms = (minutes * 60_000.0).round() as u64;
-        match screens::helper_ttl_plan(paths, ms).and_then(|edit| {
+        match actions::settings::helper_ttl_plan(paths, ms).and_then(|edit| {
             for line in edit.preview() {
                 let _ = writeln!(out, "  {line}");
             }
@@ -255,7 +255,7 @@ pub fn gateway_login(
     paths: &Paths,
     url: &str,
     wire: bool,
-    starter: &dyn crate::effects::SignInStarter,
+    starter: &dyn crate::actions::SignInStarter,
     out: &mut dyn Write,
 ) -> u8 {
     use crate::signin::gateway::{self, PreflightEvent, PreflightOptions};
@@ -321,9 +321,9 @@ pub fn gateway_login(
         );
         return 0;
     }
-    let request = crate::wizard::signin::Request {
-        target: crate::wizard::signin::Target::Gateway(url.as_str().to_owned()),
-        flow: crate::wizard::signin::Flow::Device,
+    let request = crate::wizard::sign_in::Request {
+        target: crate::wizard::sign_in::Target::Gateway(url.as_str().to_owned()),
+        flow: crate::wizard::sign_in::Flow::Device,
     };
     crate::plain::sign_in(
         &request,

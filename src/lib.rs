@@ -23,12 +23,12 @@
 //!
 //! [`cli`] parses the command line; `main.rs` only wires logging, the runtime and the exit code.
 
+pub mod actions;
 pub mod app;
 pub mod claude;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod effects;
 pub mod helper;
 pub mod logging;
 pub mod logout;

@@ -4,15 +4,15 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use ccauth::actions::sign_in::EngineStarter;
+use ccauth::app::Handoff;
 use ccauth::app::{self, Start};
 use ccauth::claude::world::Paths;
 use ccauth::claude::{LoadInput, paths};
 use ccauth::cli::{self, Command, LoginArgs, Method, StatusArgs};
-use ccauth::effects::Handoff;
-use ccauth::effects::sign_in::EngineStarter;
 use ccauth::wizard::Opening;
 use ccauth::wizard::menu::Choice;
-use ccauth::wizard::signin::{Flow, Request, Target};
+use ccauth::wizard::sign_in::{Flow, Request, Target};
 use ccauth::{commands, helper, logging, plain};
 
 fn main() -> ExitCode {
@@ -158,7 +158,7 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
         return Ok(Start::Gateway(url.clone()));
     }
     match (&args.sso, args.method) {
-        (Some(name), _) => match ccauth::effects::sign_in::prepare_sso(paths, args) {
+        (Some(name), _) => match ccauth::actions::sign_in::prepare_sso(paths, args) {
             Ok(provider) => Ok(Start::SignIn {
                 request: Request {
                     target: Target::Sso(name.clone()),

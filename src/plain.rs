@@ -29,14 +29,14 @@ pub fn status(input: &LoadInput, mode: Mode, as_json: bool) -> u8 {
 /// (`Some(false)`) the settings change that makes Claude Code use it; `None` skips it. Returns 0
 /// when signed in, 1 when not.
 pub fn sign_in(
-    request: &crate::wizard::signin::Request,
+    request: &crate::wizard::sign_in::Request,
     provider: &str,
-    starter: &dyn crate::effects::SignInStarter,
+    starter: &dyn crate::actions::SignInStarter,
     paths: &crate::claude::world::Paths,
     wire: Option<bool>,
     out: &mut dyn Write,
 ) -> u8 {
-    use crate::wizard::Msg;
+    use crate::wizard::{Msg, Reply, Ticket};
 
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -52,7 +52,7 @@ pub fn sign_in(
         let _ = writeln!(out, "Signing in with {provider}.");
         let session =
             crate::platform::environment::Session::detect(&std::env::vars_os().collect::<Vec<_>>());
-        starter.start(1, request.clone(), tx, paste_rx, cancel_rx);
+        starter.start(Ticket::new(1), request.clone(), tx, paste_rx, cancel_rx);
         // Standard input carries pasted codes, one per line.
         std::thread::spawn(move || {
             for line in std::io::stdin().lines().map_while(Result::ok) {
@@ -63,22 +63,28 @@ pub fn sign_in(
         });
         let mut code = 1;
         while let Some(msg) = rx.recv().await {
-            let Msg::SignIn { event, .. } = msg else {
+            let Msg::Reply {
+                reply: Reply::SignIn { event, .. },
+                ..
+            } = msg
+            else {
                 continue;
             };
             match show(event, &session, out) {
                 Step::Going => {}
                 Step::SignedIn => {
                     code = match (&request.target, wire) {
-                        (crate::wizard::signin::Target::Sso(name), Some(wire)) => wire_claude_code(
-                            crate::effects::sign_in::wiring_plan(paths, name),
-                            &format!("ccauth login --sso {name} --wire"),
-                            wire,
-                            out,
-                        ),
-                        (crate::wizard::signin::Target::Gateway(url), Some(wire)) => {
+                        (crate::wizard::sign_in::Target::Sso(name), Some(wire)) => {
                             wire_claude_code(
-                                crate::effects::sign_in::gateway_wiring_plan(paths, url),
+                                crate::actions::sign_in::wiring_plan(paths, name),
+                                &format!("ccauth login --sso {name} --wire"),
+                                wire,
+                                out,
+                            )
+                        }
+                        (crate::wizard::sign_in::Target::Gateway(url), Some(wire)) => {
+                            wire_claude_code(
+                                crate::actions::sign_in::gateway_wiring_plan(paths, url),
                                 &format!("ccauth login --gateway {url} --wire"),
                                 wire,
                                 out,
@@ -108,11 +114,11 @@ enum Step {
 
 /// Prints one step of a sign-in.
 fn show(
-    event: crate::wizard::signin::SignInEvent,
+    event: crate::wizard::sign_in::SignInEvent,
     session: &crate::platform::environment::Session,
     out: &mut dyn Write,
 ) -> Step {
-    use crate::wizard::signin::SignInEvent;
+    use crate::wizard::sign_in::SignInEvent;
     let line = match event {
         SignInEvent::Note(text) => text,
         SignInEvent::Listening { address } => {

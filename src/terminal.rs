@@ -25,13 +25,13 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// Enters raw mode, the alternate screen and bracketed paste, and installs the panic hook
-    /// that restores them before the panic message is printed.
+    /// Enters raw mode, the alternate screen and bracketed paste. A panic restores them through
+    /// [`install_crash_handler`] (installed by the binary) or, without it, through `Drop` while
+    /// the panic unwinds.
     ///
     /// # Errors
     /// When standard output is not a terminal or the terminal refuses raw mode.
     pub fn enter() -> io::Result<Self> {
-        install_panic_hook();
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
         let mut stdout = io::stdout();
@@ -73,12 +73,36 @@ pub fn restore() {
     let _ = stdout.flush();
 }
 
-fn install_panic_hook() {
+/// Makes every panic a crash, from any thread (the event loop, a spawned task, the blocking
+/// pool): the terminal is restored, `stop_children` stops every process group ccauth started,
+/// one line on stderr says what happened and where the log is, and the process ends with status
+/// 101. Nothing may go on reading keys behind a restored terminal, so the process never outlives
+/// a panic. Installed once, by the binary, before anything else runs.
+pub fn install_crash_handler(stop_children: fn()) {
     PANIC_HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
-            previous(info);
+            stop_children();
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| String::from("unknown panic"));
+            let message: String = message
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            let place = info.location().map_or_else(String::new, |location| {
+                format!(" at {}:{}", location.file(), location.line())
+            });
+            tracing::error!("crashed: {message}{place}");
+            let log = crate::logging::log_path().map_or_else(
+                || String::from("no log file (set CCAUTH_LOG_FILE to keep one)"),
+                |path| format!("the log is {}", path.display()),
+            );
+            eprintln!("ccauth crashed ({message}{place}) and stopped; {log}. Please report it.");
+            std::process::exit(101);
         }));
     });
 }

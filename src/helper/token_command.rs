@@ -115,7 +115,7 @@ fn print_line(secret: &Secret) -> u8 {
 
 /// The sign-in `--interactive` runs: line mode on standard error.
 fn sign_in(paths: &Paths, name: &str) -> u8 {
-    use crate::wizard::signin::{Flow, Request, Target};
+    use crate::wizard::sign_in::{Flow, Request, Target};
     let provider = match crate::config::ConfigFile::new(paths)
         .read()
         .and_then(|config| config.sso(name))
@@ -132,7 +132,7 @@ fn sign_in(paths: &Paths, name: &str) -> u8 {
             return 1;
         }
     };
-    let starter = crate::effects::sign_in::EngineStarter::new(paths.clone(), std::env::temp_dir());
+    let starter = crate::actions::sign_in::EngineStarter::new(paths.clone(), std::env::temp_dir());
     crate::plain::sign_in(
         &Request {
             target: Target::Sso(name.to_owned()),

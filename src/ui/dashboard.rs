@@ -16,6 +16,7 @@ use super::{help_bar, spinner, wrap};
 use crate::claude::precedence::{Resolution, Severity, SourceState};
 use crate::status::Status;
 use crate::status::format::relative;
+use crate::wizard::keymap::Action;
 use crate::wizard::model::Entry;
 use crate::wizard::{Focus, Model, Panel, keymap};
 
@@ -200,7 +201,13 @@ fn render_verdict(
                 Span::styled("No credential: Not logged in", theme.error),
             ]));
             lines.push(Line::styled(
-                "Press l to choose how to sign in (or run `ccauth login`).",
+                format!(
+                    "Press {} (or run `ccauth login`).",
+                    keymap::hint(
+                        keymap::DASHBOARD,
+                        &[(Action::Login, "to choose how to sign in")]
+                    )
+                ),
                 theme.hint,
             ));
         }

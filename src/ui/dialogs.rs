@@ -14,7 +14,7 @@ use crate::wizard::dialogs::{
     Approval, Config, ConfigRow, HelperPhase, HelperRun, Logout, Outcome,
 };
 use crate::wizard::keymap::{self, Binding};
-use crate::wizard::update_screens::{config_rows, duration_words};
+use crate::wizard::screens::config::{config_rows, duration_words};
 
 /// Lays out a panel titled `title` with `lines` above the help bar of `table`.
 fn screen(

@@ -11,8 +11,8 @@ use super::sign_in::panel;
 use super::theme::Theme;
 use super::{help_bar, wrap};
 use crate::wizard::gateway::{GatewayCheck, GatewayPhase, TrustView};
-use crate::wizard::keymap;
-use crate::wizard::signin::Tone;
+use crate::wizard::keymap::{self, Action};
+use crate::wizard::sign_in::Tone;
 
 /// Draws `check`.
 pub fn render(check: &GatewayCheck, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -102,7 +102,16 @@ pub fn render(check: &GatewayCheck, theme: &Theme, frame: &mut Frame, area: Rect
                 theme.text,
                 width,
             ));
-            lines.push(Line::styled("r checks again · esc goes back", theme.hint));
+            lines.push(Line::styled(
+                keymap::hint(
+                    keymap::GATEWAY,
+                    &[
+                        (Action::RunAgain, "checks again"),
+                        (Action::Back, "goes back"),
+                    ],
+                ),
+                theme.hint,
+            ));
         }
     }
     frame.render_widget(

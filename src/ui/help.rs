@@ -1,4 +1,5 @@
-//! The help overlay: every binding of the dashboard, and what the modes mean.
+//! The help overlay: every binding of the screen on top, in its current focus (the table that
+//! handles the keys), and on the dashboard what the modes mean.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,12 +8,17 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::wrap;
-use crate::wizard::{Model, keymap};
+use crate::wizard::{Model, Screen};
 
 /// Draws the overlay centred over `area`.
-pub fn render(_model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    // Two columns of bindings, so the whole table fits a 24-row terminal.
-    let bindings = keymap::DASHBOARD;
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    // Two columns of bindings, so the whole table fits a 24-row terminal. The bar's summaries
+    // (no keys of their own) are left out: the bindings they sum up are listed.
+    let bindings: Vec<_> = model
+        .key_table()
+        .iter()
+        .filter(|binding| !binding.keys.is_empty())
+        .collect();
     let half = bindings.len().div_ceil(2);
     let cell = |index: usize| {
         bindings.get(index).map_or_else(Vec::new, |binding| {
@@ -29,19 +35,26 @@ pub fn render(_model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Line::from(spans)
         })
         .collect();
-    lines.push(Line::raw(""));
     let width = 70.min(area.width);
-    for (mode, meaning) in [
-        (
-            "interactive",
-            "claude in a terminal: an API key counts only once approved",
-        ),
-        ("claude -p", "scripts: ANTHROPIC_API_KEY is always used"),
-        (
-            "bare",
-            "--bare or CLAUDE_CODE_SIMPLE: API key, apiKeyHelper or cloud only",
-        ),
-    ] {
+    let modes: &[(&str, &str)] = if matches!(model.screen, Screen::Dashboard) {
+        &[
+            (
+                "interactive",
+                "claude in a terminal: an API key counts only once approved",
+            ),
+            ("claude -p", "scripts: ANTHROPIC_API_KEY is always used"),
+            (
+                "bare",
+                "--bare or CLAUDE_CODE_SIMPLE: API key, apiKeyHelper or cloud only",
+            ),
+        ]
+    } else {
+        &[]
+    };
+    if !modes.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    for (mode, meaning) in modes {
         lines.extend(wrap::hanging(
             vec![Span::styled(format!("{mode:>11}  "), theme.accent)],
             meaning,

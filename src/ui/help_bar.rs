@@ -6,10 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::wizard::Binding;
+use crate::wizard::{Action, Binding};
 
-/// Draws the bindings of `table` that belong in the bar, dropping middle entries when the line
-/// is too narrow; the last two (help and quit) always stay.
+/// Draws the bindings of `table` that belong in the bar, dropping entries when the line is too
+/// narrow (see [`render_items`]).
 pub fn render(frame: &mut Frame, area: Rect, table: &[Binding], theme: &Theme) {
     render_items(
         frame,
@@ -19,11 +19,24 @@ pub fn render(frame: &mut Frame, area: Rect, table: &[Binding], theme: &Theme) {
     );
 }
 
-/// Draws exactly `items`, in order, dropping middle entries when the line is too narrow.
+/// Draws `items`, in order. When the line is too narrow the last entries that are not the way
+/// out (Esc), the help or quit go first, so the bar always says how to go back and where the
+/// full list is (`?` shows every key, whatever the bar had to leave out).
 pub fn render_items(frame: &mut Frame, area: Rect, mut items: Vec<&Binding>, theme: &Theme) {
     let width = usize::from(area.width);
-    while items.len() > 2 && line_width(&items) > width {
-        items.remove(items.len() - 3);
+    let essential =
+        |binding: &&Binding| matches!(binding.action, Action::Back | Action::Help | Action::Quit);
+    while line_width(&items) > width {
+        match items.iter().rposition(|binding| !essential(binding)) {
+            Some(index) => {
+                items.remove(index);
+            }
+            // Only the essentials are left: keep Esc and the help above quit.
+            None if items.len() > 1 => {
+                items.pop();
+            }
+            None => break,
+        }
     }
     let mut spans = Vec::with_capacity(items.len() * 4);
     for (index, binding) in items.iter().enumerate() {

@@ -20,7 +20,7 @@ use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::wizard::{Model, Panel, Screen};
+use crate::wizard::{Model, Screen};
 pub use theme::Theme;
 
 /// The smallest terminal the screens are laid out for.
@@ -50,10 +50,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
         Screen::Gateway(check) => gateway::render(check, theme, frame, area),
         Screen::Dashboard => dashboard::render(model, theme, frame, area),
     }
-    if !matches!(model.screen, Screen::Dashboard) {
-        return;
-    }
-    if model.panel == Panel::Help {
+    if model.help {
         help::render(model, theme, frame, area);
     }
 }

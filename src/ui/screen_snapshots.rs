@@ -12,19 +12,31 @@ use crate::claude::world::ManagedPolicy;
 use crate::status::Status;
 use crate::wizard::dialogs::{HelperInfo, HelperResult, SavedKey};
 use crate::wizard::menu::{Choice, ClaudeCli};
-use crate::wizard::signin::{SignInEvent, Wiring, WiringState};
-use crate::wizard::{Key, Model, Msg, Opening, update};
+use crate::wizard::sign_in::{SignInEvent, Wiring, WiringState};
+use crate::wizard::{Key, Model, Msg, Opening, Reply, update};
 
 fn opened(opening: Opening, builder: &Builder, width: u16, height: u16) -> Model {
     let (mut model, _) = Model::opening(opening, Mode::Interactive, width, height);
+    let load = model.load;
     update(
         &mut model,
-        Msg::Loaded {
-            attempt: 1,
-            status: Box::new(Status::from_world(builder.world.clone(), NOW)),
-        },
+        Msg::reply(
+            load,
+            Reply::Loaded(Box::new(Status::from_world(builder.world.clone(), NOW))),
+        ),
     );
     model
+}
+
+/// The answer to the work of the screen on top.
+fn reply(model: &mut Model, reply: Reply) {
+    let ticket = model.ticket;
+    update(model, Msg::reply(ticket, reply));
+}
+
+fn search_answer(model: &mut Model, cli: Option<ClaudeCli>) {
+    let ticket = model.claude_search.expect("a search for claude");
+    update(model, Msg::reply(ticket, Reply::ClaudeFound(cli)));
 }
 
 fn screen(model: &Model) -> String {
@@ -49,12 +61,12 @@ fn typed(model: &mut Model, text: &str) {
 }
 
 fn found(model: &mut Model) {
-    update(
+    search_answer(
         model,
-        Msg::ClaudeFound(Some(ClaudeCli {
+        Some(ClaudeCli {
             path: String::from("~/.local/bin/claude"),
             version: Some(String::from("2.1.197 (Claude Code)")),
-        })),
+        }),
     );
 }
 
@@ -100,7 +112,7 @@ fn claude_missing() {
         80,
         24,
     );
-    update(&mut model, Msg::ClaudeFound(None));
+    search_answer(&mut model, None);
     insta::assert_snapshot!(screen(&model));
 }
 
@@ -113,9 +125,9 @@ fn sso_form_with_an_error() {
     keys(&mut model, &[Key::Tab]);
     typed(&mut model, "ccauth-cli");
     keys(&mut model, &[Key::Tab, Key::Tab, Key::Enter]);
-    update(
+    reply(
         &mut model,
-        Msg::SsoSaved(Err((
+        Reply::SsoSaved(Err((
             Some(1),
             String::from(
                 "http://sso.example.com uses http://, which is allowed only for this machine \
@@ -168,17 +180,14 @@ fn config_with_an_approved_key() {
 fn helper_running(seconds: i64) -> Model {
     let mut model = opened(Opening::Dashboard, &Builder::new(), 80, 24);
     keys(&mut model, &[Key::Char('h')]);
-    update(
+    reply(
         &mut model,
-        Msg::HelperFound {
-            attempt: 1,
-            result: Ok(Some(HelperInfo {
-                command: String::from("~/bin/fetch-key --profile work"),
-                source: String::from("user settings (~/.claude/settings.json)"),
-                ttl: String::from("5 min (default)"),
-                needs_trust: false,
-            })),
-        },
+        Reply::HelperFound(Ok(Some(HelperInfo {
+            command: String::from("~/bin/fetch-key --profile work"),
+            source: String::from("user settings (~/.claude/settings.json)"),
+            ttl: String::from("5 min (default)"),
+            needs_trust: false,
+        }))),
     );
     update(
         &mut model,
@@ -197,23 +206,20 @@ fn helper_slow() {
 #[test]
 fn helper_failed() {
     let mut model = helper_running(1);
-    update(
+    reply(
         &mut model,
-        Msg::HelperDone {
-            attempt: 1,
-            result: HelperResult {
-                ok: false,
-                headline: String::from(
-                    "It exited with a non-zero status: run the command yourself to see why.",
-                ),
-                lines: vec![
-                    String::from("exit status 3"),
-                    String::from("last lines of its stderr:"),
-                    String::from("  vault: permission denied"),
-                ],
-                elapsed_ms: 1_200,
-            },
-        },
+        Reply::HelperDone(HelperResult {
+            ok: false,
+            headline: String::from(
+                "It exited with a non-zero status: run the command yourself to see why.",
+            ),
+            lines: vec![
+                String::from("exit status 3"),
+                String::from("last lines of its stderr:"),
+                String::from("  vault: permission denied"),
+            ],
+            elapsed_ms: 1_200,
+        }),
     );
     insta::assert_snapshot!(screen(&model));
 }
@@ -221,9 +227,9 @@ fn helper_failed() {
 #[test]
 fn logout_confirm() {
     let mut model = opened(Opening::Logout, &Builder::new(), 80, 24);
-    update(
+    reply(
         &mut model,
-        Msg::LogoutPlanned(Ok(vec![
+        Reply::LogoutPlanned(Ok(vec![
             String::from("Log out of the Claude account dev@example.com (claude auth logout)"),
             String::from("Remove ccauth's SSO sign-in \"corp\""),
             String::from("Empty the 1 approved API key in ~/.claude.json"),
@@ -245,31 +251,23 @@ fn key_saved_with_the_settings_change() {
         Msg::Paste(String::from("sk-ant-api03-aaaaaaaaaaaaaaaaaaaa")),
     );
     keys(&mut model, &[Key::Enter, Key::Enter]);
-    let attempt = model.task_attempt;
-    update(
+    reply(
         &mut model,
-        Msg::ApiKeySaved {
-            attempt,
-            result: Ok(SavedKey {
+        Reply::ApiKeySaved(Ok((
+            SavedKey {
                 lines: vec![String::from(
                     "Stored as \"default\" (sk-ant-…aaaa) in ~/.config/ccauth/credentials.json (0600).",
                 )],
                 warnings: Vec::new(),
-            }),
-        },
-    );
-    update(
-        &mut model,
-        Msg::Wiring {
-            attempt,
-            result: Ok(Wiring {
+            },
+            Ok(Wiring {
                 path: String::from("~/.claude/settings.json"),
                 lines: vec![String::from(
                     "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
                 )],
                 state: WiringState::Proposed,
             }),
-        },
+        ))),
     );
     insta::assert_snapshot!(screen(&model));
 }
@@ -279,7 +277,6 @@ fn sign_in_through_the_official_cli() {
     let mut model = opened(Opening::Chooser, &Builder::new(), 80, 24);
     found(&mut model);
     keys(&mut model, &[Key::Enter, Key::Enter]);
-    let attempt = model.sign_in_attempt;
     for event in [
         SignInEvent::Note(String::from("Started claude auth login --claudeai")),
         SignInEvent::Note(String::from("claude: Opening browser to sign in…")),
@@ -290,10 +287,9 @@ fn sign_in_through_the_official_cli() {
             loopback_only: false,
         },
     ] {
-        update(
+        reply(
             &mut model,
-            Msg::SignIn {
-                attempt,
+            Reply::SignIn {
                 event,
                 now_ms: NOW + 1000,
             },
@@ -316,7 +312,6 @@ fn bedrock_setup_with_an_expired_sso_profile() {
     };
     let setup = ProviderSetup {
         provider: Provider::Bedrock,
-        attempt: model.task_attempt,
         found: vec![Found {
             label: String::from("AWS profile"),
             value: String::from("dev (SSO)"),
@@ -360,24 +355,24 @@ fn bedrock_setup_with_an_expired_sso_profile() {
         busy: false,
         message: None,
     };
-    update(&mut model, Msg::ProviderDetected(Box::new(setup)));
+    reply(&mut model, Reply::ProviderDetected(Box::new(setup)));
     insta::assert_snapshot!(screen(&model));
 }
 
-fn gateway_at(phase_msgs: &[Msg]) -> Model {
+fn gateway_at(phase_msgs: &[Reply]) -> Model {
     let mut model = opened(Opening::Choice(Choice::Gateway), &Builder::new(), 80, 24);
     for c in "https://claude-gw.corp.internal".chars() {
         update(&mut model, Msg::Key(Key::Char(c)));
     }
     update(&mut model, Msg::Key(Key::Enter));
     for msg in phase_msgs {
-        update(&mut model, msg.clone());
+        reply(&mut model, msg.clone());
     }
     model
 }
 
-fn steps(attempt: u64) -> Vec<Msg> {
-    use crate::wizard::signin::Tone;
+fn steps() -> Vec<Reply> {
+    use crate::wizard::sign_in::Tone;
     [
         "DNS: 10.20.0.7 (3 ms)",
         "Every address is private (0 ms)",
@@ -386,8 +381,7 @@ fn steps(attempt: u64) -> Vec<Msg> {
         "Discovery: device and token endpoints on the gateway's origin (11 ms)",
     ]
     .into_iter()
-    .map(|text| Msg::GatewayStep {
-        attempt,
+    .map(|text| Reply::GatewayStep {
         text: text.to_owned(),
         tone: Tone::Good,
     })
@@ -397,55 +391,45 @@ fn steps(attempt: u64) -> Vec<Msg> {
 #[test]
 fn gateway_first_contact() {
     use crate::wizard::gateway::{TrustView, Verdict};
-    let mut msgs = steps(1);
-    msgs.push(Msg::GatewayChecked {
-        attempt: 1,
-        result: Ok(Verdict {
-            url: String::from("https://claude-gw.corp.internal"),
-            trust: TrustView::FirstContact {
-                fingerprint: String::from("9f2c4e1ab37d5c08"),
-            },
-            forced_by: None,
-        }),
-    });
+    let mut msgs = steps();
+    msgs.push(Reply::GatewayChecked(Ok(Verdict {
+        url: String::from("https://claude-gw.corp.internal"),
+        trust: TrustView::FirstContact {
+            fingerprint: String::from("9f2c4e1ab37d5c08"),
+        },
+        forced_by: None,
+    })));
     insta::assert_snapshot!(screen(&gateway_at(&msgs)));
 }
 
 #[test]
 fn gateway_changed_certificate() {
     use crate::wizard::gateway::{TrustView, Verdict};
-    let mut msgs = steps(1);
-    msgs.push(Msg::GatewayChecked {
-        attempt: 1,
-        result: Ok(Verdict {
-            url: String::from("https://claude-gw.corp.internal"),
-            trust: TrustView::Changed {
-                old: String::from("9f2c4e1ab37d5c08"),
-                new: String::from("04be77d2c1a9f310"),
-            },
-            forced_by: None,
-        }),
-    });
+    let mut msgs = steps();
+    msgs.push(Reply::GatewayChecked(Ok(Verdict {
+        url: String::from("https://claude-gw.corp.internal"),
+        trust: TrustView::Changed {
+            old: String::from("9f2c4e1ab37d5c08"),
+            new: String::from("04be77d2c1a9f310"),
+        },
+        forced_by: None,
+    })));
     insta::assert_snapshot!(screen(&gateway_at(&msgs)));
 }
 
 #[test]
 fn gateway_public_address_refused() {
-    use crate::wizard::signin::Tone;
+    use crate::wizard::sign_in::Tone;
     let msgs = [
-        Msg::GatewayStep {
-            attempt: 1,
+        Reply::GatewayStep {
             text: String::from("DNS: 34.117.59.81 (21 ms)"),
             tone: Tone::Good,
         },
-        Msg::GatewayChecked {
-            attempt: 1,
-            result: Err(String::from(
-                "claude-gw.corp.internal resolves to 34.117.59.81, a public address: a Cloud \
+        Reply::GatewayChecked(Err(String::from(
+            "claude-gw.corp.internal resolves to 34.117.59.81, a public address: a Cloud \
                  gateway must be on your organisation's private network. Check the URL, or your \
                  VPN.",
-            )),
-        },
+        ))),
     ];
     insta::assert_snapshot!(screen(&gateway_at(&msgs)));
 }

@@ -11,8 +11,8 @@ use super::widgets::hyperlink::link_rows;
 use super::widgets::qr::QrWidget;
 use super::{help_bar, wrap};
 use crate::status::format::{relative, short_utc};
-use crate::wizard::keymap;
-use crate::wizard::signin::{BrowserNote, Flow, Phase, SignIn, Tone, Wiring, WiringState};
+use crate::wizard::keymap::{self, Action};
+use crate::wizard::sign_in::{BrowserNote, Flow, Phase, SignIn, Tone, Wiring, WiringState};
 
 /// Draws the sign-in screen for `sign_in` at time `now_ms`.
 pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -23,14 +23,11 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
     ])
     .areas(area);
     render_title(sign_in, now_ms, theme, frame, title);
+    let table = sign_in.key_table();
     let items = sign_in
         .bar_actions()
         .iter()
-        .filter_map(|action| {
-            keymap::sign_in_table(sign_in.flow)
-                .iter()
-                .find(|b| b.action == *action)
-        })
+        .filter_map(|action| keymap::binding_for(table, *action))
         .collect();
     help_bar::render_items(frame, bar, items, theme);
 
@@ -72,7 +69,10 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
             }
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                "enter or esc to go on · q to quit",
+                keymap::hint(
+                    sign_in.key_table(),
+                    &[(Action::Continue, "to go on"), (Action::Quit, "to quit")],
+                ),
                 theme.hint,
             ));
             let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
@@ -92,7 +92,14 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
             );
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                "r to try again · esc to go back · q to quit",
+                keymap::hint(
+                    sign_in.key_table(),
+                    &[
+                        (Action::Retry, "to try again"),
+                        (Action::Back, "to go back"),
+                        (Action::Quit, "to quit"),
+                    ],
+                ),
                 theme.hint,
             ));
             let [result, pane] =
@@ -222,7 +229,15 @@ fn browser_note(sign_in: &SignIn, theme: &Theme) -> Vec<Line<'static>> {
         ],
     };
     let copied = sign_in.copied.as_ref().map_or_else(
-        || Line::styled("c copies the URL", theme.dim),
+        || {
+            Line::styled(
+                keymap::hint(
+                    keymap::sign_in_table(sign_in.flow),
+                    &[(Action::CopyUrl, "copies the URL")],
+                ),
+                theme.dim,
+            )
+        },
         |copied| {
             Line::from(vec![
                 Span::styled("✔ ", theme.success),
@@ -285,8 +300,11 @@ fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Re
     if focused {
         spans.push(Span::styled("▏", theme.accent));
     } else if sign_in.paste.is_empty() {
+        // A bracketed paste lands here whatever has focus; typing needs the box entered.
+        let enter = keymap::binding_for(keymap::sign_in_table(sign_in.flow), Action::FocusPaste)
+            .map_or("tab", |binding| binding.shown);
         spans.push(Span::styled(
-            "tab, then paste the code or the whole address from the browser",
+            format!("paste the code or the whole address from the browser ({enter} to type it)"),
             theme.dim,
         ));
     }
@@ -370,7 +388,16 @@ fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut 
             ),
             Span::styled(" · ", theme.dim),
             Span::styled(device.polling.clone(), theme.text),
-            Span::styled(" · u copies the code", theme.hint),
+            Span::styled(
+                format!(
+                    " · {}",
+                    keymap::hint(
+                        keymap::SIGN_IN_DEVICE,
+                        &[(Action::CopyCode, "copies the code")]
+                    )
+                ),
+                theme.hint,
+            ),
         ])),
         state,
     );
@@ -401,7 +428,13 @@ fn render_qr_view(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect
                         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
                     frame.render_widget(
                         Paragraph::new(Line::styled(
-                            "Scan to open the sign-in on your phone · v hides the code",
+                            format!(
+                                "Scan to open the sign-in on your phone · {}",
+                                keymap::hint(
+                                    keymap::sign_in_table(sign_in.flow),
+                                    &[(Action::ToggleQr, "hides the code")]
+                                )
+                            ),
                             theme.hint,
                         )),
                         caption,
@@ -414,7 +447,13 @@ fn render_qr_view(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect
     };
     if let Some(message) = message {
         let mut lines = wrap::hanging(Vec::new(), &message, theme.warning, area.width);
-        lines.push(Line::styled("v goes back to the URL", theme.hint));
+        lines.push(Line::styled(
+            keymap::hint(
+                keymap::sign_in_table(sign_in.flow),
+                &[(Action::ToggleQr, "goes back to the URL")],
+            ),
+            theme.hint,
+        ));
         frame.render_widget(Paragraph::new(lines), area);
     }
 }

@@ -9,16 +9,17 @@ use super::{Theme, render};
 use crate::claude::fixtures::{Builder, NOW};
 use crate::claude::precedence::{Mode, SourceId};
 use crate::status::Status;
-use crate::wizard::{Key, Model, Msg, update};
+use crate::wizard::{Key, Model, Msg, Reply, update};
 
 fn model_for(builder: &Builder, width: u16, height: u16) -> Model {
     let (mut model, _) = Model::new(Mode::Interactive, width, height);
+    let load = model.load;
     update(
         &mut model,
-        Msg::Loaded {
-            attempt: 1,
-            status: Box::new(Status::from_world(builder.world.clone(), NOW)),
-        },
+        Msg::reply(
+            load,
+            Reply::Loaded(Box::new(Status::from_world(builder.world.clone(), NOW))),
+        ),
     );
     model
 }
@@ -158,7 +159,7 @@ mod sign_in {
     //! Snapshots of the sign-in screen in each phase.
 
     use super::*;
-    use crate::wizard::signin::{BrowserNote, Flow, Request, SignInEvent, Success, Target};
+    use crate::wizard::sign_in::{BrowserNote, Flow, Request, SignInEvent, Success, Target};
 
     const T0: i64 = NOW;
 
@@ -177,13 +178,16 @@ mod sign_in {
     }
 
     fn send(model: &mut Model, event: SignInEvent, at: i64) {
+        let ticket = model.ticket;
         update(
             model,
-            Msg::SignIn {
-                attempt: 1,
-                event,
-                now_ms: T0 + at,
-            },
+            Msg::reply(
+                ticket,
+                Reply::SignIn {
+                    event,
+                    now_ms: T0 + at,
+                },
+            ),
         );
     }
 
@@ -211,14 +215,15 @@ mod sign_in {
             },
             400,
         );
+        let ticket = model.ticket;
         update(
             &mut model,
-            Msg::Browser {
-                attempt: 1,
-                note: BrowserNote::Skipped(String::from(
+            Msg::reply(
+                ticket,
+                Reply::Browser(BrowserNote::Skipped(String::from(
                     "this is an SSH session without a display",
-                )),
-            },
+                ))),
+            ),
         );
         send(
             &mut model,
@@ -249,8 +254,8 @@ mod sign_in {
 
     #[test]
     fn qr_code_needs_a_larger_terminal() {
+        // `v` works from the first frame: letters are shortcuts until the box is entered.
         let mut model = waiting(80, 24);
-        update(&mut model, Msg::Key(Key::Tab));
         update(&mut model, Msg::Key(Key::Char('v')));
         let text = screen(&model);
         assert!(text.contains("Enlarge the terminal to"), "{text}");
@@ -332,7 +337,9 @@ mod wiring {
     //! The success screen of an SSO sign-in, offering the settings change.
 
     use super::*;
-    use crate::wizard::signin::{Flow, Request, SignInEvent, Success, Target, Wiring, WiringState};
+    use crate::wizard::sign_in::{
+        Flow, Request, SignInEvent, Success, Target, Wiring, WiringState,
+    };
 
     #[test]
     fn sso_success_offers_the_settings_change() {
@@ -346,50 +353,53 @@ mod wiring {
             24,
             NOW,
         );
+        let ticket = model.ticket;
         let effects = update(
             &mut model,
-            Msg::SignIn {
-                attempt: 1,
-                event: SignInEvent::Succeeded(Success {
-                    who: Some(String::from("ada@example.com")),
-                    stored: Some(String::from("~/.claude/ccauth/credentials.json, mode 0600")),
-                    claude_code: None,
-                    expires_at_ms: Some(NOW + 3_600_000),
-                }),
-                now_ms: NOW + 9_000,
-            },
+            Msg::reply(
+                ticket,
+                Reply::SignIn {
+                    event: SignInEvent::Succeeded(Success {
+                        who: Some(String::from("ada@example.com")),
+                        stored: Some(String::from("~/.claude/ccauth/credentials.json, mode 0600")),
+                        claude_code: None,
+                        expires_at_ms: Some(NOW + 3_600_000),
+                    }),
+                    now_ms: NOW + 9_000,
+                },
+            ),
         );
         assert!(effects.contains(&crate::wizard::Effect::ProposeWiring {
-            attempt: 1,
-            target: crate::wizard::signin::Target::Sso(String::from("corp")),
+            ticket,
+            target: crate::wizard::sign_in::Target::Sso(String::from("corp")),
         }));
         update(
             &mut model,
-            Msg::Wiring {
-                attempt: 1,
-                result: Ok(Wiring {
+            Msg::reply(
+                ticket,
+                Reply::Wiring(Ok(Wiring {
                     path: String::from("~/.claude/settings.json"),
                     lines: vec![
                         String::from("+ \"apiKeyHelper\": \"ccauth token --sso corp\""),
                         String::from("+ env.CLAUDE_CODE_API_KEY_HELPER_TTL_MS: \"3300000\""),
                     ],
                     state: WiringState::Proposed,
-                }),
-            },
+                })),
+            ),
         );
         let text = screen(&model);
         assert!(text.contains("w write settings"), "{text}");
         insta::assert_snapshot!(text);
         assert_eq!(
             update(&mut model, Msg::Key(Key::Char('w'))),
-            vec![crate::wizard::Effect::ApplyWiring { attempt: 1 }]
+            vec![crate::wizard::Effect::ApplyWiring { ticket }]
         );
         update(
             &mut model,
-            Msg::WiringWritten {
-                attempt: 1,
-                result: Ok(String::from("/home/u/.claude/settings.json")),
-            },
+            Msg::reply(
+                ticket,
+                Reply::WiringWritten(Ok(String::from("/home/u/.claude/settings.json"))),
+            ),
         );
         let text = screen(&model);
         assert!(

@@ -1,76 +1,85 @@
-//! Every side effect the pure core asks for; `effects.rs` carries them out.
+//! Every side effect the pure core asks for; the runner (`crate::effects`) carries them out.
+//! Every effect that answers carries the [`Ticket`] its answer must come back with.
 
-use super::provider::FieldKey;
-use super::signin::Request;
+use super::screens::provider::FieldKey;
+use super::screens::sign_in::Request;
+use super::ticket::Ticket;
 use crate::providers::Provider;
 use crate::secret::Secret;
 
 /// A side effect requested by [`update()`](super::update()).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Read Claude Code's world and assess it; answer with [`super::Msg::Loaded`] tagged with
-    /// `attempt`.
+    /// Read Claude Code's world and assess it; answer with [`super::msg::Reply::Loaded`] tagged with
+    /// its ticket.
     LoadStatus {
-        /// The attempt id the answer must carry.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
     },
     /// Leave the program with this exit status (the terminal is restored first).
     Quit {
         /// 0 when Claude Code has a usable credential (or the sign-in succeeded), 1 when not.
         code: u8,
     },
-    /// Start a sign-in attempt; its progress arrives as [`super::Msg::SignIn`] tagged with
-    /// `attempt`.
+    /// Start a sign-in attempt; its progress arrives as [`super::msg::Reply::SignIn`] tagged with
+    /// its ticket.
     StartSignIn {
-        /// The attempt id.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// Who to sign in with, and how.
         request: Request,
     },
     /// Stop the attempt: close its port, store nothing.
     CancelSignIn {
-        /// The attempt to stop.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
     },
     /// Hand text from the paste box to the attempt (which checks it).
     SubmitPaste {
-        /// The attempt it is for.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// What was pasted: a code, so it is kept as a secret.
         text: Secret,
     },
-    /// Open `url` in the browser; answer with [`super::Msg::Browser`].
+    /// Open `url` in the browser; answer with [`super::msg::Reply::Browser`].
     OpenBrowser {
-        /// The attempt it is for.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// The URL.
         url: String,
         /// `true` when the user asked (`o`): try even where it is unlikely to work.
         forced: bool,
     },
     /// Work out the settings change that wires Claude Code to what `target` signed in to (an
-    /// SSO provider, a gateway); answer with [`super::Msg::Wiring`].
+    /// SSO provider, a gateway); answer with [`super::msg::Reply::Wiring`].
     ProposeWiring {
-        /// The attempt that signed in.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// Who it signed in with.
-        target: super::signin::Target,
+        target: super::screens::sign_in::Target,
     },
-    /// Write the change proposed for `attempt`; answer with [`super::Msg::WiringWritten`].
+    /// Write the change proposed for `ticket`; answer with [`super::msg::Reply::WiringWritten`].
     ApplyWiring {
-        /// The attempt whose proposal to write.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
     },
-    /// Copy `text` (system clipboard or OSC 52); answer with [`super::Msg::Copied`].
+    /// Copy `text` (system clipboard or OSC 52); answer with [`super::msg::Reply::Copied`].
     Copy {
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// What to copy (a URL or a user code: neither is a secret).
         text: String,
     },
     /// Look for the official `claude` CLI and its version; answer with
-    /// [`super::Msg::ClaudeFound`].
-    FindClaude,
-    /// Save a company SSO provider in ccauth's config; answer with [`super::Msg::SsoSaved`].
+    /// [`super::msg::Reply::ClaudeFound`].
+    FindClaude {
+        /// The job; the answer carries it.
+        ticket: Ticket,
+    },
+    /// Save a company SSO provider in ccauth's config; answer with [`super::msg::Reply::SsoSaved`].
     SaveSso {
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// The name to save it under.
         name: String,
         /// The OIDC issuer URL.
@@ -83,10 +92,10 @@ pub enum Effect {
         gateway_url: Option<String>,
     },
     /// Check and store a key the user already has, then work out the settings change that
-    /// serves it; answer with [`super::Msg::ApiKeySaved`] and [`super::Msg::Wiring`].
+    /// serves it; answer with [`super::msg::Reply::ApiKeySaved`].
     SaveApiKey {
-        /// The id the settings change is kept under.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// The name to store it under.
         name: String,
         /// The key.
@@ -95,91 +104,101 @@ pub enum Effect {
         base_url: Option<String>,
     },
     /// Record the answer for the `ANTHROPIC_API_KEY` in the environment in `.claude.json`, as
-    /// Claude Code does; answer with [`super::Msg::ApiKeyDecided`].
+    /// Claude Code does; answer with [`super::msg::Reply::ApiKeyDecided`].
     DecideApiKey {
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// Yes (approve) or No (reject).
         approve: bool,
     },
     /// Work out the settings change that sets the helper TTL; answer with
-    /// [`super::Msg::Wiring`] for `attempt`.
+    /// [`super::msg::Reply::Wiring`] for `ticket`.
     ProposeHelperTtl {
-        /// The id the change is kept under.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// The TTL, milliseconds.
         ms: u64,
     },
-    /// Find the configured apiKeyHelper; answer with [`super::Msg::HelperFound`].
+    /// Find the configured apiKeyHelper; answer with [`super::msg::Reply::HelperFound`].
     FindHelper {
-        /// The run.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
     },
-    /// Run the helper found for `attempt` as Claude Code would; answer with
-    /// [`super::Msg::HelperDone`].
+    /// Run the helper found for `ticket` as Claude Code would; answer with
+    /// [`super::msg::Reply::HelperDone`].
     RunHelper {
-        /// The run.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
     },
-    /// Stop the helper run `attempt` (its whole process group).
+    /// Stop the helper run `ticket` (its whole process group).
     CancelHelper {
-        /// The run.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
     },
     /// Look at what this machine has for `provider` (no network); answer with
-    /// [`super::Msg::ProviderDetected`] carrying `attempt`.
+    /// [`super::msg::Reply::ProviderDetected`] carrying `ticket`.
     DetectProvider {
-        /// The id the setup answers with.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// Which platform.
         provider: Provider,
     },
     /// Work out the settings change for a platform setup; answer with
-    /// [`super::Msg::ProviderPlanned`].
+    /// [`super::msg::Reply::ProviderPlanned`].
     PlanProvider {
-        /// The setup.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// Which platform.
         provider: Provider,
         /// The fields' values.
         values: Vec<(FieldKey, String)>,
     },
     /// Check the setup online with the provider's CLI; answer with
-    /// [`super::Msg::ProviderChecked`].
+    /// [`super::msg::Reply::ProviderChecked`].
     CheckProvider {
-        /// The setup.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// Which platform.
         provider: Provider,
         /// The fields' values.
         values: Vec<(FieldKey, String)>,
     },
-    /// Run a gateway's preflight; answer with [`super::Msg::GatewayStep`]s and
-    /// [`super::Msg::GatewayChecked`].
+    /// Run a gateway's preflight; answer with [`super::msg::Reply::GatewayStep`]s and
+    /// [`super::msg::Reply::GatewayChecked`].
     CheckGateway {
-        /// The check.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// The URL as typed.
         url: String,
     },
-    /// Trust the certificate the check `attempt` saw (only if it is still that one); answer
-    /// with [`super::Msg::GatewayTrusted`].
+    /// Trust the certificate the check `ticket` saw (only if it is still that one); answer
+    /// with [`super::msg::Reply::GatewayTrusted`].
     TrustGateway {
-        /// The check.
-        attempt: u64,
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// What the user was shown.
-        verdict: super::gateway::Verdict,
+        verdict: super::screens::gateway::Verdict,
     },
     /// Fetch the managed settings the gateway `url` serves (sending `etag` when a copy is
-    /// shown); answer with [`super::Msg::GatewayPolicy`].
+    /// shown); answer with [`super::msg::Reply::GatewayPolicy`].
     FetchGatewayPolicy {
+        /// The job; the answer carries it.
+        ticket: Ticket,
         /// The gateway.
         url: String,
         /// The `ETag` of the copy shown.
         etag: Option<String>,
     },
-    /// Work out what logout would remove; answer with [`super::Msg::LogoutPlanned`].
-    PlanLogout,
-    /// Log out as planned; answer with [`super::Msg::LoggedOut`].
-    Logout,
+    /// Work out what logout would remove; answer with [`super::msg::Reply::LogoutPlanned`].
+    PlanLogout {
+        /// The job; the answer carries it.
+        ticket: Ticket,
+    },
+    /// Log out as planned; answer with [`super::msg::Reply::LoggedOut`].
+    Logout {
+        /// The job; the answer carries it.
+        ticket: Ticket,
+    },
     /// Leave the full-screen interface and run `claude setup-token` attached to the terminal.
     SetupToken,
 }

@@ -34,6 +34,8 @@ pub enum Key {
     BackTab,
     /// Backspace.
     Backspace,
+    /// A function key, `F(1)` for F1.
+    F(u8),
 }
 
 /// What a key means on a screen.
@@ -107,6 +109,8 @@ pub enum Action {
     ClearField,
     /// Run again.
     RunAgain,
+    /// Leave the text field (the paste box): letters are shortcuts again.
+    LeaveField,
 }
 
 /// One binding: its keys, what it does, and how the help bar names it.
@@ -126,20 +130,9 @@ pub struct Binding {
 
 /// The dashboard's bindings, in help-bar order.
 pub const DASHBOARD: &[Binding] = &[
-    Binding {
-        keys: &[Key::Up, Key::Char('k')],
-        action: Action::Up,
-        shown: "↑↓",
-        label: "select",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Down, Key::Char('j')],
-        action: Action::Down,
-        shown: "↓/j",
-        label: "move down",
-        in_bar: false,
-    },
+    SELECT,
+    UP,
+    DOWN,
     Binding {
         keys: &[Key::Home, Key::Char('g')],
         action: Action::Top,
@@ -327,6 +320,7 @@ pub const SIGN_IN: &[Binding] = &[
         label: "cancel / back",
         in_bar: true,
     },
+    HELP,
     Binding {
         keys: &[Key::Char('q'), Key::Ctrl('c')],
         action: Action::Quit,
@@ -334,6 +328,27 @@ pub const SIGN_IN: &[Binding] = &[
         label: "quit",
         in_bar: false,
     },
+];
+
+/// The sign-in screen while the paste box has focus: every printable key types into it, and
+/// only these keys act.
+pub const PASTE_BOX: &[Binding] = &[
+    bind(&[Key::Enter], Action::Submit, "enter", "send", true),
+    bind(
+        &[Key::Esc, Key::Tab, Key::BackTab],
+        Action::LeaveField,
+        "esc/tab",
+        "leave the box",
+        true,
+    ),
+    bind(
+        &[Key::Ctrl('u')],
+        Action::ClearField,
+        "ctrl-u",
+        "clear",
+        true,
+    ),
+    bind(&[Key::Ctrl('c')], Action::Quit, "ctrl-c", "quit", true),
 ];
 
 const fn bind(
@@ -351,6 +366,28 @@ const fn bind(
         in_bar,
     }
 }
+
+/// The bar's summary of the arrows: it acts through [`UP`] and [`DOWN`] (no keys of its own, so
+/// the overlay lists the two instead).
+const SELECT: Binding = bind(&[], Action::Up, "↑↓", "select", true);
+const UP: Binding = bind(
+    &[Key::Up, Key::Char('k')],
+    Action::Up,
+    "↑/k",
+    "move up",
+    false,
+);
+const DOWN: Binding = bind(
+    &[Key::Down, Key::Char('j')],
+    Action::Down,
+    "↓/j",
+    "move down",
+    false,
+);
+/// The full list of keys, where no text field takes `?`.
+const HELP: Binding = bind(&[Key::Char('?')], Action::Help, "?", "help", true);
+/// The full list of keys on screens whose printable keys all type.
+const HELP_F1: Binding = bind(&[Key::F(1)], Action::Help, "f1", "help", true);
 
 /// Leaving: Esc goes back, `q` and Ctrl-C quit.
 const BACK: Binding = bind(&[Key::Esc], Action::Back, "esc", "back", true);
@@ -385,6 +422,7 @@ pub const SIGN_IN_DEVICE: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Continue, "enter", "continue", false),
     bind(&[Key::Esc], Action::Back, "esc", "cancel / back", true),
+    HELP,
     bind(
         &[Key::Char('q'), Key::Ctrl('c')],
         Action::Quit,
@@ -395,25 +433,21 @@ pub const SIGN_IN_DEVICE: &[Binding] = &[
 ];
 
 /// The sign-in screen's table for `flow`.
-pub fn sign_in_table(flow: super::signin::Flow) -> &'static [Binding] {
+pub fn sign_in_table(flow: super::screens::sign_in::Flow) -> &'static [Binding] {
     match flow {
-        super::signin::Flow::Browser => SIGN_IN,
-        super::signin::Flow::Device => SIGN_IN_DEVICE,
+        super::screens::sign_in::Flow::Browser => SIGN_IN,
+        super::screens::sign_in::Flow::Device => SIGN_IN_DEVICE,
     }
 }
 
 /// The chooser and the menus under it.
 pub const MENU: &[Binding] = &[
-    bind(&[Key::Up, Key::Char('k')], Action::Up, "↑↓", "select", true),
-    bind(
-        &[Key::Down, Key::Char('j')],
-        Action::Down,
-        "↓/j",
-        "move down",
-        false,
-    ),
+    SELECT,
+    UP,
+    DOWN,
     bind(&[Key::Enter], Action::Choose, "enter", "choose", true),
     BACK,
+    HELP,
     QUIT,
 ];
 
@@ -435,17 +469,19 @@ pub const FORM: &[Binding] = &[
         true,
     ),
     bind(&[Key::Esc], Action::Back, "esc", "back", true),
+    HELP_F1,
     bind(&[Key::Ctrl('c')], Action::Quit, "ctrl-c", "quit", true),
 ];
 
 /// "Detected a custom API key in your environment".
 pub const APPROVAL: &[Binding] = &[
+    // 1/y and 2/n answer directly: the arrows need no room in the bar.
     bind(
         &[Key::Up, Key::Down, Key::Char('k'), Key::Char('j')],
         Action::Down,
         "↑↓",
         "select",
-        true,
+        false,
     ),
     bind(
         &[Key::Char('1'), Key::Char('y')],
@@ -463,19 +499,15 @@ pub const APPROVAL: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Choose, "enter", "confirm", true),
     bind(&[Key::Esc], Action::Back, "esc", "decide later", true),
+    HELP,
     QUIT,
 ];
 
 /// `ccauth config`.
 pub const CONFIG: &[Binding] = &[
-    bind(&[Key::Up, Key::Char('k')], Action::Up, "↑↓", "select", true),
-    bind(
-        &[Key::Down, Key::Char('j')],
-        Action::Down,
-        "↓/j",
-        "move down",
-        false,
-    ),
+    SELECT,
+    UP,
+    DOWN,
     bind(
         &[Key::Enter, Key::Char(' ')],
         Action::Choose,
@@ -484,6 +516,7 @@ pub const CONFIG: &[Binding] = &[
         true,
     ),
     BACK,
+    HELP,
     QUIT,
 ];
 
@@ -492,6 +525,7 @@ pub const HELPER: &[Binding] = &[
     bind(&[Key::Char('y')], Action::Yes, "y", "trust and run", false),
     bind(&[Key::Char('r')], Action::RunAgain, "r", "run again", true),
     bind(&[Key::Esc], Action::Back, "esc", "stop / back", true),
+    HELP,
     QUIT,
 ];
 
@@ -506,6 +540,7 @@ pub const LOGOUT: &[Binding] = &[
         "back",
         true,
     ),
+    HELP,
     QUIT,
 ];
 
@@ -522,6 +557,7 @@ pub const PROVIDER: &[Binding] = &[
         true,
     ),
     bind(&[Key::Esc], Action::Back, "esc", "back", true),
+    HELP_F1,
     bind(&[Key::Ctrl('c')], Action::Quit, "ctrl-c", "quit", false),
 ];
 
@@ -537,6 +573,7 @@ pub const GATEWAY: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
     BACK,
+    HELP,
     QUIT,
 ];
 
@@ -551,8 +588,46 @@ pub const OUTCOME: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
     BACK,
+    HELP,
     QUIT,
 ];
+
+/// Every table, for the checks over all of them.
+pub const ALL: &[&[Binding]] = &[
+    DASHBOARD,
+    SIGN_IN,
+    SIGN_IN_DEVICE,
+    PASTE_BOX,
+    MENU,
+    FORM,
+    APPROVAL,
+    CONFIG,
+    HELPER,
+    LOGOUT,
+    OUTCOME,
+    PROVIDER,
+    GATEWAY,
+];
+
+/// The binding of `action` in `table`, if it has one with keys.
+pub fn binding_for(table: &[Binding], action: Action) -> Option<&Binding> {
+    table
+        .iter()
+        .find(|binding| binding.action == action && !binding.keys.is_empty())
+}
+
+/// An on-screen hint, from the table that handles the keys: `(CopyCode, "copies the code")`
+/// becomes `c copies the code`; several are joined with ` · `. An action the table does not
+/// bind is left out, so a hint can never name a key that does something else.
+pub fn hint(table: &[Binding], parts: &[(Action, &str)]) -> String {
+    parts
+        .iter()
+        .filter_map(|(action, words)| {
+            binding_for(table, *action).map(|binding| format!("{} {words}", binding.shown))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
 
 /// The action `key` triggers in `table`, if any.
 pub fn action_for(table: &[Binding], key: Key) -> Option<Action> {
@@ -568,22 +643,9 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice() {
-        for table in [
-            DASHBOARD,
-            SIGN_IN,
-            SIGN_IN_DEVICE,
-            MENU,
-            FORM,
-            APPROVAL,
-            CONFIG,
-            HELPER,
-            LOGOUT,
-            OUTCOME,
-            PROVIDER,
-            GATEWAY,
-        ] {
+        for table in ALL {
             let mut seen = std::collections::HashSet::new();
-            for binding in table {
+            for binding in *table {
                 for key in binding.keys {
                     assert!(seen.insert(*key), "{key:?} is bound twice");
                 }
@@ -593,21 +655,45 @@ mod tests {
 
     #[test]
     fn ctrl_c_always_quits() {
-        for table in [
-            DASHBOARD,
-            SIGN_IN,
-            SIGN_IN_DEVICE,
-            MENU,
-            FORM,
-            APPROVAL,
-            CONFIG,
-            HELPER,
-            LOGOUT,
-            OUTCOME,
-            PROVIDER,
-            GATEWAY,
-        ] {
+        for table in ALL {
             assert_eq!(action_for(table, Key::Ctrl('c')), Some(Action::Quit));
         }
+    }
+
+    #[test]
+    fn every_table_opens_the_help() {
+        for table in ALL {
+            if std::ptr::eq(*table, PASTE_BOX) {
+                // The box takes `?` as text; Esc leaves it and the help is one key away.
+                continue;
+            }
+            assert!(
+                binding_for(table, Action::Help).is_some_and(|binding| binding.in_bar),
+                "a table without a help key: {table:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn hints_name_the_key_that_does_it() {
+        assert_eq!(
+            hint(
+                SIGN_IN_DEVICE,
+                &[
+                    (Action::CopyCode, "copies the code"),
+                    (Action::CopyUrl, "the URL")
+                ]
+            ),
+            "c copies the code · u the URL"
+        );
+        assert_eq!(
+            hint(SIGN_IN, &[(Action::CopyUrl, "copies the URL")]),
+            "c copies the URL"
+        );
+        assert_eq!(
+            hint(FORM, &[(Action::CopyUrl, "never")]),
+            "",
+            "unbound: left out"
+        );
     }
 }

@@ -1,15 +1,21 @@
-//! The model: everything the screens render from.
+//! The model: everything the screens render from, and the navigation stack.
+//!
+//! The screen on top is [`Model::screen`], with the [`Ticket`] of its work in
+//! [`Model::ticket`]; the screens under it wait in [`Model::below`], each exactly as it was
+//! left. [`Model::push`] opens a screen over the current one, [`Model::pop`] goes back to the
+//! one below (restoring its fields, selection and text), and popping the last screen quits:
+//! [`Model::quit`] is the one place that builds [`Effect::Quit`].
 
-use super::dialogs::{Approval, Config, HelperRun, Logout, Outcome};
 use super::effect::Effect;
-use super::form::Form;
-use super::gateway::GatewayCheck;
-use super::menu::{Choice, ClaudeCli, Menu};
-use super::provider::ProviderSetup;
-use super::signin::{Request, SignIn};
+use super::screens::dialogs::{Approval, Config, HelperPhase, HelperRun, Logout, Outcome};
+use super::screens::form::Form;
+use super::screens::gateway::GatewayCheck;
+use super::screens::menu::{Choice, ClaudeCli, Menu};
+use super::screens::provider::ProviderSetup;
+use super::screens::sign_in::{Phase, Request, SignIn};
+use super::ticket::Ticket;
 use crate::claude::precedence::{Mode, SourceId};
 use crate::status::Status;
-
 /// Which part of the dashboard the arrow keys move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -28,8 +34,6 @@ pub enum Panel {
     None,
     /// The selected row's details, full screen.
     Details,
-    /// The key help.
-    Help,
 }
 
 /// One row of the dashboard's list.
@@ -110,13 +114,13 @@ pub enum Opening {
     Gateway,
 }
 
-/// Where Esc on a finished sign-in goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AfterSignIn {
-    /// Back to the dashboard (a re-login started from it).
-    Dashboard,
-    /// Leave ccauth (`ccauth demo`, `ccauth login …` started the sign-in directly).
-    Exit,
+/// A screen waiting under the one on top, with the ticket of its work.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The screen, exactly as it was left.
+    pub screen: Screen,
+    /// The ticket its work carries.
+    pub ticket: Ticket,
 }
 
 /// The whole state of the application.
@@ -124,18 +128,22 @@ pub enum AfterSignIn {
 pub struct Model {
     /// The screen on top.
     pub screen: Screen,
-    /// Where a finished sign-in goes.
-    pub after_sign_in: AfterSignIn,
-    /// The last sign-in attempt id handed out.
-    pub sign_in_attempt: u64,
+    /// The ticket of the work the screen on top started.
+    pub ticket: Ticket,
+    /// The screens under it, the nearest last.
+    pub below: Vec<Page>,
+    /// The last ticket handed out.
+    pub last_ticket: Ticket,
+    /// The key help is open over the screen.
+    pub help: bool,
     /// The mode whose answer is on screen (changed with `m`).
     pub mode: Mode,
     /// The mode the exit status is computed for (from the command line).
     pub exit_mode: Mode,
     /// The last status read, once one has arrived.
     pub status: Option<Box<Status>>,
-    /// The current load attempt; answers for other attempts are stale.
-    pub attempt: u64,
+    /// The status load in flight (or the last one); answers to others are stale.
+    pub load: Ticket,
     /// Whether a load is in flight.
     pub loading: bool,
     /// The selected row of the list.
@@ -144,7 +152,7 @@ pub struct Model {
     pub focus: Focus,
     /// How far the warnings panel is scrolled, in warnings.
     pub warnings_scroll: usize,
-    /// What is open on top.
+    /// What is open on top of the dashboard.
     pub panel: Panel,
     /// The terminal's width in cells.
     pub width: u16,
@@ -159,21 +167,19 @@ pub struct Model {
     pub quit_pending: bool,
     /// What to open once the first status arrives; `None` once opened.
     pub opening: Option<Opening>,
-    /// Whether the screen was opened by its own command, so that leaving it leaves ccauth.
-    pub exit_on_back: bool,
     /// The official CLI: `None` until looked for, then `Some(None)` when missing.
     pub claude_cli: Option<Option<ClaudeCli>>,
+    /// The search for `claude` in flight.
+    pub claude_search: Option<Ticket>,
     /// A choice waiting for the search for `claude` to finish.
-    pub pending_choice: Option<Choice>,
-    /// The last id handed to a helper run or a saved key (their answers carry it).
-    pub task_attempt: u64,
-    /// The platform setup put aside while its settings change is reviewed (Esc returns to it).
-    pub parked_setup: Option<Box<ProviderSetup>>,
+    pub pending_choice: Option<super::screens::menu::Choice>,
     /// The gateway URL given on the command line (`ccauth login --gateway URL`).
     pub gateway_url: Option<String>,
     /// The managed settings the wired gateway serves, as last fetched (kept with its `ETag`, so
     /// a `304` keeps showing it).
     pub gateway_policy: Option<GatewayPolicy>,
+    /// The fetch of those managed settings in flight.
+    pub policy_fetch: Option<Ticket>,
 }
 
 /// The managed settings a gateway serves, in words, with what identifies the copy.
@@ -191,14 +197,17 @@ impl Model {
     /// A model for a terminal of `width` × `height`, showing `mode`, with the first load
     /// requested.
     pub fn new(mode: Mode, width: u16, height: u16) -> (Self, Vec<Effect>) {
+        let load = Ticket::new(1);
         let model = Self {
             screen: Screen::Dashboard,
-            after_sign_in: AfterSignIn::Dashboard,
-            sign_in_attempt: 0,
+            ticket: Ticket::new(0),
+            below: Vec::new(),
+            last_ticket: load,
+            help: false,
             mode,
             exit_mode: mode,
             status: None,
-            attempt: 1,
+            load,
             loading: true,
             selected: 0,
             focus: Focus::List,
@@ -210,34 +219,33 @@ impl Model {
             spinner: 0,
             quit_pending: false,
             opening: None,
-            exit_on_back: false,
             claude_cli: None,
+            claude_search: None,
             pending_choice: None,
-            task_attempt: 0,
-            parked_setup: None,
             gateway_url: None,
             gateway_policy: None,
+            policy_fetch: None,
         };
-        (model, vec![Effect::LoadStatus { attempt: 1 }])
+        (model, vec![Effect::LoadStatus { ticket: load }])
     }
 
-    /// A model that opens on `opening` once the first status is read; a screen opened by its
-    /// own command leaves ccauth when it is left.
+    /// A model that opens on `opening` once the first status is read. The dashboard stays at
+    /// the bottom of the stack only for `ccauth` and `ccauth status`: a screen opened by its own
+    /// command is the bottom itself, so leaving it leaves ccauth.
     pub fn opening(opening: Opening, mode: Mode, width: u16, height: u16) -> (Self, Vec<Effect>) {
         let (mut model, mut effects) = Self::new(mode, width, height);
         model.opening = Some(opening);
-        model.exit_on_back = !matches!(opening, Opening::Dashboard | Opening::Onboarding);
         if matches!(
             opening,
             Opening::Onboarding | Opening::Chooser | Opening::Choice(_)
         ) {
-            effects.push(Effect::FindClaude);
+            effects.push(model.find_claude());
         }
         (model, effects)
     }
 
-    /// A model that opens straight on a sign-in (`ccauth demo`, `ccauth login …`): leaving the
-    /// sign-in leaves ccauth.
+    /// A model that opens straight on a sign-in (`ccauth demo`, `ccauth login …`): it is the
+    /// only screen, so leaving it leaves ccauth.
     pub fn signing_in(
         request: Request,
         provider: String,
@@ -248,22 +256,117 @@ impl Model {
         let (mut model, _) = Self::new(Mode::Interactive, width, height);
         model.loading = false;
         model.now_ms = now_ms;
-        model.after_sign_in = AfterSignIn::Exit;
         let effects = model.start_sign_in(request, provider);
+        model.below.clear();
         (model, effects)
     }
 
-    /// Starts a new sign-in attempt on top of whatever is shown.
+    /// A new ticket, from the one counter.
+    pub fn issue(&mut self) -> Ticket {
+        self.last_ticket = Ticket::new(self.last_ticket.get() + 1);
+        self.last_ticket
+    }
+
+    /// Opens `screen` over the current one, which waits below exactly as it is; returns the
+    /// ticket of the new screen's work.
+    pub fn push(&mut self, screen: Screen) -> Ticket {
+        let ticket = self.issue();
+        self.push_with(screen, ticket);
+        ticket
+    }
+
+    /// Opens `screen` over the current one, continuing the current screen's work: answers to
+    /// the job it started (a settings change it proposed) reach the new screen.
+    pub fn push_continuing(&mut self, screen: Screen) {
+        let ticket = self.ticket;
+        self.push_with(screen, ticket);
+    }
+
+    fn push_with(&mut self, screen: Screen, ticket: Ticket) {
+        let below = std::mem::replace(&mut self.screen, screen);
+        let below_ticket = std::mem::replace(&mut self.ticket, ticket);
+        self.below.push(Page {
+            screen: below,
+            ticket: below_ticket,
+        });
+    }
+
+    /// Replaces the screen on top (a step that is over, like a passed gateway check, is not
+    /// gone back to); returns the new screen's ticket.
+    pub fn replace(&mut self, screen: Screen) -> Ticket {
+        self.screen = screen;
+        self.ticket = self.issue();
+        self.ticket
+    }
+
+    /// Gives the screen on top a new ticket (it starts its work over): answers to the old work
+    /// are stale from now on.
+    pub fn renew(&mut self) -> Ticket {
+        self.ticket = self.issue();
+        self.ticket
+    }
+
+    /// Goes back to the screen below, exactly as it was left; leaving the last screen quits.
+    pub fn pop(&mut self) -> Vec<Effect> {
+        match self.below.pop() {
+            Some(page) => {
+                self.screen = page.screen;
+                self.ticket = page.ticket;
+                self.help = false;
+                Vec::new()
+            }
+            None => vec![self.quit()],
+        }
+    }
+
+    /// A journey is done (a key saved, a sign-in that succeeded, settings written): back to the
+    /// nearest hub below (the dashboard, or `ccauth config`), or out of ccauth when the journey
+    /// was opened by its own command and has no hub under it.
+    pub fn finish(&mut self) -> Vec<Effect> {
+        let Some(hub) = self.below.iter().rposition(|page| page.screen.is_hub()) else {
+            return vec![self.quit()];
+        };
+        self.below.truncate(hub + 1);
+        self.pop()
+    }
+
+    /// Leave ccauth, with the exit status the screen on top gives: the one place the program is
+    /// left from.
+    pub fn quit(&self) -> Effect {
+        Effect::Quit {
+            code: self.exit_code(),
+        }
+    }
+
+    /// Every screen on the stack with its ticket, top first.
+    pub fn pages(&self) -> impl Iterator<Item = (&Screen, Ticket)> {
+        std::iter::once((&self.screen, self.ticket)).chain(
+            self.below
+                .iter()
+                .rev()
+                .map(|page| (&page.screen, page.ticket)),
+        )
+    }
+
+    /// Starts a new sign-in attempt over whatever is shown.
     pub fn start_sign_in(&mut self, request: Request, provider: String) -> Vec<Effect> {
-        self.sign_in_attempt += 1;
-        let attempt = self.sign_in_attempt;
-        self.screen = Screen::SignIn(Box::new(SignIn::new(
-            attempt,
-            request.clone(),
-            provider,
-            self.now_ms,
-        )));
-        vec![Effect::StartSignIn { attempt, request }]
+        let sign_in = SignIn::new(request.clone(), provider, self.now_ms);
+        let ticket = self.push(Screen::SignIn(Box::new(sign_in)));
+        vec![Effect::StartSignIn { ticket, request }]
+    }
+
+    /// Reads everything again: what Claude Code uses may have changed.
+    pub fn reload(&mut self) -> Effect {
+        self.load = self.issue();
+        self.loading = true;
+        Effect::LoadStatus { ticket: self.load }
+    }
+
+    /// Looks for the official CLI (again).
+    pub fn find_claude(&mut self) -> Effect {
+        let ticket = self.issue();
+        self.claude_search = Some(ticket);
+        Effect::FindClaude { ticket }
     }
 
     /// The sign-in on screen, if any.
@@ -285,7 +388,7 @@ impl Model {
     /// copying), never otherwise.
     pub fn tick_every_ms(&self) -> Option<u64> {
         if self.sign_in().is_some_and(SignIn::running)
-            || matches!(&self.screen, Screen::Helper(run) if run.phase == super::dialogs::HelperPhase::Running)
+            || matches!(&self.screen, Screen::Helper(run) if run.phase == HelperPhase::Running)
         {
             Some(1000)
         } else if self.loading {
@@ -313,14 +416,33 @@ impl Model {
         Entry::at(self.selected)
     }
 
-    /// The exit status if ccauth stopped now: after a sign-in started directly, 0 when it
-    /// succeeded; otherwise 0 when Claude Code has a usable credential.
+    /// The key table in force: the screen's, in its current focus. The same table acts on the
+    /// keys, draws the help bar and the `?` overlay.
+    pub fn key_table(&self) -> &'static [super::Binding] {
+        use super::keymap;
+        match &self.screen {
+            Screen::Dashboard => keymap::DASHBOARD,
+            Screen::SignIn(sign_in) => sign_in.key_table(),
+            Screen::Menu(_) => keymap::MENU,
+            Screen::Form(_) => keymap::FORM,
+            Screen::Approval(_) => keymap::APPROVAL,
+            Screen::Config(_) => keymap::CONFIG,
+            Screen::Helper(_) => keymap::HELPER,
+            Screen::Logout(_) => keymap::LOGOUT,
+            Screen::Outcome(_) => keymap::OUTCOME,
+            Screen::Provider(_) => keymap::PROVIDER,
+            Screen::Gateway(_) => keymap::GATEWAY,
+        }
+    }
+
+    /// The exit status if ccauth stopped now: on a sign-in that is the only screen (`ccauth
+    /// demo`, `ccauth login --sso …`), 0 when it succeeded; otherwise 0 when Claude Code has a
+    /// usable credential.
     pub fn exit_code(&self) -> u8 {
-        if self.after_sign_in == AfterSignIn::Exit {
-            return match self.sign_in().map(|sign_in| &sign_in.phase) {
-                Some(super::signin::Phase::Succeeded(_)) => 0,
-                _ => 1,
-            };
+        if self.below.is_empty()
+            && let Some(sign_in) = self.sign_in()
+        {
+            return u8::from(!matches!(sign_in.phase, Phase::Succeeded(_)));
         }
         match &self.screen {
             Screen::Logout(Logout::Done(steps)) => return u8::from(!steps.iter().all(|s| s.0)),
@@ -328,13 +450,16 @@ impl Model {
             // A setting written is what was asked for, whatever the next read will say.
             Screen::Outcome(outcome)
                 if outcome.wiring.as_ref().is_some_and(|wiring| {
-                    matches!(wiring.state, super::signin::WiringState::Written(_))
+                    matches!(
+                        wiring.state,
+                        super::screens::sign_in::WiringState::Written(_)
+                    )
                 }) =>
             {
                 return 0;
             }
             Screen::Helper(run) => {
-                if let super::dialogs::HelperPhase::Done(result) = &run.phase {
+                if let HelperPhase::Done(result) = &run.phase {
                     return u8::from(!result.ok);
                 }
                 return 1;
@@ -345,5 +470,12 @@ impl Model {
             Some(status) if status.usable(self.exit_mode) => 0,
             _ => 1,
         }
+    }
+}
+
+impl Screen {
+    /// Whether a finished journey comes back here: the dashboard and `ccauth config`.
+    pub fn is_hub(&self) -> bool {
+        matches!(self, Screen::Dashboard | Screen::Config(_))
     }
 }

@@ -8,9 +8,9 @@ use super::gateway::{GatewayPhase, TrustView, Verdict};
 use super::keymap::Key;
 use super::menu::{Choice, ClaudeCli, MenuKind};
 use super::model::{Model, Opening, Screen};
-use super::msg::Msg;
+use super::msg::{Msg, Reply};
 use super::provider::{Check, FieldKey, PickField, ProviderSetup};
-use super::signin::{Flow, Target, Wiring, WiringState};
+use super::sign_in::{Flow, Target, Wiring, WiringState};
 use super::update;
 use crate::claude::fixtures::{Builder, NOW, managed};
 use crate::claude::precedence::{Mode, SourceId};
@@ -25,14 +25,28 @@ fn open(opening: Opening, builder: &Builder) -> (Model, Vec<Effect>) {
 }
 
 fn loaded(model: &mut Model, builder: &Builder) -> Vec<Effect> {
-    let attempt = model.attempt;
+    let ticket = model.load;
     update(
         model,
-        Msg::Loaded {
-            attempt,
-            status: Box::new(Status::from_world(builder.world.clone(), NOW)),
-        },
+        Msg::reply(
+            ticket,
+            Reply::Loaded(Box::new(Status::from_world(builder.world.clone(), NOW))),
+        ),
     )
+}
+
+/// The answer to the work of the screen on top.
+pub(super) fn reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
+    let ticket = model.ticket;
+    update(model, Msg::reply(ticket, reply))
+}
+
+/// The answer of the search for `claude`.
+fn found(model: &mut Model, cli: Option<ClaudeCli>) -> Vec<Effect> {
+    let ticket = model
+        .claude_search
+        .expect("a search for claude is under way");
+    update(model, Msg::reply(ticket, Reply::ClaudeFound(cli)))
 }
 
 fn key(model: &mut Model, key: Key) -> Vec<Effect> {
@@ -63,7 +77,11 @@ fn menu_kind(model: &Model) -> Option<MenuKind> {
 fn first_run_without_a_credential_opens_the_chooser() {
     let (model, effects) = open(Opening::Onboarding, &Builder::new());
     assert_eq!(menu_kind(&model), Some(MenuKind::AccountType));
-    assert!(effects.contains(&Effect::FindClaude));
+    assert!(
+        effects
+            .iter()
+            .any(|effect| matches!(effect, Effect::FindClaude { .. }))
+    );
 }
 
 #[test]
@@ -86,13 +104,13 @@ fn an_undecided_key_is_asked_about_first_then_the_chooser_follows() {
     assert!(approval.shown.starts_with("sk-ant-..."));
     assert!(approval.shown.ends_with("KLMNOPQRSTuvwxyz"));
     // Enter on the default answers No.
-    assert_eq!(
-        key(&mut model, Key::Enter),
-        vec![Effect::DecideApiKey { approve: false }]
-    );
-    let effects = update(
+    assert!(matches!(
+        key(&mut model, Key::Enter)[..],
+        [Effect::DecideApiKey { approve: false, .. }]
+    ));
+    let effects = reply(
         &mut model,
-        Msg::ApiKeyDecided(Ok(String::from("~/.claude.json"))),
+        Reply::ApiKeyDecided(Ok(String::from("~/.claude.json"))),
     );
     assert!(matches!(model.screen, Screen::Dashboard));
     assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
@@ -110,18 +128,18 @@ fn a_failed_approval_save_stays_on_the_dialog_with_the_reason() {
         Opening::Onboarding,
         &Builder::new().source(SourceId::ApiKey),
     );
-    assert_eq!(
-        key(&mut model, Key::Char('1')),
-        vec![Effect::DecideApiKey { approve: true }]
-    );
+    assert!(matches!(
+        key(&mut model, Key::Char('1'))[..],
+        [Effect::DecideApiKey { approve: true, .. }]
+    ));
     assert_eq!(
         key(&mut model, Key::Char('2')),
         Vec::new(),
         "keys wait for the save"
     );
-    update(
+    reply(
         &mut model,
-        Msg::ApiKeyDecided(Err(String::from("~/.claude.json is not valid JSON"))),
+        Reply::ApiKeyDecided(Err(String::from("~/.claude.json is not valid JSON"))),
     );
     let Screen::Approval(approval) = &model.screen else {
         panic!("expected the dialog");
@@ -166,7 +184,7 @@ fn claude_account_waits_for_the_search_and_explains_a_missing_cli() {
     let (mut model, _) = open(Opening::Chooser, &Builder::new());
     assert_eq!(key(&mut model, Key::Enter), Vec::new());
     assert_eq!(model.pending_choice, Some(Choice::ClaudeAccount));
-    update(&mut model, Msg::ClaudeFound(None));
+    found(&mut model, None);
     assert_eq!(menu_kind(&model), Some(MenuKind::ClaudeMissing));
     let Screen::Menu(menu) = &model.screen else {
         panic!("menu");
@@ -177,15 +195,20 @@ fn claude_account_waits_for_the_search_and_explains_a_missing_cli() {
             .any(|note| note.contains("npm install -g @anthropic-ai/claude-code"))
     );
     // "I have installed it": look again.
-    assert_eq!(key(&mut model, Key::Enter), vec![Effect::FindClaude]);
-    update(&mut model, Msg::ClaudeFound(Some(cli())));
+    assert_eq!(
+        key(&mut model, Key::Enter),
+        vec![Effect::FindClaude {
+            ticket: model.last_ticket
+        }]
+    );
+    found(&mut model, Some(cli()));
     assert_eq!(menu_kind(&model), Some(MenuKind::ClaudeAccount));
 }
 
 #[test]
 fn claude_sign_in_starts_the_official_cli_without_device_code() {
     let (mut model, _) = open(Opening::Chooser, &Builder::new());
-    update(&mut model, Msg::ClaudeFound(Some(cli())));
+    found(&mut model, Some(cli()));
     key(&mut model, Key::Enter);
     let effects = key(&mut model, Key::Enter);
     let [Effect::StartSignIn { request, .. }] = &effects[..] else {
@@ -202,15 +225,15 @@ fn claude_sign_in_starts_the_official_cli_without_device_code() {
     let sign_in = model.sign_in().expect("the sign-in screen");
     assert!(!sign_in.device_available);
     assert!(
-        sign_in.paste_focused,
-        "the paste box is ready for code#state"
+        !sign_in.paste_focused,
+        "letters are shortcuts until the user moves into the paste box"
     );
 }
 
 #[test]
 fn claude_sso_asks_for_an_optional_email_and_checks_it() {
     let (mut model, _) = open(Opening::Choice(Choice::ClaudeSso), &Builder::new());
-    update(&mut model, Msg::ClaudeFound(Some(cli())));
+    found(&mut model, Some(cli()));
     assert!(matches!(&model.screen, Screen::Form(form) if form.purpose == Purpose::ClaudeSsoEmail));
     type_text(&mut model, "not an email");
     assert_eq!(key(&mut model, Key::Enter), Vec::new());
@@ -238,6 +261,7 @@ fn the_sso_form_saves_the_provider_then_signs_in_with_it() {
     assert_eq!(
         effects,
         vec![Effect::SaveSso {
+            ticket: model.ticket,
             name: String::from("corp"),
             issuer: String::from("https://sso.example.com/realms/q"),
             client_id: String::from("ccauth-cli"),
@@ -246,9 +270,9 @@ fn the_sso_form_saves_the_provider_then_signs_in_with_it() {
         }]
     );
     // The issuer was refused: the form says why, at the field, and can be fixed.
-    update(
+    reply(
         &mut model,
-        Msg::SsoSaved(Err((Some(1), String::from("use https://")))),
+        Reply::SsoSaved(Err((Some(1), String::from("use https://")))),
     );
     let Screen::Form(form) = &model.screen else {
         panic!("still the form");
@@ -256,9 +280,9 @@ fn the_sso_form_saves_the_provider_then_signs_in_with_it() {
     assert_eq!(form.focus, 1);
     assert_eq!(form.fields[1].error.as_deref(), Some("use https://"));
     assert!(!form.busy);
-    let effects = update(
+    let effects = reply(
         &mut model,
-        Msg::SsoSaved(Ok((
+        Reply::SsoSaved(Ok((
             String::from("corp"),
             String::from("corp (https://sso…)"),
         ))),
@@ -278,7 +302,7 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
     let effects = key(&mut model, Key::Enter);
     let [
         Effect::SaveApiKey {
-            attempt,
+            ticket,
             name,
             key: secret,
             base_url,
@@ -287,6 +311,7 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
     else {
         panic!("expected a save, got {effects:?}");
     };
+    assert_eq!(*ticket, model.ticket);
     assert_eq!(name, "default");
     assert_eq!(secret.expose(), "sk-ant-api03-pasted-secret-value");
     assert_eq!(base_url, &None);
@@ -294,41 +319,37 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
         !format!("{effects:?}").contains("pasted-secret"),
         "effects never show the key"
     );
-    let attempt = *attempt;
-    let effects = update(
+    let ticket = *ticket;
+    let proposal = Wiring {
+        path: String::from("~/.claude/settings.json"),
+        lines: vec![String::from(
+            "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
+        )],
+        state: WiringState::Proposed,
+    };
+    let effects = reply(
         &mut model,
-        Msg::ApiKeySaved {
-            attempt,
-            result: Ok(SavedKey {
+        Reply::ApiKeySaved(Ok((
+            SavedKey {
                 lines: vec![String::from("Stored")],
                 warnings: Vec::new(),
-            }),
-        },
+            },
+            Ok(proposal),
+        ))),
     );
     assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
-    update(
-        &mut model,
-        Msg::Wiring {
-            attempt,
-            result: Ok(Wiring {
-                path: String::from("~/.claude/settings.json"),
-                lines: vec![String::from(
-                    "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
-                )],
-                state: WiringState::Proposed,
-            }),
-        },
+    assert!(matches!(model.screen, Screen::Outcome(_)));
+    assert_eq!(
+        model.ticket, ticket,
+        "the outcome continues the save's work"
     );
     assert_eq!(
         key(&mut model, Key::Char('w')),
-        vec![Effect::ApplyWiring { attempt }]
+        vec![Effect::ApplyWiring { ticket }]
     );
-    let effects = update(
+    let effects = reply(
         &mut model,
-        Msg::WiringWritten {
-            attempt,
-            result: Ok(String::from("~/.claude/settings.json")),
-        },
+        Reply::WiringWritten(Ok(String::from("~/.claude/settings.json"))),
     );
     assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
     let Screen::Outcome(outcome) = &model.screen else {
@@ -337,6 +358,11 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
     assert!(matches!(
         outcome.wiring.as_ref().map(|w| &w.state),
         Some(WiringState::Written(_))
+    ));
+    // Done: `ccauth login --method api-key` opened it and there is no hub below, so it leaves.
+    assert!(matches!(
+        key(&mut model, Key::Enter)[..],
+        [Effect::Quit { .. }]
     ));
 }
 
@@ -363,26 +389,23 @@ fn letters_on_a_form_type_instead_of_quitting() {
 fn the_helper_test_asks_for_trust_counts_seconds_and_can_be_stopped() {
     let (mut model, _) = open(Opening::Dashboard, &Builder::new());
     let effects = key(&mut model, Key::Char('h'));
-    let [Effect::FindHelper { attempt }] = effects[..] else {
+    let [Effect::FindHelper { ticket }] = effects[..] else {
         panic!("expected FindHelper, got {effects:?}");
     };
-    update(
+    reply(
         &mut model,
-        Msg::HelperFound {
-            attempt,
-            result: Ok(Some(HelperInfo {
-                command: String::from("./get-key.sh"),
-                source: String::from("project settings (.claude/settings.json)"),
-                ttl: String::from("5 min (default)"),
-                needs_trust: true,
-            })),
-        },
+        Reply::HelperFound(Ok(Some(HelperInfo {
+            command: String::from("./get-key.sh"),
+            source: String::from("project settings (.claude/settings.json)"),
+            ttl: String::from("5 min (default)"),
+            needs_trust: true,
+        }))),
     );
     assert!(matches!(&model.screen, Screen::Helper(run) if run.phase == HelperPhase::NeedsTrust));
     assert_eq!(model.tick_every_ms(), None, "nothing moves while it waits");
     assert_eq!(
         key(&mut model, Key::Char('y')),
-        vec![Effect::RunHelper { attempt }]
+        vec![Effect::RunHelper { ticket }]
     );
     assert_eq!(model.tick_every_ms(), Some(1000));
     update(
@@ -400,20 +423,17 @@ fn the_helper_test_asks_for_trust_counts_seconds_and_can_be_stopped() {
     );
     assert_eq!(
         key(&mut model, Key::Esc),
-        vec![Effect::CancelHelper { attempt }]
+        vec![Effect::CancelHelper { ticket }]
     );
     // A late answer from the stopped run changes nothing.
-    update(
+    reply(
         &mut model,
-        Msg::HelperDone {
-            attempt,
-            result: HelperResult {
-                ok: true,
-                headline: String::from("late"),
-                lines: Vec::new(),
-                elapsed_ms: 1,
-            },
-        },
+        Reply::HelperDone(HelperResult {
+            ok: true,
+            headline: String::from("late"),
+            lines: Vec::new(),
+            elapsed_ms: 1,
+        }),
     );
     let Screen::Helper(run) = &model.screen else {
         panic!("helper");
@@ -429,27 +449,42 @@ fn logout_shows_the_plan_and_acts_only_on_yes() {
         Opening::Dashboard,
         &Builder::new().source(SourceId::Subscription),
     );
-    assert_eq!(key(&mut model, Key::Char('x')), vec![Effect::PlanLogout]);
+    assert!(matches!(
+        key(&mut model, Key::Char('x'))[..],
+        [Effect::PlanLogout { .. }]
+    ));
     assert_eq!(key(&mut model, Key::Char('y')), Vec::new(), "no plan yet");
-    update(
+    reply(
         &mut model,
-        Msg::LogoutPlanned(Ok(vec![String::from("Log out of dev@example.com")])),
+        Reply::LogoutPlanned(Ok(vec![String::from("Log out of dev@example.com")])),
     );
     assert!(matches!(&model.screen, Screen::Logout(Logout::Confirm(items)) if items.len() == 1));
-    assert_eq!(key(&mut model, Key::Char('y')), vec![Effect::Logout]);
-    let effects = update(
+    assert_eq!(
+        key(&mut model, Key::Char('y')),
+        vec![Effect::Logout {
+            ticket: model.ticket
+        }]
+    );
+    let effects = reply(
         &mut model,
-        Msg::LoggedOut(vec![(true, String::from("Logged out"))]),
+        Reply::LoggedOut(vec![(true, String::from("Logged out"))]),
     );
     assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
     assert_eq!(model.exit_code(), 0);
+    // Done: back to the dashboard it was opened from.
+    assert!(key(&mut model, Key::Enter).is_empty());
+    assert!(matches!(model.screen, Screen::Dashboard));
 }
 
 #[test]
 fn logout_opened_by_its_command_leaves_ccauth_on_esc() {
     let (mut model, effects) = open(Opening::Logout, &Builder::new());
-    assert!(effects.contains(&Effect::PlanLogout));
-    update(&mut model, Msg::LogoutPlanned(Ok(Vec::new())));
+    assert!(
+        effects
+            .iter()
+            .any(|effect| matches!(effect, Effect::PlanLogout { .. }))
+    );
+    reply(&mut model, Reply::LogoutPlanned(Ok(Vec::new())));
     assert!(matches!(model.screen, Screen::Logout(Logout::Nothing)));
     assert!(matches!(
         key(&mut model, Key::Esc)[..],
@@ -462,14 +497,16 @@ fn config_toggles_the_custom_key_and_edits_the_ttl() {
     let approved = Builder::new().source(SourceId::ApiKey).approved();
     let (mut model, _) = open(Opening::Config, &approved);
     assert!(matches!(model.screen, Screen::Config(_)));
-    assert_eq!(
-        key(&mut model, Key::Enter),
-        vec![Effect::DecideApiKey { approve: false }],
+    assert!(
+        matches!(
+            key(&mut model, Key::Enter)[..],
+            [Effect::DecideApiKey { approve: false, .. }]
+        ),
         "on → off"
     );
-    let effects = update(
+    let effects = reply(
         &mut model,
-        Msg::ApiKeyDecided(Ok(String::from("~/.claude.json"))),
+        Reply::ApiKeyDecided(Ok(String::from("~/.claude.json"))),
     );
     assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
     key(&mut model, Key::Down);
@@ -485,21 +522,35 @@ fn config_toggles_the_custom_key_and_edits_the_ttl() {
         effects[..],
         [Effect::ProposeHelperTtl { ms: 3_300_000, .. }]
     ));
+    reply(
+        &mut model,
+        Reply::Wiring(Ok(Wiring {
+            path: String::from("~/.claude/settings.json"),
+            lines: vec![String::from(
+                "+ env.CLAUDE_CODE_API_KEY_HELPER_TTL_MS: \"3300000\"",
+            )],
+            state: WiringState::Proposed,
+        })),
+    );
+    // Esc goes back to the form with what was typed, then to config.
+    key(&mut model, Key::Esc);
+    assert!(matches!(&model.screen, Screen::Form(form) if form.value(0) == "55"));
+    key(&mut model, Key::Esc);
+    assert!(matches!(model.screen, Screen::Config(_)));
 }
 
 #[test]
 fn the_setup_token_row_hands_the_terminal_over() {
     let (mut model, _) = open(Opening::Chooser, &Builder::new());
-    update(&mut model, Msg::ClaudeFound(Some(cli())));
+    found(&mut model, Some(cli()));
     key(&mut model, Key::Enter);
     key(&mut model, Key::Char('3'));
     assert_eq!(key(&mut model, Key::Enter), vec![Effect::SetupToken]);
 }
 
-fn bedrock_setup(attempt: u64) -> Box<ProviderSetup> {
+fn bedrock_setup() -> Box<ProviderSetup> {
     Box::new(ProviderSetup {
         provider: Provider::Bedrock,
-        attempt,
         found: Vec::new(),
         missing: Vec::new(),
         fields: vec![
@@ -520,17 +571,18 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
     key(&mut model, Key::Enter);
     assert_eq!(menu_kind(&model), Some(MenuKind::Platform));
     let effects = key(&mut model, Key::Enter);
-    let [Effect::DetectProvider { attempt, provider }] = effects[..] else {
+    let [Effect::DetectProvider { ticket, provider }] = effects[..] else {
         panic!("expected a detection, got {effects:?}");
     };
     assert_eq!(provider, Provider::Bedrock);
-    // A stale answer (another attempt) is dropped.
+    // A stale answer (another ticket) is dropped.
+    let stale = super::Ticket::new(ticket.get() + 7);
     update(
         &mut model,
-        Msg::ProviderDetected(bedrock_setup(attempt + 7)),
+        Msg::reply(stale, Reply::ProviderDetected(bedrock_setup())),
     );
     assert_eq!(menu_kind(&model), Some(MenuKind::Platform));
-    update(&mut model, Msg::ProviderDetected(bedrock_setup(attempt)));
+    reply(&mut model, Reply::ProviderDetected(bedrock_setup()));
     assert!(matches!(model.screen, Screen::Provider(_)));
     key(&mut model, Key::Tab);
     type_text(&mut model, "mars-north-1");
@@ -538,7 +590,7 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
     assert_eq!(
         effects,
         vec![Effect::PlanProvider {
-            attempt,
+            ticket,
             provider: Provider::Bedrock,
             values: vec![
                 (FieldKey::Profile, String::from("dev")),
@@ -546,12 +598,12 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
             ],
         }]
     );
-    update(
+    reply(
         &mut model,
-        Msg::ProviderPlanned {
-            attempt,
-            result: Err((Some(FieldKey::Region), String::from("not an AWS region"))),
-        },
+        Reply::ProviderPlanned(Err((
+            Some(FieldKey::Region),
+            String::from("not an AWS region"),
+        ))),
     );
     let Screen::Provider(setup) = &model.screen else {
         panic!("still the setup");
@@ -565,15 +617,12 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
         lines: vec![String::from("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\"")],
         state: WiringState::Proposed,
     };
-    update(
+    reply(
         &mut model,
-        Msg::ProviderPlanned {
-            attempt,
-            result: Ok((
-                vec![String::from("Claude Code will use Amazon Bedrock")],
-                wiring.clone(),
-            )),
-        },
+        Reply::ProviderPlanned(Ok((
+            vec![String::from("Claude Code will use Amazon Bedrock")],
+            wiring.clone(),
+        ))),
     );
     assert!(matches!(model.screen, Screen::Outcome(_)));
     // Esc goes back to the setup as it was, to change something.
@@ -584,23 +633,14 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
     assert_eq!(setup.value(FieldKey::Region), Some("eu-west-1"));
     assert!(!setup.busy);
     key(&mut model, Key::Enter);
-    update(
-        &mut model,
-        Msg::ProviderPlanned {
-            attempt,
-            result: Ok((Vec::new(), wiring)),
-        },
-    );
+    reply(&mut model, Reply::ProviderPlanned(Ok((Vec::new(), wiring))));
     assert_eq!(
         key(&mut model, Key::Char('w')),
-        vec![Effect::ApplyWiring { attempt }]
+        vec![Effect::ApplyWiring { ticket }]
     );
-    let effects = update(
+    let effects = reply(
         &mut model,
-        Msg::WiringWritten {
-            attempt,
-            result: Ok(String::from("~/.claude/settings.json")),
-        },
+        Reply::WiringWritten(Ok(String::from("~/.claude/settings.json"))),
     );
     assert!(matches!(effects[..], [Effect::LoadStatus { .. }]));
     // Written: done (`ccauth login` opened it, so ccauth leaves).
@@ -613,10 +653,9 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
 #[test]
 fn the_online_check_runs_only_when_asked() {
     let (mut model, _) = open(Opening::Choice(Choice::Vertex), &Builder::new());
-    let attempt = model.task_attempt;
-    let mut setup = bedrock_setup(attempt);
+    let mut setup = bedrock_setup();
     setup.provider = Provider::Vertex;
-    update(&mut model, Msg::ProviderDetected(setup));
+    reply(&mut model, Reply::ProviderDetected(setup));
     let effects = key(&mut model, Key::Ctrl('t'));
     assert!(matches!(
         effects[..],
@@ -625,10 +664,9 @@ fn the_online_check_runs_only_when_asked() {
             ..
         }]
     ));
-    update(
+    reply(
         &mut model,
-        Msg::ProviderChecked {
-            attempt,
+        Reply::ProviderChecked {
             ok: true,
             lines: vec![String::from("a token was issued")],
         },
@@ -652,17 +690,17 @@ fn a_gateway_is_checked_trusted_once_then_signed_in_with_a_device_code() {
     let (mut model, _) = open(Opening::Choice(Choice::Gateway), &Builder::new());
     type_text(&mut model, "gw.corp.internal");
     let effects = key(&mut model, Key::Enter);
-    let [Effect::CheckGateway { attempt, ref url }] = effects[..] else {
+    let [Effect::CheckGateway { ticket, ref url }] = effects[..] else {
         panic!("expected a check, got {effects:?}");
     };
     assert_eq!(url, "gw.corp.internal");
     // Stale answers are dropped.
     update(
         &mut model,
-        Msg::GatewayChecked {
-            attempt: attempt + 1,
-            result: Err(String::from("stale")),
-        },
+        Msg::reply(
+            super::Ticket::new(ticket.get() + 1),
+            Reply::GatewayChecked(Err(String::from("stale"))),
+        ),
     );
     assert!(
         matches!(&model.screen, Screen::Gateway(check) if check.phase == GatewayPhase::Checking)
@@ -673,49 +711,38 @@ fn a_gateway_is_checked_trusted_once_then_signed_in_with_a_device_code() {
         },
         None,
     );
-    update(
-        &mut model,
-        Msg::GatewayChecked {
-            attempt,
-            result: Ok(first.clone()),
-        },
-    );
+    reply(&mut model, Reply::GatewayChecked(Ok(first.clone())));
     assert_eq!(
         key(&mut model, Key::Char('y')),
         vec![Effect::TrustGateway {
-            attempt,
+            ticket,
             verdict: first
         }]
     );
-    let effects = update(
-        &mut model,
-        Msg::GatewayTrusted {
-            attempt,
-            result: Ok(()),
-        },
-    );
+    let effects = reply(&mut model, Reply::GatewayTrusted(Ok(())));
     assert!(matches!(
         &effects[..],
         [Effect::StartSignIn { request, .. }]
             if request.target == Target::Gateway(String::from("https://gw.corp.internal"))
                 && request.flow == Flow::Device
     ));
+    // The passed check is not gone back to: Esc on the sign-in returns to the URL typed.
+    let effects = key(&mut model, Key::Esc);
+    assert!(matches!(effects[..], [Effect::CancelSignIn { .. }]));
+    assert!(matches!(&model.screen, Screen::Form(form) if form.value(0) == "gw.corp.internal"));
 }
 
 #[test]
-fn a_refused_gateway_says_why_and_r_checks_again() {
+fn a_refused_gateway_says_why_and_r_checks_again_and_esc_keeps_the_url() {
     let (mut model, _) = open(Opening::Choice(Choice::Gateway), &Builder::new());
     type_text(&mut model, "https://8.8.8.8");
     let effects = key(&mut model, Key::Enter);
-    let [Effect::CheckGateway { attempt, .. }] = effects[..] else {
+    let [Effect::CheckGateway { ticket, .. }] = effects[..] else {
         panic!("check");
     };
-    update(
+    reply(
         &mut model,
-        Msg::GatewayChecked {
-            attempt,
-            result: Err(String::from("8.8.8.8 is a public address")),
-        },
+        Reply::GatewayChecked(Err(String::from("8.8.8.8 is a public address"))),
     );
     assert_eq!(
         key(&mut model, Key::Char('y')),
@@ -723,28 +750,26 @@ fn a_refused_gateway_says_why_and_r_checks_again() {
         "nothing to trust"
     );
     let effects = key(&mut model, Key::Char('r'));
-    assert!(
-        matches!(effects[..], [Effect::CheckGateway { attempt: again, .. }] if again > attempt)
+    assert!(matches!(effects[..], [Effect::CheckGateway { ticket: again, .. }] if again > ticket));
+    reply(
+        &mut model,
+        Reply::GatewayChecked(Err(String::from("8.8.8.8 is a public address"))),
     );
+    key(&mut model, Key::Esc);
+    assert!(matches!(&model.screen, Screen::Form(form) if form.value(0) == "https://8.8.8.8"));
 }
 
 #[test]
 fn a_trusted_gateway_forced_by_policy_is_handed_off() {
     let (mut model, _) = open(Opening::Choice(Choice::Gateway), &Builder::new());
     type_text(&mut model, "https://gw.corp.internal");
-    let effects = key(&mut model, Key::Enter);
-    let [Effect::CheckGateway { attempt, .. }] = effects[..] else {
-        panic!("check");
-    };
-    let effects = update(
+    key(&mut model, Key::Enter);
+    let effects = reply(
         &mut model,
-        Msg::GatewayChecked {
-            attempt,
-            result: Ok(verdict(
-                TrustView::Trusted { fingerprint: None },
-                Some("/etc/claude-code/managed-settings.json"),
-            )),
-        },
+        Reply::GatewayChecked(Ok(verdict(
+            TrustView::Trusted { fingerprint: None },
+            Some("/etc/claude-code/managed-settings.json"),
+        ))),
     );
     assert!(effects.is_empty(), "no sign-in on a managed machine");
     assert!(

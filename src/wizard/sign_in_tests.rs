@@ -3,8 +3,9 @@
 use super::effect::Effect;
 use super::keymap::Key;
 use super::model::Model;
-use super::msg::Msg;
-use super::signin::{BrowserNote, Flow, Phase, Request, SignInEvent, Success, Target};
+use super::msg::{Msg, Reply};
+use super::sign_in::{BrowserNote, Flow, Phase, Request, SignInEvent, Success, Target};
+use super::ticket::Ticket;
 use super::update::update;
 
 const T0: i64 = 1_795_615_389_000;
@@ -23,14 +24,22 @@ fn demo(flow: Flow) -> (Model, Vec<Effect>) {
     )
 }
 
+/// The ticket of the `n`th attempt of a sign-in started directly: the first ticket is the status
+/// load's, and every attempt (a retry, a switch to device code) takes the next one.
+fn t(n: u64) -> Ticket {
+    Ticket::new(n + 1)
+}
+
 fn event(model: &mut Model, attempt: u64, event: SignInEvent) -> Vec<Effect> {
     update(
         model,
-        Msg::SignIn {
-            attempt,
-            event,
-            now_ms: T0 + 1_000,
-        },
+        Msg::reply(
+            t(attempt),
+            Reply::SignIn {
+                event,
+                now_ms: T0 + 1_000,
+            },
+        ),
     )
 }
 
@@ -51,7 +60,7 @@ fn a_browser_sign_in_from_start_to_success() {
     assert_eq!(
         effects,
         vec![Effect::StartSignIn {
-            attempt: 1,
+            ticket: t(1),
             request: Request {
                 target: Target::Demo,
                 flow: Flow::Browser
@@ -82,7 +91,7 @@ fn a_browser_sign_in_from_start_to_success() {
     assert_eq!(
         opened,
         vec![Effect::OpenBrowser {
-            attempt: 1,
+            ticket: t(1),
             url: URL.to_owned(),
             forced: false
         }]
@@ -101,10 +110,12 @@ fn a_browser_sign_in_from_start_to_success() {
     assert_eq!(phase(&model), Phase::Waiting);
     update(
         &mut model,
-        Msg::Browser {
-            attempt: 1,
-            note: BrowserNote::Opened(String::from("opened in the default browser")),
-        },
+        Msg::reply(
+            t(1),
+            Reply::Browser(BrowserNote::Opened(String::from(
+                "opened in the default browser",
+            ))),
+        ),
     );
     event(&mut model, 1, SignInEvent::Exchanging);
     assert_eq!(phase(&model), Phase::Exchanging);
@@ -135,14 +146,13 @@ fn a_browser_sign_in_from_start_to_success() {
 #[test]
 fn stale_events_are_dropped() {
     let (mut model, _) = demo(Flow::Browser);
-    key(&mut model, Key::Tab); // leave the paste box, so letters are keys
     // `d` switches to device code: attempt 1 is cancelled and attempt 2 starts.
     assert_eq!(
         key(&mut model, Key::Char('d')),
         vec![
-            Effect::CancelSignIn { attempt: 1 },
+            Effect::CancelSignIn { ticket: t(1) },
             Effect::StartSignIn {
-                attempt: 2,
+                ticket: t(2),
                 request: Request {
                     target: Target::Demo,
                     flow: Flow::Device
@@ -159,10 +169,10 @@ fn stale_events_are_dropped() {
     );
     update(
         &mut model,
-        Msg::Browser {
-            attempt: 1,
-            note: BrowserNote::Failed(String::from("old")),
-        },
+        Msg::reply(
+            t(1),
+            Reply::Browser(BrowserNote::Failed(String::from("old"))),
+        ),
     );
     assert_eq!(
         model.sign_in().map(|s| s.browser.clone()),
@@ -173,6 +183,12 @@ fn stale_events_are_dropped() {
 #[test]
 fn letters_type_into_the_paste_box_and_enter_submits_a_secret() {
     let (mut model, _) = demo(Flow::Browser);
+    assert!(
+        model.sign_in().is_some_and(|s| !s.paste_focused),
+        "letters are shortcuts until the box is entered"
+    );
+    // `p` (or Tab) moves into the box.
+    assert!(key(&mut model, Key::Char('p')).is_empty());
     assert!(model.sign_in().is_some_and(|s| s.paste_focused));
     for c in "code#state".chars() {
         assert!(
@@ -181,17 +197,23 @@ fn letters_type_into_the_paste_box_and_enter_submits_a_secret() {
         );
     }
     let effects = key(&mut model, Key::Enter);
-    let [Effect::SubmitPaste { attempt: 1, text }] = effects.as_slice() else {
+    let [Effect::SubmitPaste { ticket, text }] = effects.as_slice() else {
         panic!("expected one SubmitPaste, got {effects:?}");
     };
+    assert_eq!(*ticket, t(1));
     assert_eq!(text.expose(), "code#state");
     assert!(
         !format!("{effects:?}").contains("code#state"),
         "the code is redacted"
     );
     assert!(!format!("{model:?}").contains("code#state"));
-    // Tab leaves the box; then letters are keys again.
-    key(&mut model, Key::Tab);
+    // Esc leaves the box (it does not cancel from there); then letters are keys again.
+    assert!(key(&mut model, Key::Esc).is_empty());
+    assert!(
+        model
+            .sign_in()
+            .is_some_and(|s| s.paste_focused == false && s.running())
+    );
     assert_eq!(
         key(&mut model, Key::Char('c')),
         Vec::<Effect>::new(),
@@ -202,7 +224,6 @@ fn letters_type_into_the_paste_box_and_enter_submits_a_secret() {
 #[test]
 fn bracketed_paste_goes_to_the_box_without_control_characters() {
     let (mut model, _) = demo(Flow::Browser);
-    key(&mut model, Key::Tab);
     assert!(model.sign_in().is_some_and(|s| !s.paste_focused));
     update(
         &mut model,
@@ -216,7 +237,6 @@ fn bracketed_paste_goes_to_the_box_without_control_characters() {
 #[test]
 fn copy_open_and_qr_act_on_the_url() {
     let (mut model, _) = demo(Flow::Browser);
-    key(&mut model, Key::Tab);
     event(
         &mut model,
         1,
@@ -228,13 +248,14 @@ fn copy_open_and_qr_act_on_the_url() {
     assert_eq!(
         key(&mut model, Key::Char('c')),
         vec![Effect::Copy {
+            ticket: t(1),
             text: URL.to_owned()
         }]
     );
     assert_eq!(
         key(&mut model, Key::Char('o')),
         vec![Effect::OpenBrowser {
-            attempt: 1,
+            ticket: t(1),
             url: URL.to_owned(),
             forced: true
         }]
@@ -248,7 +269,10 @@ fn copy_open_and_qr_act_on_the_url() {
     );
     update(
         &mut model,
-        Msg::Copied(Ok(String::from("copied to the clipboard"))),
+        Msg::reply(
+            t(1),
+            Reply::Copied(Ok(String::from("copied to the clipboard"))),
+        ),
     );
     assert_eq!(
         model.sign_in().and_then(|s| s.copied.clone()).as_deref(),
@@ -259,7 +283,6 @@ fn copy_open_and_qr_act_on_the_url() {
 #[test]
 fn no_qr_code_for_a_loopback_only_url() {
     let (mut model, _) = demo(Flow::Browser);
-    key(&mut model, Key::Tab);
     event(
         &mut model,
         1,
@@ -293,7 +316,7 @@ fn device_flow_copies_the_code_and_tracks_polling() {
     assert_eq!(
         effects,
         vec![Effect::OpenBrowser {
-            attempt: 1,
+            ticket: t(1),
             url: String::from("https://sso.example.com/device?user_code=WDJB-MJHT"),
             forced: false
         }]
@@ -302,12 +325,14 @@ fn device_flow_copies_the_code_and_tracks_polling() {
     assert_eq!(
         key(&mut model, Key::Char('c')),
         vec![Effect::Copy {
+            ticket: t(1),
             text: String::from("WDJB-MJHT")
         }]
     );
     assert_eq!(
         key(&mut model, Key::Char('u')),
         vec![Effect::Copy {
+            ticket: t(1),
             text: String::from("https://sso.example.com/device?user_code=WDJB-MJHT")
         }]
     );
@@ -339,7 +364,7 @@ fn failure_then_retry_starts_a_new_attempt() {
     assert_eq!(
         effects,
         vec![Effect::StartSignIn {
-            attempt: 2,
+            ticket: t(2),
             request: Request {
                 target: Target::Demo,
                 flow: Flow::Browser
@@ -352,13 +377,14 @@ fn failure_then_retry_starts_a_new_attempt() {
 #[test]
 fn esc_cancels_and_leaves_when_started_directly() {
     let (mut model, _) = demo(Flow::Browser);
-    assert!(model.sign_in().is_some_and(|s| s.paste_focused));
-    // Esc cancels even from the paste box; Tab is what leaves the box.
+    // In the box Esc first leaves the box; the next Esc cancels.
+    key(&mut model, Key::Tab);
+    assert!(key(&mut model, Key::Esc).is_empty());
     let effects = key(&mut model, Key::Esc);
     assert_eq!(
         effects,
         vec![
-            Effect::CancelSignIn { attempt: 1 },
+            Effect::CancelSignIn { ticket: t(1) },
             Effect::Quit { code: 1 }
         ]
     );
@@ -367,10 +393,12 @@ fn esc_cancels_and_leaves_when_started_directly() {
 #[test]
 fn ctrl_c_cancels_and_quits_even_from_the_paste_box() {
     let (mut model, _) = demo(Flow::Browser);
+    key(&mut model, Key::Tab);
+    assert!(model.sign_in().is_some_and(|s| s.paste_focused));
     assert_eq!(
         key(&mut model, Key::Ctrl('c')),
         vec![
-            Effect::CancelSignIn { attempt: 1 },
+            Effect::CancelSignIn { ticket: t(1) },
             Effect::Quit { code: 1 }
         ]
     );

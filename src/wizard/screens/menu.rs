@@ -489,3 +489,190 @@ mod tests {
         assert_eq!(menu.selected, 5);
     }
 }
+
+// ----- The chooser's part of `update` -----
+
+use super::super::effect::Effect;
+use super::super::keymap::{self, Action, Key};
+use super::super::model::{Model, Screen};
+use super::form::Form;
+use crate::providers::Provider;
+
+/// The account-type chooser for what the last status says (its managed policy).
+pub(in crate::wizard) fn chooser(model: &Model) -> Screen {
+    let policy = model
+        .status
+        .as_ref()
+        .map(|status| status.world.policy.clone())
+        .unwrap_or_default();
+    let home = model
+        .status
+        .as_ref()
+        .and_then(|status| status.world.paths.home.clone());
+    Screen::Menu(Menu::account_types(&policy, home.as_deref()))
+}
+
+/// Opens the chooser over what is shown.
+pub(in crate::wizard) fn open_chooser(model: &mut Model) {
+    let screen = chooser(model);
+    model.push(screen);
+}
+
+/// A key on a menu.
+pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let Screen::Menu(menu) = &mut model.screen else {
+        return Vec::new();
+    };
+    if let Key::Char(digit @ '1'..='9') = key {
+        menu.select(usize::from(digit as u8 - b'1'));
+        return Vec::new();
+    }
+    match keymap::action_for(keymap::MENU, key) {
+        Some(Action::Up) => menu.step(false),
+        Some(Action::Down) => menu.step(true),
+        Some(Action::Choose) => {
+            let Some(item) = menu.current().cloned() else {
+                return Vec::new();
+            };
+            if let Some(why) = item.blocked
+                && item.choice != Choice::ConsoleBrowser
+            {
+                menu.message = Some(format!("{}: {why}.", item.title));
+                return Vec::new();
+            }
+            return choose(model, item.choice);
+        }
+        Some(Action::Back) => return model.pop(),
+        Some(Action::Quit) => return vec![model.quit()],
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Acts on a chosen row: opens the screen it leads to over the menu.
+pub(in crate::wizard) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect> {
+    let needs_cli = matches!(
+        choice,
+        Choice::ClaudeAccount
+            | Choice::ClaudeBrowser
+            | Choice::ClaudeSso
+            | Choice::ConsoleBrowser
+            | Choice::SetupToken
+    );
+    if needs_cli {
+        match &model.claude_cli {
+            // Still looking: act when the answer arrives.
+            None => {
+                model.pending_choice = Some(choice);
+                return Vec::new();
+            }
+            Some(None) => {
+                model.push(Screen::Menu(Menu::claude_missing(
+                    crate::claude::cli_login::install_hints(),
+                )));
+                return Vec::new();
+            }
+            Some(Some(_)) => {}
+        }
+    }
+    let cli = model.claude_cli.clone().flatten();
+    match choice {
+        Choice::ClaudeAccount => {
+            if let Some(cli) = &cli {
+                model.push(Screen::Menu(Menu::claude_account(cli)));
+            }
+        }
+        Choice::Console => {
+            model.push(Screen::Menu(Menu::console(cli.as_ref())));
+        }
+        Choice::Platform => {
+            model.push(Screen::Menu(Menu::platforms()));
+        }
+        Choice::Bedrock | Choice::Vertex | Choice::Foundry => return detect(model, choice),
+        Choice::Gateway => {
+            // A URL forced by managed settings is the only one: no form to type another.
+            let forced = model.status.as_ref().and_then(|status| {
+                status
+                    .world
+                    .policy
+                    .force_login_gateway_url
+                    .as_ref()
+                    .map(|forced| forced.value.clone())
+            });
+            match forced {
+                Some(url) => return super::gateway::start_check(model, url),
+                None => {
+                    model.push(Screen::Form(Box::new(Form::gateway_url())));
+                }
+            }
+        }
+        Choice::CompanySso => {
+            model.push(Screen::Form(Box::new(Form::sso_provider(""))));
+        }
+        Choice::ExistingKey => {
+            model.push(Screen::Form(Box::new(Form::api_key())));
+        }
+        Choice::ClaudeBrowser => return super::sign_in::start_claude(model, false, false, None),
+        Choice::ClaudeSso => {
+            model.push(Screen::Form(Box::new(Form::claude_sso_email())));
+        }
+        Choice::ConsoleBrowser => return super::sign_in::start_claude(model, true, false, None),
+        Choice::SetupToken => return vec![Effect::SetupToken],
+        Choice::FindClaudeAgain => {
+            model.claude_cli = None;
+            model.pending_choice = Some(Choice::ClaudeAccount);
+            return vec![model.find_claude()];
+        }
+        // The chooser is under the "claude is missing" menu: go back to it.
+        Choice::OtherMethods => return model.pop(),
+    }
+    Vec::new()
+}
+
+/// A platform row: look at what the machine has (on the platforms menu, opened for it when the
+/// command line named the platform), then open its setup.
+fn detect(model: &mut Model, choice: Choice) -> Vec<Effect> {
+    let provider = match choice {
+        Choice::Bedrock => Provider::Bedrock,
+        Choice::Vertex => Provider::Vertex,
+        _ => Provider::Foundry,
+    };
+    if !matches!(&model.screen, Screen::Menu(menu) if menu.kind == MenuKind::Platform) {
+        let mut menu = Menu::platforms();
+        if let Some(row) = menu.items.iter().position(|item| item.choice == choice) {
+            menu.select(row);
+        }
+        model.push(Screen::Menu(menu));
+    }
+    if let Screen::Menu(menu) = &mut model.screen {
+        menu.message = Some(format!(
+            "Looking at what this machine has for {}…",
+            provider.label()
+        ));
+    }
+    let ticket = model.renew();
+    vec![Effect::DetectProvider { ticket, provider }]
+}
+
+/// Where `claude` is (or that it is missing) arrived.
+pub(in crate::wizard) fn on_claude_found(model: &mut Model, cli: Option<ClaudeCli>) -> Vec<Effect> {
+    model.claude_cli = Some(cli);
+    model.claude_search = None;
+    match model.pending_choice.take() {
+        Some(choice) if matches!(model.screen, Screen::Menu(_)) => choose(model, choice),
+        _ => Vec::new(),
+    }
+}
+
+/// What was found for a platform arrived: its setup opens over the menu, continuing the
+/// menu's work (the runner keeps what it found under the same ticket).
+pub(super) fn on_provider_detected(
+    model: &mut Model,
+    setup: Box<super::provider::ProviderSetup>,
+) -> Vec<Effect> {
+    if let Screen::Menu(menu) = &mut model.screen {
+        menu.message = None;
+        model.push_continuing(Screen::Provider(setup));
+    }
+    Vec::new()
+}

@@ -7,11 +7,19 @@
 //!     │           │  └── stray requests, rejected pastes ───────┤
 //!     └───────────┴──────────── Esc: Cancelled ◀────────────────┴─▶ Failed ── r: retry
 //! ```
-//! The engine's progress arrives as [`SignInEvent`]s tagged with the attempt they belong to;
-//! events of an attempt that is no longer current are dropped by the caller, in one place.
+//! The engine's progress arrives as [`SignInEvent`]s in replies carrying the attempt's ticket;
+//! replies of an attempt that is no longer current are dropped by `update`, in one place.
+//!
+//! # Focus
+//! Letters are shortcuts (`c` copies the URL, `v` shows the QR code, …) until the user moves
+//! into the paste box with Tab or `p`; a bracketed paste anywhere on the screen goes into the
+//! box and focuses it. In the box every printable key types, Enter sends, Esc or Tab leaves it.
+//! The box is hidden behind the QR code and while nothing can be pasted, and a hidden box never
+//! takes keys.
 
-use super::effect::Effect;
-use super::keymap::{Action, Key};
+use super::super::effect::Effect;
+use super::super::keymap::{self, Action, Binding, Key};
+use super::super::ticket::Ticket;
 use crate::secret::Secret;
 use crate::ui::widgets::qr::QrMatrix;
 
@@ -170,6 +178,15 @@ pub struct Wiring {
     pub state: WiringState,
 }
 
+/// The proposal as shown, or a failed one saying why there is none.
+pub fn wiring_or_failure(result: Result<Wiring, String>) -> Wiring {
+    result.unwrap_or_else(|why| Wiring {
+        path: String::new(),
+        lines: Vec::new(),
+        state: WiringState::Failed(why),
+    })
+}
+
 /// What became of the proposed settings change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WiringState {
@@ -265,8 +282,6 @@ impl std::fmt::Debug for PasteBuffer {
     reason = "independent facts about the screen, each set by its own event"
 )]
 pub struct SignIn {
-    /// The attempt this screen shows; events of other attempts are stale.
-    pub attempt: u64,
     /// What was asked for, to retry.
     pub request: Request,
     /// Who we sign in with, e.g. `Demo issuer` or `corp (https://sso.example.com)`.
@@ -307,12 +322,11 @@ pub struct SignIn {
 
 impl SignIn {
     /// A new attempt.
-    pub fn new(attempt: u64, request: Request, provider: String, now_ms: i64) -> Self {
+    pub fn new(request: Request, provider: String, now_ms: i64) -> Self {
         let flow = request.flow;
         // The official CLI has no device flow; a gateway has nothing else.
         let device_available = matches!(request.target, Target::Demo | Target::Sso(_));
         Self {
-            attempt,
             request,
             provider,
             flow,
@@ -324,7 +338,8 @@ impl SignIn {
             started_ms: now_ms,
             pane: Vec::new(),
             paste: PasteBuffer::default(),
-            paste_focused: flow == Flow::Browser,
+            // Letters are shortcuts until the user moves into the box.
+            paste_focused: false,
             browser: BrowserNote::NotTried,
             copied: None,
             show_qr: false,
@@ -368,8 +383,8 @@ impl SignIn {
         }
     }
 
-    /// Applies an engine event (already checked to belong to this attempt).
-    pub fn on_event(&mut self, event: SignInEvent, now_ms: i64) -> Vec<Effect> {
+    /// Applies an engine event (already checked to belong to this attempt, `ticket`).
+    pub fn on_event(&mut self, ticket: Ticket, event: SignInEvent, now_ms: i64) -> Vec<Effect> {
         match event {
             SignInEvent::Note(text) => self.log(now_ms, text, Tone::Info),
             SignInEvent::Listening { address } => {
@@ -381,7 +396,7 @@ impl SignIn {
                 self.listening = Some(address);
             }
             SignInEvent::Url { url, loopback_only } => {
-                return self.on_url(url, loopback_only, now_ms);
+                return self.on_url(ticket, url, loopback_only, now_ms);
             }
             SignInEvent::Request { summary, rejected } => match rejected {
                 None => self.log(now_ms, format!("{summary}: accepted"), Tone::Good),
@@ -429,7 +444,7 @@ impl SignIn {
                     polling: String::from("waiting for approval"),
                 });
                 return vec![Effect::OpenBrowser {
-                    attempt: self.attempt,
+                    ticket,
                     url: open,
                     forced: false,
                 }];
@@ -461,25 +476,46 @@ impl SignIn {
     }
 
     /// The URL to open arrived: show it and open the browser.
-    fn on_url(&mut self, url: String, loopback_only: bool, now_ms: i64) -> Vec<Effect> {
+    fn on_url(
+        &mut self,
+        ticket: Ticket,
+        url: String,
+        loopback_only: bool,
+        now_ms: i64,
+    ) -> Vec<Effect> {
         self.phase = Phase::Waiting;
         self.loopback_only = loopback_only;
         self.qr = None;
         self.url = Some(url.clone());
         self.log(now_ms, "Sign-in URL ready", Tone::Info);
         vec![Effect::OpenBrowser {
-            attempt: self.attempt,
+            ticket,
             url,
             forced: false,
         }]
     }
 
-    /// Text pasted with the terminal's bracketed paste: it goes to the paste box, focusing it.
+    /// Whether the paste box is on screen and can take text: a browser sign-in still waiting,
+    /// with the URL (not the QR code) shown.
+    pub fn paste_open(&self) -> bool {
+        self.flow == Flow::Browser && self.running() && !self.show_qr
+    }
+
+    /// Moves into the paste box (hiding the QR code, which covers it).
+    pub fn focus_paste(&mut self) {
+        if self.flow == Flow::Browser && self.running() {
+            self.show_qr = false;
+            self.paste_focused = true;
+        }
+    }
+
+    /// Text pasted with the terminal's bracketed paste: it goes to the paste box, focusing it,
+    /// wherever the focus was.
     pub fn on_paste(&mut self, text: &str) {
         if self.flow != Flow::Browser || !self.running() {
             return;
         }
-        self.paste_focused = true;
+        self.focus_paste();
         let room = PASTE_LIMIT.saturating_sub(self.paste.len());
         let clean: String = text
             .chars()
@@ -489,46 +525,52 @@ impl SignIn {
         self.paste.push_str(clean.trim());
     }
 
-    /// A key while the paste box has focus; `None` when the key is not the box's.
-    pub fn on_paste_key(&mut self, key: Key, now_ms: i64) -> Option<Vec<Effect>> {
-        match key {
-            Key::Char(c) => {
-                if self.paste.len() < PASTE_LIMIT {
-                    self.paste.push(c);
-                }
-                Some(Vec::new())
-            }
-            Key::Backspace => {
-                self.paste.pop();
-                Some(Vec::new())
-            }
-            Key::Ctrl('u') => {
-                self.paste.clear();
-                Some(Vec::new())
-            }
-            Key::Enter => {
+    /// A key while the paste box has focus, by the box's own table ([`keymap::PASTE_BOX`]);
+    /// every other printable key types.
+    pub fn on_paste_key(&mut self, ticket: Ticket, key: Key, now_ms: i64) -> Vec<Effect> {
+        match keymap::action_for(keymap::PASTE_BOX, key) {
+            Some(Action::Submit) => {
                 let text = self.paste.take();
                 if text.trim().is_empty() {
-                    return Some(Vec::new());
+                    return Vec::new();
                 }
                 // What was pasted is a secret code: the pane says only that it was sent.
                 self.log(now_ms, "Pasted code submitted", Tone::Info);
-                Some(vec![Effect::SubmitPaste {
-                    attempt: self.attempt,
+                return vec![Effect::SubmitPaste {
+                    ticket,
                     text: Secret::new(text),
-                }])
+                }];
             }
-            // Tab leaves the box; Esc is not the box's: it cancels, as everywhere.
-            Key::Tab | Key::BackTab => {
-                self.paste_focused = false;
-                Some(Vec::new())
-            }
-            _ => None,
+            Some(Action::LeaveField) => self.paste_focused = false,
+            Some(Action::ClearField) => self.paste.clear(),
+            _ => match key {
+                Key::Char(c) if self.paste.len() < PASTE_LIMIT => self.paste.push(c),
+                Key::Backspace => self.paste.pop(),
+                _ => {}
+            },
+        }
+        Vec::new()
+    }
+
+    /// The key table in force: the paste box's while it has focus, else the flow's.
+    pub fn key_table(&self) -> &'static [Binding] {
+        if self.paste_focused && self.paste_open() {
+            keymap::PASTE_BOX
+        } else {
+            keymap::sign_in_table(self.flow)
         }
     }
 
     /// The keys that do something right now, in help-bar order.
     pub fn bar_actions(&self) -> &'static [Action] {
+        if self.paste_focused && self.paste_open() {
+            return &[
+                Action::Submit,
+                Action::LeaveField,
+                Action::ClearField,
+                Action::Quit,
+            ];
+        }
         match (&self.phase, self.flow) {
             (Phase::Succeeded(_), _)
                 if self
@@ -538,29 +580,33 @@ impl SignIn {
             {
                 &[Action::WriteSettings, Action::Continue, Action::Quit]
             }
-            (Phase::Succeeded(_), _) => &[Action::Continue, Action::Quit],
-            (Phase::Failed(_), _) => &[Action::Retry, Action::Back, Action::Quit],
+            (Phase::Succeeded(_), _) => &[Action::Continue, Action::Help, Action::Quit],
+            (Phase::Failed(_), _) => &[Action::Retry, Action::Back, Action::Help, Action::Quit],
             (_, Flow::Device) => &[
                 Action::CopyCode,
                 Action::CopyUrl,
                 Action::OpenBrowser,
                 Action::ToggleQr,
                 Action::Back,
+                Action::Help,
             ],
+            // Most needed first: a narrow bar drops from the end (the `?` overlay lists all).
             (_, Flow::Browser) if self.device_available => &[
                 Action::CopyUrl,
-                Action::OpenBrowser,
-                Action::ToggleQr,
-                Action::UseDevice,
                 Action::FocusPaste,
+                Action::ToggleQr,
+                Action::OpenBrowser,
+                Action::UseDevice,
                 Action::Back,
+                Action::Help,
             ],
             (_, Flow::Browser) => &[
                 Action::CopyUrl,
-                Action::OpenBrowser,
-                Action::ToggleQr,
                 Action::FocusPaste,
+                Action::ToggleQr,
+                Action::OpenBrowser,
                 Action::Back,
+                Action::Help,
             ],
         }
     }
@@ -568,8 +614,203 @@ impl SignIn {
     /// Shows or hides the QR code, computing it the first time.
     pub fn toggle_qr(&mut self) {
         self.show_qr = !self.show_qr;
+        // The QR code covers the paste box: a hidden box takes no keys.
+        self.paste_focused = false;
         if self.show_qr && self.qr.is_none() && !self.loopback_only {
             self.qr = self.shareable_url().and_then(QrMatrix::encode);
         }
     }
+}
+
+// ----- The sign-in screen's part of `update` -----
+
+use super::super::model::{Model, Screen};
+use super::super::msg::Reply;
+
+/// A key on the sign-in screen.
+pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let (now_ms, ticket) = (model.now_ms, model.ticket);
+    let Screen::SignIn(sign_in) = &mut model.screen else {
+        return Vec::new();
+    };
+    if sign_in.paste_focused && sign_in.paste_open() {
+        if keymap::action_for(keymap::PASTE_BOX, key) == Some(Action::Quit) {
+            return leave_now(model);
+        }
+        return sign_in.on_paste_key(ticket, key, now_ms);
+    }
+    let Some(action) = keymap::action_for(sign_in.key_table(), key) else {
+        return Vec::new();
+    };
+    match action {
+        Action::Quit => return leave_now(model),
+        Action::Back => return back(model),
+        Action::CopyUrl => {
+            if let Some(url) = sign_in.shareable_url() {
+                return vec![Effect::Copy {
+                    ticket,
+                    text: url.to_owned(),
+                }];
+            }
+        }
+        Action::CopyCode => {
+            if let Some(device) = &sign_in.device {
+                return vec![Effect::Copy {
+                    ticket,
+                    text: device.user_code.clone(),
+                }];
+            }
+        }
+        Action::OpenBrowser => {
+            if let Some(url) = sign_in.shareable_url() {
+                return vec![Effect::OpenBrowser {
+                    ticket,
+                    url: url.to_owned(),
+                    forced: true,
+                }];
+            }
+        }
+        Action::ToggleQr => sign_in.toggle_qr(),
+        Action::FocusPaste => sign_in.focus_paste(),
+        Action::UseDevice if sign_in.flow == Flow::Browser && sign_in.device_available => {
+            let request = Request {
+                target: sign_in.request.target.clone(),
+                flow: Flow::Device,
+            };
+            return restart(model, request);
+        }
+        Action::Retry if !sign_in.running() => {
+            let request = sign_in.request.clone();
+            return restart(model, request);
+        }
+        Action::Continue if matches!(sign_in.phase, Phase::Succeeded(_)) => return model.finish(),
+        Action::WriteSettings
+            if sign_in
+                .wiring
+                .as_ref()
+                .is_some_and(|wiring| wiring.state == WiringState::Proposed) =>
+        {
+            return vec![Effect::ApplyWiring { ticket }];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// An answer for the attempt on screen (already checked to be current).
+pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
+    let ticket = model.ticket;
+    let Screen::SignIn(sign_in) = &mut model.screen else {
+        return Vec::new();
+    };
+    match reply {
+        Reply::SignIn { event, now_ms } => {
+            model.now_ms = now_ms;
+            if !sign_in.running() {
+                return Vec::new();
+            }
+            let succeeded = matches!(event, SignInEvent::Succeeded(_));
+            let mut effects = sign_in.on_event(ticket, event, now_ms);
+            if succeeded && matches!(sign_in.request.target, Target::Sso(_) | Target::Gateway(_)) {
+                effects.push(Effect::ProposeWiring {
+                    ticket,
+                    target: sign_in.request.target.clone(),
+                });
+            }
+            // What Claude Code uses may have changed: read everything again (unless ccauth
+            // leaves with the sign-in, which was its only screen).
+            if succeeded && !model.below.is_empty() {
+                effects.push(model.reload());
+            }
+            effects
+        }
+        Reply::Browser(note) => {
+            sign_in.browser = note;
+            Vec::new()
+        }
+        Reply::Copied(result) => {
+            sign_in.copied = Some(match result {
+                Ok(done) => done,
+                Err(why) => format!("could not copy: {why}"),
+            });
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Esc: a running attempt is cancelled and the screen below comes back as it was; after a
+/// success the journey is over; after a failure, back to where it was started.
+fn back(model: &mut Model) -> Vec<Effect> {
+    let Some(sign_in) = model.sign_in() else {
+        return Vec::new();
+    };
+    if matches!(sign_in.phase, Phase::Succeeded(_)) {
+        return model.finish();
+    }
+    let mut effects = cancel(model);
+    if let Screen::SignIn(sign_in) = &mut model.screen
+        && sign_in.running()
+    {
+        sign_in.phase = Phase::Failed(String::from("Cancelled: nothing was stored."));
+        sign_in.paste_focused = false;
+    }
+    effects.extend(model.pop());
+    effects
+}
+
+/// Ctrl-C or `q`: stop what runs and leave ccauth.
+fn leave_now(model: &mut Model) -> Vec<Effect> {
+    let mut effects = cancel(model);
+    effects.push(model.quit());
+    effects
+}
+
+/// Stops the attempt on screen, if it still runs.
+pub(super) fn cancel(model: &Model) -> Vec<Effect> {
+    match model.sign_in() {
+        Some(sign_in) if sign_in.running() => vec![Effect::CancelSignIn {
+            ticket: model.ticket,
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// Cancels what runs and starts `request` as a new attempt in place of this one (a retry is
+/// not a screen to go back to).
+fn restart(model: &mut Model, request: Request) -> Vec<Effect> {
+    let Some(sign_in) = model.sign_in() else {
+        return Vec::new();
+    };
+    let provider = sign_in.provider.clone();
+    let mut effects = cancel(model);
+    let fresh = SignIn::new(request.clone(), provider, model.now_ms);
+    let ticket = model.replace(Screen::SignIn(Box::new(fresh)));
+    effects.push(Effect::StartSignIn { ticket, request });
+    effects
+}
+
+/// Starts `claude auth login` for a Claude account or the Console, over what is shown.
+pub(in crate::wizard) fn start_claude(
+    model: &mut Model,
+    console: bool,
+    sso: bool,
+    email: Option<String>,
+) -> Vec<Effect> {
+    let provider = match (console, sso) {
+        (true, _) => "Anthropic Console · claude auth login",
+        (false, true) => "Claude account via SSO · claude auth login",
+        (false, false) => "Claude account · claude auth login",
+    };
+    model.start_sign_in(
+        Request {
+            target: Target::Claude {
+                console,
+                sso,
+                email,
+            },
+            flow: Flow::Browser,
+        },
+        provider.to_owned(),
+    )
 }

@@ -18,8 +18,8 @@ use crate::signin::types::TokenSet;
 use crate::status::format::short_utc;
 use crate::store::file::FileStore;
 use crate::store::{SecretStore, StoreKey, default_store};
-use crate::wizard::Msg;
-use crate::wizard::signin::{Flow, Request, SignInEvent, Success, Target};
+use crate::wizard::sign_in::{Flow, Request, SignInEvent, Success, Target};
+use crate::wizard::{Msg, Reply, Ticket};
 
 /// The scopes asked of the demo issuer and, by default, of company SSO providers.
 pub const DEFAULT_SCOPES: [&str; 4] = ["openid", "email", "profile", "offline_access"];
@@ -56,7 +56,7 @@ impl EngineStarter {
 impl SignInStarter for EngineStarter {
     fn start(
         &self,
-        attempt: u64,
+        ticket: Ticket,
         request: Request,
         tx: UnboundedSender<Msg>,
         paste: UnboundedReceiver<String>,
@@ -67,11 +67,13 @@ impl SignInStarter for EngineStarter {
         let env = Arc::clone(&self.env);
         tokio::spawn(async move {
             let send = |event: SignInEvent| {
-                let _ = tx.send(Msg::SignIn {
-                    attempt,
-                    event,
-                    now_ms: crate::status::now_ms(),
-                });
+                let _ = tx.send(Msg::reply(
+                    ticket,
+                    Reply::SignIn {
+                        event,
+                        now_ms: crate::status::now_ms(),
+                    },
+                ));
             };
             match request.target.clone() {
                 Target::Demo => {

@@ -1,11 +1,8 @@
 //! The smaller screens' states: the API-key approval dialog, `ccauth config`, the apiKeyHelper
 //! test, logout, and the outcome of saving a key or a setting (with the settings change to
-//! write). Their keys are handled in `update_screens.rs`.
+//! write). Their keys are handled in the file of each screen beside this one.
 
-use super::signin::Wiring;
-
-/// A form save refused: the field at fault (when it is one field's) and why.
-pub type FieldError = (Option<usize>, String);
+use super::sign_in::Wiring;
 
 /// What saving a key did: one line each, and warnings to read before going on.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -14,19 +11,6 @@ pub struct SavedKey {
     pub lines: Vec<String>,
     /// Warnings (an unfamiliar prefix).
     pub warnings: Vec<String>,
-}
-
-/// Where the approval dialog, config or an outcome goes back to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BackTo {
-    /// The dashboard.
-    Dashboard,
-    /// The config screen.
-    Config,
-    /// Leave ccauth (the screen was opened by its own command).
-    Exit,
-    /// The platform setup whose change is shown.
-    Provider,
 }
 
 /// "Detected a custom API key in your environment": Yes / No (recommended).
@@ -42,20 +26,17 @@ pub struct Approval {
     pub saving: bool,
     /// Why the last save failed.
     pub error: Option<String>,
-    /// Where to go once answered.
-    pub back: BackTo,
 }
 
 impl Approval {
     /// The dialog for `key` (shown as Claude Code shows it), saving to `path`.
-    pub fn new(key: &str, path: String, back: BackTo) -> Self {
+    pub fn new(key: &str, path: String) -> Self {
         Self {
             shown: shown_key(key),
             yes: false,
             path,
             saving: false,
             error: None,
-            back,
         }
     }
 }
@@ -80,8 +61,6 @@ pub struct Config {
     pub message: Option<String>,
     /// A save in flight.
     pub saving: bool,
-    /// Whether leaving config leaves ccauth.
-    pub exit_on_back: bool,
 }
 
 /// One row of the config screen.
@@ -108,16 +87,12 @@ pub enum ConfigRow {
 /// The apiKeyHelper test.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelperRun {
-    /// The run this screen shows; answers for other runs are stale.
-    pub attempt: u64,
     /// Where it is.
     pub phase: HelperPhase,
     /// The configured helper, once found.
     pub info: Option<HelperInfo>,
     /// When the helper was started, epoch milliseconds.
     pub started_ms: i64,
-    /// Where Esc goes once it is done.
-    pub back: BackTo,
 }
 
 /// What the screen knows about the configured helper.
@@ -198,8 +173,6 @@ pub enum Logout {
 /// The outcome of saving something, with the settings change that makes Claude Code use it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// The id the settings change is kept under, for `w`.
-    pub attempt: u64,
     /// The headline.
     pub title: String,
     /// What was done, one line each.
@@ -208,8 +181,18 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// The proposed settings change, once known.
     pub wiring: Option<Wiring>,
-    /// Where Enter and Esc go.
-    pub back: BackTo,
+    /// Whether it reports something done or a change to review.
+    pub kind: OutcomeKind,
+}
+
+/// What an outcome is about, which decides where Enter and Esc go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// Something was saved (a key): the journey is over, Enter and Esc both finish it.
+    Saved,
+    /// A settings change to review (a platform setup, the helper TTL): Esc goes back to edit
+    /// it, Enter finishes once it is written (and goes back to edit it before).
+    Review,
 }
 
 #[cfg(test)]
@@ -226,11 +209,9 @@ mod tests {
     #[test]
     fn the_slow_notice_appears_at_ten_seconds_and_counts() {
         let mut run = HelperRun {
-            attempt: 1,
             phase: HelperPhase::Running,
             info: None,
             started_ms: 1_000,
-            back: BackTo::Dashboard,
         };
         assert_eq!(run.slow_notice(10_999), None);
         assert_eq!(

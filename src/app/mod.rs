@@ -1,4 +1,5 @@
-//! The event loop: the one place where the pure core, the view and the world meet.
+//! The event loop: the one place where the pure core, the view and the world meet. The
+//! [`runner`] carries out what `update` asks for without ever blocking this loop.
 //!
 //! It waits on three things at once — terminal events, the message channel that async work
 //! answers on, and a tick that exists only while something on screen animates — plus the
@@ -14,13 +15,16 @@ use tokio::sync::mpsc;
 
 use std::sync::Arc;
 
+use crate::actions::SignInStarter;
 use crate::claude::LoadInput;
 use crate::claude::precedence::Mode;
-use crate::effects::{Effects, Handoff, Next, SignInStarter};
 use crate::terminal::Guard;
 use crate::ui::{self, Theme};
-use crate::wizard::signin::Request;
+use crate::wizard::sign_in::Request;
 use crate::wizard::{Key, Model, Msg, Opening, update};
+pub use runner::{Handoff, Next, Runner};
+
+pub mod runner;
 
 /// What the full-screen interface opens on.
 #[derive(Debug, Clone)]
@@ -85,7 +89,7 @@ pub async fn run(
             crate::status::now_ms(),
         ),
     };
-    let mut effects = Effects::new(input, tx, starter);
+    let mut effects = Runner::new(input, tx, starter);
 
     // Draw before anything else, so the first frame never waits on a load or a query.
     guard
@@ -122,7 +126,7 @@ async fn event_loop(
     model: &mut Model,
     guard: &mut Guard,
     theme: &Theme,
-    effects: &mut Effects,
+    effects: &mut Runner,
     rx: &mut mpsc::UnboundedReceiver<Msg>,
     signals: &mut Signals,
 ) -> anyhow::Result<Exit> {
@@ -225,6 +229,7 @@ fn translate_key(key: KeyEvent) -> Option<Key> {
         KeyCode::Tab => Key::Tab,
         KeyCode::BackTab => Key::BackTab,
         KeyCode::Backspace => Key::Backspace,
+        KeyCode::F(n) => Key::F(n),
         _ => return None,
     })
 }

@@ -7,7 +7,10 @@
 //! submits, Esc goes back, Ctrl-C leaves. A field marked secret keeps its text in a buffer whose
 //! `Debug` is redacted, and the view draws it masked.
 
-use super::keymap::Key;
+use super::super::keymap::Key;
+
+/// A form save refused: the field at fault (when it is one field's) and why.
+pub type FieldError = (Option<usize>, String);
 
 /// How long any field may be: an API key may be 16,384 characters (the apiKeyHelper limit).
 pub const FIELD_LIMIT: usize = 16_384;
@@ -413,5 +416,154 @@ mod tests {
         form.focus = 1;
         form.on_paste(&"a".repeat(FIELD_LIMIT + 10));
         assert_eq!(form.value(1).len(), FIELD_LIMIT);
+    }
+}
+
+// ----- The forms' part of `update` -----
+
+use super::super::effect::Effect;
+use super::super::model::{Model, Screen};
+use super::super::msg::Reply;
+use super::dialogs::{Outcome, OutcomeKind, SavedKey};
+use super::sign_in::{Flow, Request, Target};
+
+/// A key on a form.
+pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let Screen::Form(form) = &mut model.screen else {
+        return Vec::new();
+    };
+    match form.on_key(key) {
+        FormKey::Handled => Vec::new(),
+        FormKey::Back => model.pop(),
+        FormKey::Submit => submit(model),
+    }
+}
+
+/// A paste goes to the focused field.
+pub(super) fn on_paste(model: &mut Model, text: &str) {
+    if let Screen::Form(form) = &mut model.screen {
+        form.on_paste(text);
+    }
+}
+
+fn submit(model: &mut Model) -> Vec<Effect> {
+    let ticket = model.ticket;
+    let Screen::Form(form) = &mut model.screen else {
+        return Vec::new();
+    };
+    match form.purpose {
+        Purpose::SsoProvider => {
+            let scopes = form
+                .value(3)
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect();
+            let gateway = form.value(4);
+            vec![Effect::SaveSso {
+                ticket,
+                name: form.value(0).to_owned(),
+                issuer: form.value(1).to_owned(),
+                client_id: form.value(2).to_owned(),
+                scopes,
+                gateway_url: (!gateway.is_empty()).then(|| gateway.to_owned()),
+            }]
+        }
+        Purpose::ClaudeSsoEmail => {
+            let email = form.value(0).to_owned();
+            if !email.is_empty() && (!email.contains('@') || email.chars().any(char::is_whitespace))
+            {
+                form.rejected(
+                    Some(0),
+                    String::from(
+                        "that is not an email address: use name@company.com, or leave it empty",
+                    ),
+                );
+                return Vec::new();
+            }
+            form.busy = false;
+            super::sign_in::start_claude(model, false, true, (!email.is_empty()).then_some(email))
+        }
+        Purpose::ApiKey => {
+            let base = form.value(2);
+            vec![Effect::SaveApiKey {
+                ticket,
+                name: form.value(0).to_owned(),
+                key: crate::secret::Secret::new(form.value(1).to_owned()),
+                base_url: (!base.is_empty()).then(|| base.to_owned()),
+            }]
+        }
+        Purpose::GatewayUrl => {
+            form.busy = false;
+            let url = form.value(0).to_owned();
+            super::gateway::start_check(model, url)
+        }
+        Purpose::HelperTtl => {
+            let minutes = form
+                .value(0)
+                .parse::<f64>()
+                .ok()
+                .filter(|m| *m > 0.0 && *m <= 1440.0);
+            let Some(minutes) = minutes else {
+                form.rejected(
+                    Some(0),
+                    String::from("enter a number of minutes between 0.1 and 1440, e.g. 5"),
+                );
+                return Vec::new();
+            };
+            form.busy = false;
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked to be between 0 and 1440 minutes"
+            )]
+            let ms = (minutes * 60_000.0).round() as u64;
+            let ticket = model.push(Screen::Outcome(Box::new(Outcome {
+                title: String::from("apiKeyHelper TTL"),
+                lines: vec![format!(
+                    "Claude Code will re-run the apiKeyHelper every {} (and on HTTP 401).",
+                    super::config::duration_words(ms)
+                )],
+                warnings: Vec::new(),
+                wiring: None,
+                kind: OutcomeKind::Review,
+            })));
+            vec![Effect::ProposeHelperTtl { ticket, ms }]
+        }
+    }
+}
+
+/// An answer for the form on screen: a saved SSO provider signs in, a saved key shows what
+/// was done; a refusal marks the field at fault.
+pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
+    let Screen::Form(form) = &mut model.screen else {
+        return Vec::new();
+    };
+    match reply {
+        Reply::SsoSaved(Ok((name, provider))) => {
+            form.busy = false;
+            model.start_sign_in(
+                Request {
+                    target: Target::Sso(name),
+                    flow: Flow::Browser,
+                },
+                provider,
+            )
+        }
+        Reply::ApiKeySaved(Ok((SavedKey { lines, warnings }, wiring))) => {
+            form.busy = false;
+            model.push_continuing(Screen::Outcome(Box::new(Outcome {
+                title: String::from("Key saved"),
+                lines,
+                warnings,
+                wiring: Some(super::sign_in::wiring_or_failure(wiring)),
+                kind: OutcomeKind::Saved,
+            })));
+            vec![model.reload()]
+        }
+        Reply::SsoSaved(Err((field, why))) | Reply::ApiKeySaved(Err((field, why))) => {
+            form.rejected(field, why);
+            Vec::new()
+        }
+        _ => Vec::new(),
     }
 }

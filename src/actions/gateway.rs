@@ -9,27 +9,27 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::claude::LoadInput;
 use crate::claude::world::Paths;
 use crate::signin::gateway::{self, PreflightEvent, PreflightOptions, PreflightStep, Trust};
-use crate::wizard::Msg;
 use crate::wizard::gateway::{TrustView, Verdict};
 use crate::wizard::msg::PolicyAnswer;
-use crate::wizard::signin::Tone;
+use crate::wizard::sign_in::Tone;
+use crate::wizard::{Msg, Reply, Ticket};
 
-/// Runs the preflight of `url` for the check `attempt`.
+/// Runs the preflight of `url` for the check `ticket`.
 pub fn check(
-    attempt: u64,
+    ticket: Ticket,
     url: String,
     input: Arc<LoadInput>,
     paths: Paths,
     tx: UnboundedSender<Msg>,
 ) {
     tokio::spawn(async move {
-        let result = verdict(attempt, &url, &input, &paths, &tx).await;
-        let _ = tx.send(Msg::GatewayChecked { attempt, result });
+        let result = verdict(ticket, &url, &input, &paths, &tx).await;
+        let _ = tx.send(Msg::reply(ticket, Reply::GatewayChecked(result)));
     });
 }
 
 async fn verdict(
-    attempt: u64,
+    ticket: Ticket,
     url: &str,
     input: &LoadInput,
     paths: &Paths,
@@ -43,12 +43,12 @@ async fn verdict(
     let checked = loop {
         tokio::select! {
             biased;
-            Some(event) = events_rx.recv() => report(attempt, event, tx),
+            Some(event) = events_rx.recv() => report(ticket, event, tx),
             result = &mut preflight => break result,
         }
     };
     while let Ok(event) = events_rx.try_recv() {
-        report(attempt, event, tx);
+        report(ticket, event, tx);
     }
     let checked = checked?;
     let trust = match &checked.fingerprint {
@@ -85,7 +85,7 @@ async fn verdict(
     })
 }
 
-fn report(attempt: u64, event: PreflightEvent, tx: &UnboundedSender<Msg>) {
+fn report(ticket: Ticket, event: PreflightEvent, tx: &UnboundedSender<Msg>) {
     let (text, tone) = match event {
         PreflightEvent::Started(_) => return,
         PreflightEvent::Passed { step, elapsed_ms } => {
@@ -93,11 +93,7 @@ fn report(attempt: u64, event: PreflightEvent, tx: &UnboundedSender<Msg>) {
         }
         PreflightEvent::Failed { step, why } => (format!("{step}: {why}"), Tone::Bad),
     };
-    let _ = tx.send(Msg::GatewayStep {
-        attempt,
-        text,
-        tone,
-    });
+    let _ = tx.send(Msg::reply(ticket, Reply::GatewayStep { text, tone }));
 }
 
 /// A passed step in words.
@@ -135,7 +131,7 @@ fn describe(step: &PreflightStep) -> String {
 /// Trusts the certificate of `verdict`'s gateway: the preflight runs again, and the certificate
 /// is saved only if its fingerprint is still the one the user was shown.
 pub fn trust(
-    attempt: u64,
+    ticket: Ticket,
     verdict: Verdict,
     input: Arc<LoadInput>,
     paths: Paths,
@@ -143,7 +139,7 @@ pub fn trust(
 ) {
     tokio::spawn(async move {
         let result = save_trust(&verdict, &input, &paths).await;
-        let _ = tx.send(Msg::GatewayTrusted { attempt, result });
+        let _ = tx.send(Msg::reply(ticket, Reply::GatewayTrusted(result)));
     });
 }
 
@@ -175,6 +171,7 @@ async fn save_trust(verdict: &Verdict, input: &LoadInput, paths: &Paths) -> Resu
 /// Fetches the managed settings the wired gateway `url` serves (its certificate must be
 /// trusted; the token is `ccauth token`'s, refreshed under the lock when due).
 pub fn fetch_policy(
+    ticket: Ticket,
     url: String,
     etag: Option<String>,
     input: Arc<LoadInput>,
@@ -186,7 +183,7 @@ pub fn fetch_policy(
             Ok(answer) => answer,
             Err(why) => PolicyAnswer::Failed(why),
         };
-        let _ = tx.send(Msg::GatewayPolicy { url, answer });
+        let _ = tx.send(Msg::reply(ticket, Reply::GatewayPolicy { url, answer }));
     });
 }
 

@@ -3,7 +3,6 @@
 //! change and the online check. The detection of each setup is kept here, so the selection
 //! keeps what the screen does not show (the other providers' switches, per-model regions).
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::claude::LoadInput;
@@ -16,60 +15,45 @@ use crate::wizard::provider::{FieldKey, Found, Missing, Pick, PickField, Provide
 /// How long an online check may take.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// The detections of the setups on screen, by attempt.
-#[derive(Default)]
-pub struct Setups {
-    detections: HashMap<u64, Detection>,
+/// What the machine has for `provider`, and the setup screen showing it.
+pub fn detect(provider: Provider, input: &LoadInput, now_ms: i64) -> (Detection, ProviderSetup) {
+    let detection = providers::detect(provider, input, now_ms);
+    let setup = setup_screen(&detection, now_ms);
+    (detection, setup)
 }
 
-impl Setups {
-    /// Detects `provider` for `input` and returns the setup screen for `attempt`.
-    pub fn detect(
-        &mut self,
-        attempt: u64,
-        provider: Provider,
-        input: &LoadInput,
-        now_ms: i64,
-    ) -> ProviderSetup {
-        let detection = providers::detect(provider, input, now_ms);
-        let setup = setup_screen(&detection, attempt, now_ms);
-        self.detections.insert(attempt, detection);
-        setup
-    }
-
-    /// The selection the screen's `values` make for `attempt`.
-    ///
-    /// # Errors
-    /// The model regions field does not parse (the field and why).
-    pub fn selection(
-        &self,
-        attempt: u64,
-        provider: Provider,
-        values: &[(FieldKey, String)],
-    ) -> Result<Selection, (Option<FieldKey>, String)> {
-        let mut selection = self.detections.get(&attempt).map_or_else(
-            || Selection::empty(provider),
-            |detection| detection.selected.clone(),
-        );
-        for (key, value) in values {
-            let value = value.trim();
-            let text = (!value.is_empty()).then(|| value.to_owned());
-            match key {
-                FieldKey::Profile => selection.profile = text,
-                FieldKey::Region => selection.region = text,
-                FieldKey::Project => selection.project = text,
-                FieldKey::Resource => selection.resource = text,
-                FieldKey::BaseUrl => selection.base_url = text,
-                FieldKey::Refresh => selection.refresh_command = text,
-                FieldKey::ClearOthers => selection.clear_others = value == "yes",
-                FieldKey::ModelRegions => {
-                    selection.model_regions = parse_model_regions(provider, value)
-                        .map_err(|why| (Some(FieldKey::ModelRegions), why))?;
-                }
+/// The selection the screen's `values` make over what `detection` found (so it keeps what the
+/// screen does not show: the other providers' switches, per-model regions).
+///
+/// # Errors
+/// The model regions field does not parse (the field and why).
+pub fn selection(
+    detection: Option<&Detection>,
+    provider: Provider,
+    values: &[(FieldKey, String)],
+) -> Result<Selection, (Option<FieldKey>, String)> {
+    let mut selection = detection.map_or_else(
+        || Selection::empty(provider),
+        |detection| detection.selected.clone(),
+    );
+    for (key, value) in values {
+        let value = value.trim();
+        let text = (!value.is_empty()).then(|| value.to_owned());
+        match key {
+            FieldKey::Profile => selection.profile = text,
+            FieldKey::Region => selection.region = text,
+            FieldKey::Project => selection.project = text,
+            FieldKey::Resource => selection.resource = text,
+            FieldKey::BaseUrl => selection.base_url = text,
+            FieldKey::Refresh => selection.refresh_command = text,
+            FieldKey::ClearOthers => selection.clear_others = value == "yes",
+            FieldKey::ModelRegions => {
+                selection.model_regions = parse_model_regions(provider, value)
+                    .map_err(|why| (Some(FieldKey::ModelRegions), why))?;
             }
         }
-        Ok(selection)
     }
+    Ok(selection)
 }
 
 /// `VAR=region, VAR=region` for the per-model region overrides of `provider`; empty for none.
@@ -178,7 +162,7 @@ fn picks(choices: &[providers::Choice]) -> Vec<Pick> {
 }
 
 /// The setup screen for `detection`.
-pub fn setup_screen(detection: &Detection, attempt: u64, now_ms: i64) -> ProviderSetup {
+pub fn setup_screen(detection: &Detection, now_ms: i64) -> ProviderSetup {
     let found = detection
         .findings
         .iter()
@@ -206,7 +190,6 @@ pub fn setup_screen(detection: &Detection, attempt: u64, now_ms: i64) -> Provide
         .collect();
     ProviderSetup {
         provider: detection.provider,
-        attempt,
         found,
         missing,
         fields: fields(detection),

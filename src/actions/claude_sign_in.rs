@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 use crate::claude::cli_login::{self, ClaudeMethod, CliEvent, LoginOptions, LoginOutcome};
 use crate::claude::official_cli;
 use crate::secret::Secret;
-use crate::wizard::signin::{SignInEvent, Success};
+use crate::wizard::sign_in::{SignInEvent, Success};
 
 /// Which `claude auth login`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,12 +74,15 @@ pub async fn run(
     let login = cli_login::login(options, events_tx, secret_rx, cancel);
     tokio::pin!(login);
     tokio::pin!(forward_paste);
+    // The forwarder ends when the paste box's channel closes (the screen was left); a finished
+    // future must never be polled again, so its branch is switched off once it is done.
+    let mut forwarding = true;
     let outcome = loop {
         tokio::select! {
             biased;
             Some(event) = events_rx.recv() => report(send, event),
             outcome = &mut login => break outcome,
-            () = &mut forward_paste => {}
+            () = &mut forward_paste, if forwarding => forwarding = false,
         }
     };
     while let Ok(event) = events_rx.try_recv() {

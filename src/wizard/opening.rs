@@ -1,0 +1,80 @@
+//! What the first status opens: the screen the command asked for (`ccauth login`, `ccauth
+//! config`, …), and on `ccauth` alone the onboarding steps (the approval dialog for an
+//! undecided key, then the account-type chooser when nothing usable is found).
+//!
+//! A screen opened by its own command replaces the dashboard at the bottom of the stack, so
+//! leaving it leaves ccauth; on `ccauth` alone the dashboard stays below and Esc comes back to
+//! it.
+
+use super::effect::Effect;
+use super::model::{Model, Opening, Screen};
+use super::screens::dialogs::{Approval, Config};
+use super::screens::{dashboard_api_key, gateway, logout, menu};
+use crate::claude::precedence::{Mode, SkipReason, SourceId, SourceState};
+use crate::status::Status;
+
+/// The first status arrived: open what the command asked for.
+pub(super) fn open_pending(model: &mut Model) -> Vec<Effect> {
+    let Some(opening) = model.opening.take() else {
+        return Vec::new();
+    };
+    match opening {
+        Opening::Dashboard => Vec::new(),
+        Opening::Onboarding => onboarding_step(model),
+        Opening::Chooser => {
+            model.replace(menu::chooser(model));
+            Vec::new()
+        }
+        Opening::Choice(choice) => {
+            model.replace(menu::chooser(model));
+            menu::choose(model, choice)
+        }
+        Opening::Config => {
+            model.replace(Screen::Config(Config::default()));
+            Vec::new()
+        }
+        Opening::Logout => {
+            let effects = logout::open(model);
+            // The logout is the only screen: leaving it leaves ccauth.
+            model.below.clear();
+            effects
+        }
+        Opening::Gateway => {
+            let url = model.gateway_url.clone().unwrap_or_default();
+            let effects = gateway::start_check(model, url);
+            model.below.clear();
+            effects
+        }
+    }
+}
+
+/// On `ccauth` with no command: the approval dialog first when a detected key is undecided,
+/// then the chooser when nothing usable is found; the dashboard otherwise.
+fn onboarding_step(model: &mut Model) -> Vec<Effect> {
+    let Some(status) = &model.status else {
+        return Vec::new();
+    };
+    if let Some(approval) = undecided_key(status, model.paths_label()) {
+        model.push(Screen::Approval(approval));
+        // Ask again about the chooser after the answer.
+        model.opening = Some(Opening::Onboarding);
+        return Vec::new();
+    }
+    if !status.usable(Mode::Interactive) {
+        menu::open_chooser(model);
+    }
+    Vec::new()
+}
+
+/// The approval dialog for the key in the environment, when it is undecided.
+fn undecided_key(status: &Status, path: String) -> Option<Approval> {
+    let row = status
+        .assessment
+        .resolution(Mode::Interactive)
+        .row(SourceId::ApiKey)?;
+    if row.state != SourceState::Skipped(SkipReason::Undecided) {
+        return None;
+    }
+    let key = dashboard_api_key(status)?;
+    Some(Approval::new(key, path))
+}

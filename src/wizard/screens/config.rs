@@ -1,0 +1,119 @@
+//! `ccauth config`'s part of `update`: the "Use custom API key" toggle (shown while
+//! `ANTHROPIC_API_KEY` is set) and the helper TTL, which opens its form.
+
+use super::super::effect::Effect;
+use super::super::keymap::{self, Action, Key};
+use super::super::model::{Model, Screen};
+use super::super::msg::Reply;
+use super::dashboard::api_key;
+use super::dialogs::{ConfigRow, shown_key};
+use super::form::Form;
+use crate::status::Status;
+
+/// The rows of the config screen, from the status read.
+pub fn config_rows(status: &Status) -> Vec<ConfigRow> {
+    let mut rows = Vec::new();
+    if let Some(key) = api_key(status) {
+        let tail = crate::claude::approval::key_tail(key);
+        let approved = status.world.global.approved.contains(&tail);
+        let rejected = status.world.global.rejected.contains(&tail);
+        rows.push(ConfigRow::UseCustomKey {
+            on: approved,
+            decided: approved || rejected,
+            shown: shown_key(key),
+        });
+    }
+    let (ms, source) = match status.world.var("CLAUDE_CODE_API_KEY_HELPER_TTL_MS") {
+        Some(var) => match var.value.as_ref() {
+            Some(crate::claude::world::EnvValue::Plain(value)) => match value.trim().parse() {
+                Ok(ms) => (
+                    ms,
+                    format!("CLAUDE_CODE_API_KEY_HELPER_TTL_MS from {}", origin(var)),
+                ),
+                Err(_) => (
+                    300_000,
+                    format!(
+                        "default: CLAUDE_CODE_API_KEY_HELPER_TTL_MS ({}) is not a number",
+                        origin(var)
+                    ),
+                ),
+            },
+            _ => (300_000, String::from("default")),
+        },
+        None => (300_000, String::from("default")),
+    };
+    rows.push(ConfigRow::HelperTtl { ms, source });
+    rows
+}
+
+fn origin(var: &crate::claude::world::EnvVar) -> String {
+    match &var.origin {
+        crate::claude::world::EnvOrigin::Shell => String::from("the shell"),
+        crate::claude::world::EnvOrigin::Settings { layer, .. } => layer.label().to_owned(),
+    }
+}
+
+/// `300000` → `5 min`; `90000` → `1.5 min`; under a minute in seconds.
+pub fn duration_words(ms: u64) -> String {
+    if ms < 60_000 {
+        return format!("{} s", ms / 1000);
+    }
+    if ms.is_multiple_of(60_000) {
+        return format!("{} min", ms / 60_000);
+    }
+    #[allow(clippy::cast_precision_loss, reason = "display only")]
+    let minutes = ms as f64 / 60_000.0;
+    format!("{minutes:.1} min")
+}
+
+/// A key on the config screen.
+pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let ticket = model.ticket;
+    let rows = model.status.as_deref().map(config_rows).unwrap_or_default();
+    let Screen::Config(config) = &mut model.screen else {
+        return Vec::new();
+    };
+    match keymap::action_for(keymap::CONFIG, key) {
+        Some(Action::Up) => config.selected = config.selected.saturating_sub(1),
+        Some(Action::Down) => {
+            config.selected = (config.selected + 1).min(rows.len().saturating_sub(1));
+        }
+        Some(Action::Choose) if !config.saving => match rows.get(config.selected) {
+            Some(ConfigRow::UseCustomKey { on, .. }) => {
+                config.saving = true;
+                config.message = None;
+                return vec![Effect::DecideApiKey {
+                    ticket,
+                    approve: !on,
+                }];
+            }
+            Some(ConfigRow::HelperTtl { ms, .. }) => {
+                let minutes = duration_words(*ms).trim_end_matches(" min").to_owned();
+                let minutes = if *ms < 60_000 { String::new() } else { minutes };
+                model.push(Screen::Form(Box::new(Form::helper_ttl(&minutes))));
+            }
+            None => {}
+        },
+        Some(Action::Back) => return model.pop(),
+        Some(Action::Quit) => return vec![model.quit()],
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The toggle was saved (or not).
+pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
+    let Screen::Config(config) = &mut model.screen else {
+        return Vec::new();
+    };
+    let Reply::ApiKeyDecided(result) = reply else {
+        return Vec::new();
+    };
+    config.saving = false;
+    let ok = result.is_ok();
+    config.message = Some(match result {
+        Ok(path) => format!("Saved in {path}."),
+        Err(why) => why,
+    });
+    if ok { vec![model.reload()] } else { Vec::new() }
+}

@@ -1,0 +1,53 @@
+//! Logout's part of `update`: the plan first (what would be removed), then `y` carries it out.
+
+use super::super::effect::Effect;
+use super::super::keymap::{self, Action, Key};
+use super::super::model::{Model, Screen};
+use super::super::msg::Reply;
+use super::dialogs::Logout;
+
+/// Opens logout over what is shown and works out its plan.
+pub(in crate::wizard) fn open(model: &mut Model) -> Vec<Effect> {
+    let ticket = model.push(Screen::Logout(Logout::Planning));
+    vec![Effect::PlanLogout { ticket }]
+}
+
+/// A key on the logout screen.
+pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let ticket = model.ticket;
+    let Screen::Logout(logout) = &mut model.screen else {
+        return Vec::new();
+    };
+    match keymap::action_for(keymap::LOGOUT, key) {
+        Some(Action::Yes) if matches!(logout, Logout::Confirm(_)) => {
+            *logout = Logout::Working;
+            vec![Effect::Logout { ticket }]
+        }
+        Some(Action::Continue) if matches!(logout, Logout::Done(_)) => model.finish(),
+        Some(Action::Back) if !matches!(logout, Logout::Working) => model.pop(),
+        Some(Action::Quit) => vec![model.quit()],
+        _ => Vec::new(),
+    }
+}
+
+/// The plan, or what logout did, arrived.
+pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
+    let Screen::Logout(logout) = &mut model.screen else {
+        return Vec::new();
+    };
+    match reply {
+        Reply::LogoutPlanned(result) => {
+            *logout = match result {
+                Ok(items) if items.is_empty() => Logout::Nothing,
+                Ok(items) => Logout::Confirm(items),
+                Err(why) => Logout::Failed(why),
+            };
+            Vec::new()
+        }
+        Reply::LoggedOut(steps) => {
+            *logout = Logout::Done(steps);
+            vec![model.reload()]
+        }
+        _ => Vec::new(),
+    }
+}
