@@ -1,14 +1,20 @@
-//! Atomic file replacement and ccauth's private directory, shared by the secret store
-//! ([`super::file`]), ccauth's config file ([`crate::config`]) and the writer of Claude Code's
-//! user settings ([`crate::claude::settings_write`]).
+//! ccauth's file primitives: the one file-refusal error ([`FileRefusal`]), atomic replacement
+//! that keeps a file's owner and mode ([`write_atomic`]), ccauth's private directory, and lock
+//! files.
+//!
+//! Called by the secret store ([`crate::store::file`]) and its locks, ccauth's config file
+//! ([`crate::config`]), and the one edit mechanism for Claude Code's files
+//! ([`crate::claude::edit`], behind the settings and approval writers). Nothing here knows
+//! which file it handles; the callers decide what is refused.
 //!
 //! A file is never rewritten in place: the new content goes to a temporary file created with
-//! `create_new` and mode 0600 in the same directory, is synced, gets its final mode, and is
-//! renamed over the old file; then the directory is synced so the rename itself survives a
-//! crash. A reader (or a process killed half-way) sees either the old file or the new one, never
-//! a mix. When the path is a symbolic link (dotfile managers do this), the file it points to is
-//! replaced and the link is kept.
+//! `create_new` and mode 0600 in the same directory, is synced, gets the old file's owner and
+//! its final mode, and is renamed over the old file; then the directory is synced so the rename
+//! itself survives a crash. A reader (or a process killed half-way) sees either the old file or
+//! the new one, never a mix. When the path is a symbolic link (dotfile managers do this), the
+//! file it points to is replaced and the link is kept.
 
+use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -19,39 +25,213 @@ pub const PRIVATE_DIR_MODE: u32 = 0o700;
 /// The mode of files holding secrets (and of ccauth's config file).
 pub const PRIVATE_FILE_MODE: u32 = 0o600;
 
-/// A failed file operation: what was attempted, on which path, and the kind of error (never the
-/// content).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "could not {action} {path}: {kind}; check the permissions of the file and its directory, and \
-     the free space, then try again"
-)]
-pub struct IoFailure {
-    /// What was attempted, as a verb phrase: `create`, `write`, `replace`.
-    pub action: &'static str,
-    /// The path it was attempted on.
-    pub path: PathBuf,
-    /// The kind of error.
-    pub kind: io::ErrorKind,
+/// Who held a lock that was not obtained in time: the two kinds of lock ccauth waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockHolder {
+    /// Claude Code's own `<file>.lock` directory (`proper-lockfile`).
+    ClaudeCode,
+    /// Another ccauth process's `flock` on a lock file in ccauth's directory.
+    Ccauth,
 }
 
-impl IoFailure {
-    /// A failure to `action` on `path`.
-    pub fn new(action: &'static str, path: &Path, error: &io::Error) -> Self {
-        IoFailure {
+/// Why ccauth refused to read or change a file, or could not. The one error every file writer
+/// wraps (the settings writer, the approval writer, the secret store, the config file).
+///
+/// Its `Display` says what is wrong and what to do next, names the file, and never contains the
+/// file's content: I/O errors are reduced to their kind, JSON errors to a position and
+/// `serde_json`'s generic description. Whenever this is returned, the file is as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileRefusal {
+    /// A symbolic link where ccauth never follows one (the secret store's file).
+    Symlink {
+        /// The link.
+        path: PathBuf,
+    },
+    /// Something other than a regular file: a directory, a FIFO, a device, a link to nowhere.
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What is there, as a noun phrase: `a directory`.
+        found: String,
+    },
+    /// The file is not valid JSON; it is never rewritten.
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// `serde_json`'s generic description, which never quotes the file.
+        message: String,
+    },
+    /// The file parses, but ccauth cannot use or change it safely: the wrong shape, too large,
+    /// not UTF-8. It is never rewritten.
+    Unusable {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, without any value from the file.
+        detail: String,
+    },
+    /// Someone else (Claude Code, an editor) wrote the file after ccauth read it and showed the
+    /// change; nothing was written.
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Reading, creating, writing or renaming failed (permissions, a missing directory, a full
+    /// disk).
+    Io {
+        /// What was attempted, as a verb phrase: `read`, `create`, `replace`.
+        action: &'static str,
+        /// The path it was attempted on.
+        path: PathBuf,
+        /// The kind of error in words (`permission denied`).
+        reason: String,
+    },
+    /// A lock was held by someone else throughout the wait; nothing was written.
+    Busy {
+        /// The file the lock protects (the lock file itself for ccauth's own locks).
+        path: PathBuf,
+        /// The lock file or directory.
+        lock: PathBuf,
+        /// Who holds it.
+        holder: LockHolder,
+        /// How long ccauth waited, in seconds.
+        waited_secs: u64,
+    },
+}
+
+impl FileRefusal {
+    /// An [`FileRefusal::Io`] failure to `action` on `path`.
+    pub fn io(action: &'static str, path: &Path, error: &io::Error) -> Self {
+        FileRefusal::Io {
             action,
             path: path.to_path_buf(),
-            kind: error.kind(),
+            reason: error.kind().to_string(),
+        }
+    }
+
+    /// A [`FileRefusal::Unusable`] file.
+    pub fn unusable(path: &Path, detail: impl Into<String>) -> Self {
+        FileRefusal::Unusable {
+            path: path.to_path_buf(),
+            detail: detail.into(),
+        }
+    }
+
+    /// The file (or the path the failed step was attempted on).
+    pub fn path(&self) -> &Path {
+        match self {
+            FileRefusal::Symlink { path }
+            | FileRefusal::NotAFile { path, .. }
+            | FileRefusal::Corrupt { path, .. }
+            | FileRefusal::Unusable { path, .. }
+            | FileRefusal::Changed { path }
+            | FileRefusal::Io { path, .. }
+            | FileRefusal::Busy { path, .. } => path,
         }
     }
 }
 
-/// A closure for `map_err` that turns an [`io::Error`] into an [`IoFailure`].
-pub(crate) fn fail<'a>(
-    action: &'static str,
-    path: &'a Path,
-) -> impl Fn(io::Error) -> IoFailure + 'a {
-    move |error| IoFailure::new(action, path, &error)
+impl fmt::Display for FileRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileRefusal::Symlink { path } => write!(
+                f,
+                "{} is a symbolic link, and ccauth keeps secrets only in a regular file it \
+                 owns: remove the link (move the file it points to into its place if you want \
+                 to keep it), then try again",
+                path.display()
+            ),
+            FileRefusal::NotAFile { path, found } => write!(
+                f,
+                "{} is {found}, not a regular file; ccauth left it as it is: move it aside, \
+                 then try again",
+                path.display()
+            ),
+            FileRefusal::Corrupt {
+                path,
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "{} is not valid JSON at line {line}, column {column} ({message}); ccauth will \
+                 not change it: fix it by hand or move it aside, then try again",
+                path.display()
+            ),
+            FileRefusal::Unusable { path, detail } => write!(
+                f,
+                "ccauth cannot use {} ({detail}) and left it as it is: fix it by hand or move \
+                 it aside, then try again",
+                path.display()
+            ),
+            FileRefusal::Changed { path } => write!(
+                f,
+                "{} changed after the change was shown (another program wrote it), so nothing \
+                 was written: review the change again",
+                path.display()
+            ),
+            FileRefusal::Io {
+                action,
+                path,
+                reason,
+            } => write!(
+                f,
+                "could not {action} {}: {reason}; check the permissions of the file and its \
+                 directory, and the free space, then try again",
+                path.display()
+            ),
+            FileRefusal::Busy {
+                path,
+                lock,
+                holder: LockHolder::ClaudeCode,
+                waited_secs,
+            } => write!(
+                f,
+                "Claude Code is saving {} (its lock {} was held for {waited_secs} s), so \
+                 nothing was written: try again in a moment",
+                path.display(),
+                lock.display()
+            ),
+            FileRefusal::Busy {
+                lock,
+                holder: LockHolder::Ccauth,
+                waited_secs,
+                ..
+            } => write!(
+                f,
+                "another ccauth process has held {} for {waited_secs} s, so nothing was \
+                 written: wait for it to finish and try again (a lock is released as soon as \
+                 its process exits)",
+                lock.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FileRefusal {}
+
+/// A closure for `map_err` that turns an [`io::Error`] into a [`FileRefusal::Io`].
+pub fn fail<'a>(action: &'static str, path: &'a Path) -> impl Fn(io::Error) -> FileRefusal + 'a {
+    move |error| FileRefusal::io(action, path, &error)
+}
+
+/// Refuses a symbolic link at `path` ([`FileRefusal::Symlink`]), for files where a link is never
+/// legitimate. Nothing at `path` is fine.
+///
+/// # Errors
+/// [`FileRefusal::Symlink`], or [`FileRefusal::Io`] when `path` cannot be examined.
+pub fn refuse_symlink(path: &Path) -> Result<(), FileRefusal> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(FileRefusal::Symlink {
+            path: path.to_path_buf(),
+        }),
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(FileRefusal::io("examine", path, &error)),
+    }
 }
 
 /// Makes sure `dir` exists as a directory with mode 0700, creating its parents (with the default
@@ -61,16 +241,16 @@ pub(crate) fn fail<'a>(
 ///
 /// # Errors
 /// The directory cannot be created, or something other than a directory is in the way.
-pub fn ensure_private_dir(dir: &Path) -> Result<(), IoFailure> {
+pub fn ensure_private_dir(dir: &Path) -> Result<(), FileRefusal> {
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {
             fix_dir_mode(dir, &meta);
             Ok(())
         }
-        Ok(_) => Err(IoFailure {
+        Ok(_) => Err(FileRefusal::Io {
             action: "use the directory",
             path: dir.to_path_buf(),
-            kind: io::ErrorKind::NotADirectory,
+            reason: io::ErrorKind::NotADirectory.to_string(),
         }),
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             if let Some(parent) = dir.parent().filter(|parent| !parent.as_os_str().is_empty()) {
@@ -80,13 +260,13 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), IoFailure> {
                 Ok(()) => {}
                 // Another process created it first; check what it made.
                 Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(error) => return Err(IoFailure::new("create the directory", dir, &error)),
+                Err(error) => return Err(FileRefusal::io("create the directory", dir, &error)),
             }
             let meta = fs::metadata(dir).map_err(fail("create the directory", dir))?;
             fix_dir_mode(dir, &meta);
             Ok(())
         }
-        Err(error) => Err(IoFailure::new("open the directory", dir, &error)),
+        Err(error) => Err(FileRefusal::io("open the directory", dir, &error)),
     }
 }
 
@@ -152,17 +332,17 @@ pub fn mode_of(path: &Path) -> Option<u32> {
 ///
 /// # Errors
 /// The step that failed, with the path. The old file is untouched then.
-pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<PathBuf, IoFailure> {
+pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<PathBuf, FileRefusal> {
     let target = resolve_link(path)?;
     let dir = target
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."))
         .to_path_buf();
-    let name = target.file_name().ok_or_else(|| IoFailure {
+    let name = target.file_name().ok_or_else(|| FileRefusal::Io {
         action: "write",
         path: target.clone(),
-        kind: io::ErrorKind::InvalidInput,
+        reason: io::ErrorKind::InvalidInput.to_string(),
     })?;
     let (file, temp) = create_temp(&dir, &name.to_string_lossy())?;
     if let Err(failure) = fill_and_rename(file, &temp, &target, bytes, mode) {
@@ -180,15 +360,17 @@ fn fill_and_rename(
     target: &Path,
     bytes: &[u8],
     mode: u32,
-) -> Result<(), IoFailure> {
+) -> Result<(), FileRefusal> {
     file.write_all(bytes).map_err(fail("write", temp))?;
+    // The owner before the mode: changing the owner may clear set-id bits.
+    keep_owner(&file, target);
     set_mode(&file, mode).map_err(fail("set the permissions of", temp))?;
     file.sync_all().map_err(fail("sync", temp))?;
     drop(file);
     fs::rename(temp, target).map_err(fail("replace", target))
 }
 
-fn resolve_link(path: &Path) -> Result<PathBuf, IoFailure> {
+fn resolve_link(path: &Path) -> Result<PathBuf, FileRefusal> {
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => {
             fs::canonicalize(path).map_err(fail("follow the symbolic link", path))
@@ -198,7 +380,7 @@ fn resolve_link(path: &Path) -> Result<PathBuf, IoFailure> {
 }
 
 /// Creates `.<name>.<pid>-<n>.tmp` in `dir` with `create_new` and mode 0600.
-fn create_temp(dir: &Path, name: &str) -> Result<(File, PathBuf), IoFailure> {
+fn create_temp(dir: &Path, name: &str) -> Result<(File, PathBuf), FileRefusal> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let pid = std::process::id();
     let mut last = None;
@@ -209,13 +391,13 @@ fn create_temp(dir: &Path, name: &str) -> Result<(File, PathBuf), IoFailure> {
             Ok(file) => return Ok((file, temp)),
             // A leftover of a process with the same pid that was killed: take the next name.
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => last = Some(temp),
-            Err(error) => return Err(IoFailure::new("create", &temp, &error)),
+            Err(error) => return Err(FileRefusal::io("create", &temp, &error)),
         }
     }
-    Err(IoFailure {
+    Err(FileRefusal::Io {
         action: "create",
         path: last.unwrap_or_else(|| dir.to_path_buf()),
-        kind: io::ErrorKind::AlreadyExists,
+        reason: io::ErrorKind::AlreadyExists.to_string(),
     })
 }
 
@@ -269,7 +451,7 @@ pub fn remove_stale_temps(path: &Path) -> usize {
 
 /// Opens (creating if needed, mode 0600) a file used only for locking; its content is never
 /// read or written.
-pub(crate) fn open_lock_file(path: &Path) -> Result<File, IoFailure> {
+pub fn open_lock_file(path: &Path) -> Result<File, FileRefusal> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
@@ -279,6 +461,34 @@ pub(crate) fn open_lock_file(path: &Path) -> Result<File, IoFailure> {
     }
     options.open(path).map_err(fail("open the lock file", path))
 }
+
+/// Gives the temporary file the owner and group of the file it replaces, so that running ccauth
+/// with more rights (`sudo`) does not leave the user's own file owned by someone else. Only
+/// root may give a file away; for anyone else the owners already match or the change is not
+/// allowed, which is logged and accepted: the file's mode still applies, to its new owner.
+#[cfg(unix)]
+fn keep_owner(file: &File, target: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(old), Ok(new)) = (fs::metadata(target), file.metadata()) else {
+        // No file to replace (a new one) or nothing to compare: the creator owns it.
+        return;
+    };
+    if (old.uid(), old.gid()) == (new.uid(), new.gid()) {
+        return;
+    }
+    if let Err(error) = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())) {
+        tracing::warn!(
+            "{} was owned by {}:{}; the new file could not be given that owner ({})",
+            target.display(),
+            old.uid(),
+            old.gid(),
+            error.kind()
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_file: &File, _target: &Path) {}
 
 #[cfg(unix)]
 fn set_mode(file: &File, mode: u32) -> io::Result<()> {
@@ -346,7 +556,10 @@ mod tests {
         let dir = root.path().join("ccauth");
         fs::write(&dir, "x").unwrap();
         let failure = ensure_private_dir(&dir).unwrap_err();
-        assert_eq!(failure.kind, io::ErrorKind::NotADirectory);
+        assert!(
+            matches!(&failure, FileRefusal::Io { reason, .. } if *reason == io::ErrorKind::NotADirectory.to_string()),
+            "{failure:?}"
+        );
         assert!(failure.to_string().contains(&dir.display().to_string()));
     }
 
@@ -400,7 +613,16 @@ mod tests {
         fs::create_dir(&path).unwrap();
         fs::write(path.join("inside"), "x").unwrap();
         let failure = write_atomic(&path, b"new", 0o600).unwrap_err();
-        assert_eq!(failure.action, "replace");
+        assert!(
+            matches!(
+                failure,
+                FileRefusal::Io {
+                    action: "replace",
+                    ..
+                }
+            ),
+            "{failure:?}"
+        );
         let names: Vec<_> = fs::read_dir(root.path())
             .unwrap()
             .map(|entry| entry.unwrap().file_name())
@@ -441,10 +663,18 @@ mod tests {
     fn missing_directory_is_reported_with_the_temp_path() {
         let root = tempfile::tempdir().unwrap();
         let failure = write_atomic(&root.path().join("absent/f.json"), b"x", 0o600).unwrap_err();
+        let FileRefusal::Io {
+            action,
+            path,
+            reason,
+        } = &failure
+        else {
+            panic!("{failure:?}");
+        };
         assert_eq!(
-            (failure.action, failure.kind),
-            ("create", io::ErrorKind::NotFound)
+            (*action, reason.as_str()),
+            ("create", io::ErrorKind::NotFound.to_string().as_str())
         );
-        assert!(failure.path.starts_with(root.path().join("absent")));
+        assert!(path.starts_with(root.path().join("absent")));
     }
 }
