@@ -228,3 +228,306 @@ impl Drop for ClaudeLock {
         }
     }
 }
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    //! Every refusal against real files with real permissions: what the message says is wrong,
+    //! the next step it names, and that the file is left as it was.
+
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+
+    use super::*;
+
+    const CANARY: &str = "sk-ant-api03-canary-edit-7d2e4a6f8b1c3d5e";
+
+    fn read_err(path: &Path) -> FileRefusal {
+        match FileEdit::read(path.to_path_buf()) {
+            Ok(_) => panic!("{} was read", path.display()),
+            Err(refusal) => refusal,
+        }
+    }
+
+    /// The message names the file, says `wrong`, names the next step `next`, and never shows
+    /// the canary.
+    fn says(refusal: &FileRefusal, path: &Path, wrong: &str, next: &str) {
+        let text = refusal.to_string();
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        assert!(text.contains(wrong), "{text}");
+        assert!(text.contains(next), "{text}");
+        assert!(!format!("{text} {refusal:?}").contains(CANARY), "{text}");
+    }
+
+    fn commit_refusing(edit: &FileEdit, text: &str) -> Result<Option<PathBuf>, FileRefusal> {
+        edit.commit(Lock::None, text, 0o600, || Err(edit.changed()))
+    }
+
+    #[test]
+    fn a_directory_in_place_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        fs::create_dir(&path).unwrap();
+        let refusal = read_err(&path);
+        assert!(
+            matches!(refusal, FileRefusal::NotAFile { .. }),
+            "{refusal:?}"
+        );
+        says(
+            &refusal,
+            &path,
+            "is a directory, not a regular file",
+            "move it aside",
+        );
+        assert!(path.is_dir());
+    }
+
+    #[test]
+    fn a_fifo_and_a_link_to_nowhere_are_not_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("settings.json");
+        symlink(dir.path().join("gone.json"), &link).unwrap();
+        says(
+            &read_err(&link),
+            &link,
+            "which does not exist",
+            "move it aside",
+        );
+        let fifo = dir.path().join("fifo.json");
+        // mkfifo(1) keeps the test free of unsafe FFI; skip where it is absent.
+        if std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|status| status.success())
+        {
+            says(
+                &read_err(&fifo),
+                &fifo,
+                "a FIFO, socket or device",
+                "move it aside",
+            );
+        }
+    }
+
+    #[test]
+    fn corrupt_json_is_refused_and_left_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".claude.json");
+        let corrupt = format!("{{\n  \"primaryApiKey\": \"{CANARY}\",\n}}\n");
+        fs::write(&path, &corrupt).unwrap();
+        let refusal = read_err(&path);
+        assert!(
+            matches!(
+                refusal,
+                FileRefusal::Corrupt {
+                    line: 3,
+                    column: 1,
+                    ..
+                }
+            ),
+            "{refusal:?}"
+        );
+        says(
+            &refusal,
+            &path,
+            "is not valid JSON at line 3, column 1 (trailing comma)",
+            "fix it by hand or move it aside, then try again",
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), corrupt);
+    }
+
+    #[test]
+    fn valid_json_of_the_wrong_shape_or_encoding_is_unusable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        fs::write(&path, format!("[\"{CANARY}\"]")).unwrap();
+        says(
+            &read_err(&path),
+            &path,
+            "expected a JSON object, found an array",
+            "fix it by hand or move it aside",
+        );
+        fs::write(&path, b"{\"a\": \"\xff\"}").unwrap();
+        says(&read_err(&path), &path, "not UTF-8 text", "fix it by hand");
+    }
+
+    #[test]
+    fn a_file_changed_between_read_and_write_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        fs::write(&path, "{\"model\": \"opus\"}").unwrap();
+        let (edit, _) = FileEdit::read(path.clone()).unwrap();
+        let theirs = format!("{{\"model\": \"sonnet\", \"key\": \"{CANARY}\"}}");
+        fs::write(&path, &theirs).unwrap();
+        let refusal = commit_refusing(&edit, "{}").unwrap_err();
+        assert!(
+            matches!(refusal, FileRefusal::Changed { .. }),
+            "{refusal:?}"
+        );
+        says(
+            &refusal,
+            &path,
+            "changed after the change was shown (another program wrote it)",
+            "nothing was written: review the change again",
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
+
+        // Unchanged, the same edit goes through; a rewrite is written when the caller plans
+        // again, and nothing when it says the file already holds the change.
+        let (edit, _) = FileEdit::read(path.clone()).unwrap();
+        assert_eq!(commit_refusing(&edit, "{}\n").unwrap(), Some(path.clone()));
+        fs::write(&path, "{\"x\": 1}").unwrap();
+        let rewrite = || {
+            Ok::<_, FileRefusal>(Some(Rewrite {
+                text: String::from("{\"x\": 2}"),
+                mode: 0o644,
+            }))
+        };
+        edit.commit(Lock::None, "{}", 0o600, rewrite).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{\"x\": 2}");
+        let (edit, _) = FileEdit::read(path.clone()).unwrap();
+        fs::write(&path, "{\"x\": 3}").unwrap();
+        let nothing = edit
+            .commit(Lock::None, "{}", 0o600, || Ok::<_, FileRefusal>(None))
+            .unwrap();
+        assert_eq!(nothing, None);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{\"x\": 3}");
+    }
+
+    #[test]
+    fn an_unreadable_place_is_reported_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        // A regular file where the directory should be: refused by the kernel even for root.
+        let blocker = dir.path().join("not-a-dir");
+        let path = blocker.join("settings.json");
+        let (edit, _) = FileEdit::read(path.clone()).unwrap();
+        fs::write(&blocker, "").unwrap();
+        for refusal in [commit_refusing(&edit, "{}").unwrap_err(), read_err(&path)] {
+            assert!(
+                matches!(&refusal, FileRefusal::Io { action: "read", .. }),
+                "{refusal:?}"
+            );
+            says(
+                &refusal,
+                &path,
+                "could not read",
+                "check the permissions of the file and its directory",
+            );
+        }
+        assert_eq!(fs::read_to_string(&blocker).unwrap(), "");
+    }
+
+    /// `/proc` takes no new files, even from root: the write fails where a read-only directory
+    /// would for a normal account.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unwritable_place_is_reported_with_its_path() {
+        let path = PathBuf::from("/proc/ccauth-test-settings.json");
+        let (edit, _) = FileEdit::read(path.clone()).unwrap();
+        let refusal = commit_refusing(&edit, "{}").unwrap_err();
+        let FileRefusal::Io {
+            action, path: at, ..
+        } = &refusal
+        else {
+            panic!("{refusal:?}");
+        };
+        assert_eq!(*action, "create");
+        assert!(at.starts_with("/proc"), "{refusal}");
+        says(
+            &refusal,
+            Path::new("/proc/"),
+            "could not create",
+            "check the permissions of the file and its directory",
+        );
+    }
+
+    #[test]
+    fn a_read_only_directory_is_reported_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join(".claude");
+        fs::create_dir(&config).unwrap();
+        let path = config.join("settings.json");
+        fs::write(&path, "{}").unwrap();
+        let (edit, _) = FileEdit::read(path.clone()).unwrap();
+        fs::set_permissions(&config, fs::Permissions::from_mode(0o500)).unwrap();
+        let probe = fs::write(config.join("probe"), "");
+        let result = commit_refusing(&edit, "{\"a\": 1}");
+        fs::set_permissions(&config, fs::Permissions::from_mode(0o700)).unwrap();
+        if probe.is_ok() {
+            // Running as root: directory modes do not stop writes, so the write rightly
+            // works. The case above (a file in the directory's place) covers root.
+            result.unwrap();
+            return;
+        }
+        let refusal = result.unwrap_err();
+        says(
+            &refusal,
+            &config,
+            "permission denied",
+            "check the permissions",
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
+    }
+
+    #[test]
+    fn a_claude_code_lock_held_throughout_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".claude.json");
+        fs::write(&path, "{}").unwrap();
+        let lock = dir.path().join(".claude.json.lock");
+        fs::create_dir(&lock).unwrap();
+        let (edit, _) = FileEdit::read(path.clone()).unwrap();
+        let refusal = edit
+            .commit(
+                Lock::ClaudeCode,
+                "{\"a\": 1}",
+                0o600,
+                || Err(edit.changed()),
+            )
+            .unwrap_err();
+        let FileRefusal::Busy {
+            lock: reported,
+            holder,
+            waited_secs,
+            ..
+        } = &refusal
+        else {
+            panic!("{refusal:?}");
+        };
+        assert_eq!((reported, *holder), (&lock, LockHolder::ClaudeCode));
+        assert!(*waited_secs >= LOCK_WAIT.as_secs());
+        says(
+            &refusal,
+            &path,
+            "Claude Code is saving",
+            "nothing was written: try again in a moment",
+        );
+        assert!(refusal.to_string().contains(&lock.display().to_string()));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
+        assert!(lock.is_dir(), "someone else's lock is left alone");
+    }
+
+    #[test]
+    fn the_owner_and_requested_mode_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        fs::write(&path, "{}").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        // Only root can give a file away; elsewhere the owner is ours already.
+        let given = std::os::unix::fs::chown(&path, Some(12_345), Some(12_346)).is_ok();
+        let before = fs::metadata(&path).unwrap();
+        let (edit, _) = FileEdit::read(path.clone()).unwrap();
+        assert_eq!(edit.mode(), Some(0o640));
+        commit_refusing(&edit, "{\"a\": 1}").unwrap();
+        let after = fs::metadata(&path).unwrap();
+        assert_ne!(before.ino(), after.ino(), "replaced, not edited in place");
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+        if given {
+            assert_eq!(after.uid(), 12_345);
+        }
+        assert_eq!(
+            after.permissions().mode() & 0o7777,
+            0o600,
+            "the mode asked for"
+        );
+    }
+}

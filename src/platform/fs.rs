@@ -677,4 +677,54 @@ mod tests {
         );
         assert!(path.starts_with(root.path().join("absent")));
     }
+
+    #[test]
+    fn every_refusal_says_what_is_wrong_and_what_to_do() {
+        let path = PathBuf::from("/home/me/.claude/ccauth/credentials.json");
+        let lock = PathBuf::from("/home/me/.claude/ccauth/credentials.json.lock");
+        for (refusal, wrong, next) in [
+            (
+                FileRefusal::Symlink { path: path.clone() },
+                "is a symbolic link",
+                "remove the link",
+            ),
+            (
+                FileRefusal::Busy {
+                    path: lock.clone(),
+                    lock: lock.clone(),
+                    holder: LockHolder::Ccauth,
+                    waited_secs: 10,
+                },
+                "another ccauth process has held",
+                "wait for it to finish and try again",
+            ),
+            (
+                FileRefusal::unusable(&path, "`entries` is not an object"),
+                "cannot use",
+                "fix it by hand or move it aside",
+            ),
+        ] {
+            let text = refusal.to_string();
+            assert!(text.contains(wrong) && text.contains(next), "{text}");
+            assert!(
+                text.contains(&refusal.path().display().to_string()),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn symlinks_are_refused_where_asked_and_absence_is_fine() {
+        let root = tempfile::tempdir().unwrap();
+        let real = root.path().join("real.json");
+        fs::write(&real, "{}").unwrap();
+        let link = root.path().join("credentials.json");
+        symlink(&real, &link).unwrap();
+        assert_eq!(
+            refuse_symlink(&link),
+            Err(FileRefusal::Symlink { path: link.clone() })
+        );
+        assert_eq!(refuse_symlink(&real), Ok(()));
+        assert_eq!(refuse_symlink(&root.path().join("absent")), Ok(()));
+    }
 }

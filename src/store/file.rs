@@ -430,6 +430,43 @@ mod tests {
     }
 
     #[test]
+    fn a_symlink_in_place_of_the_file_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("synced");
+        fs::create_dir(&elsewhere).unwrap();
+        let real = elsewhere.join("tokens.json");
+        let content = r#"{"version": 1, "entries": {}}"#;
+        fs::write(&real, content).unwrap();
+        let ccauth = dir.path().join("ccauth");
+        fs::create_dir(&ccauth).unwrap();
+        let path = ccauth.join(FILE_NAME);
+        std::os::unix::fs::symlink(&real, &path).unwrap();
+        let store = FileStore::in_dir(&ccauth);
+        for error in [
+            store.load(&corp()).unwrap_err(),
+            store.list().unwrap_err(),
+            store.save(&corp(), &tokens(1)).unwrap_err(),
+            store.delete(&corp()).unwrap_err(),
+        ] {
+            assert!(
+                matches!(&error, StoreError::File(FileRefusal::Symlink { path: p }) if *p == path),
+                "{error:?}"
+            );
+            let text = error.to_string();
+            assert!(text.contains(&path.display().to_string()), "{text}");
+            assert!(text.contains("is a symbolic link"), "{text}");
+            assert!(text.contains("remove the link"), "{text}");
+        }
+        assert!(
+            fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), content);
+    }
+
+    #[test]
     fn loose_modes_are_fixed_on_write() {
         let dir = tempfile::tempdir().unwrap();
         let ccauth = dir.path().join("ccauth");
