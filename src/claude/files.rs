@@ -195,11 +195,14 @@ pub fn refusal(path: &Path, problem: FileProblem) -> FileRefusal {
     }
 }
 
+/// A file's whole text and the JSON object it parses to. The text may hold secrets.
+pub type Document = (String, Map<String, Value>);
+
 /// A JSON object file's text and object, for a writer: `None` when nothing is at `path`.
 ///
 /// # Errors
 /// The [`FileRefusal`] for a file that exists but cannot be read or parsed as an object.
-pub fn read_document(path: &Path) -> Result<Option<(String, Map<String, Value>)>, FileRefusal> {
+pub fn read_document(path: &Path) -> Result<Option<Document>, FileRefusal> {
     match read_text(path) {
         Ok(text) => {
             let object = parse_object(&text.content).map_err(|problem| refusal(path, problem))?;

@@ -451,6 +451,9 @@ pub fn remove_stale_temps(path: &Path) -> usize {
 
 /// Opens (creating if needed, mode 0600) a file used only for locking; its content is never
 /// read or written.
+///
+/// # Errors
+/// [`FileRefusal::Io`] when the file cannot be opened or created.
 pub fn open_lock_file(path: &Path) -> Result<File, FileRefusal> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
