@@ -330,7 +330,7 @@ mod tests {
             &refusal,
             &path,
             "is not valid JSON at line 3, column 1 (trailing comma)",
-            "fix it by hand or move it aside, then try again",
+            "fix the file by hand or move it aside, then try again",
         );
         assert_eq!(fs::read_to_string(&path).unwrap(), corrupt);
     }
@@ -344,10 +344,15 @@ mod tests {
             &read_err(&path),
             &path,
             "expected a JSON object, found an array",
-            "fix it by hand or move it aside",
+            "fix the file by hand or move it aside",
         );
         fs::write(&path, b"{\"a\": \"\xff\"}").unwrap();
-        says(&read_err(&path), &path, "not UTF-8 text", "fix it by hand");
+        says(
+            &read_err(&path),
+            &path,
+            "not UTF-8 text",
+            "fix the file by hand",
+        );
     }
 
     #[test]

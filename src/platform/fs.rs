@@ -158,13 +158,13 @@ impl fmt::Display for FileRefusal {
             } => write!(
                 f,
                 "{} is not valid JSON at line {line}, column {column} ({message}); ccauth will \
-                 not change it: fix it by hand or move it aside, then try again",
+                 not change it: fix the file by hand or move it aside, then try again",
                 path.display()
             ),
             FileRefusal::Unusable { path, detail } => write!(
                 f,
-                "ccauth cannot use {} ({detail}) and left it as it is: fix it by hand or move \
-                 it aside, then try again",
+                "ccauth cannot use {} ({detail}) and left it as it is: fix the file by hand or \
+                 move it aside, then try again",
                 path.display()
             ),
             FileRefusal::Changed { path } => write!(
@@ -559,8 +559,9 @@ mod tests {
         let dir = root.path().join("ccauth");
         fs::write(&dir, "x").unwrap();
         let failure = ensure_private_dir(&dir).unwrap_err();
+        let not_a_dir = io::ErrorKind::NotADirectory.to_string();
         assert!(
-            matches!(&failure, FileRefusal::Io { reason, .. } if *reason == io::ErrorKind::NotADirectory.to_string()),
+            matches!(&failure, FileRefusal::Io { reason, .. } if *reason == not_a_dir),
             "{failure:?}"
         );
         assert!(failure.to_string().contains(&dir.display().to_string()));
@@ -704,7 +705,7 @@ mod tests {
             (
                 FileRefusal::unusable(&path, "`entries` is not an object"),
                 "cannot use",
-                "fix it by hand or move it aside",
+                "fix the file by hand or move it aside",
             ),
         ] {
             let text = refusal.to_string();

@@ -12,8 +12,8 @@
 //! The directory is 0700 and the file 0600 (a looser mode found on either is fixed and logged).
 //! Every change is a read-modify-write under a cross-process lock (`credentials.json.lock`,
 //! waited for at most [`WRITE_WAIT`]) and replaces the file atomically
-//! ([`crate::platform::fs::write_atomic`]), so a reader never needs the lock and a process killed at
-//! any point leaves the old file or the new one (plus, at worst, a 0600 temporary file that the
+//! ([`crate::platform::fs::write_atomic`]), so a reader never needs the lock and a process killed
+//! at any point leaves the old file or the new one (plus, at worst, a 0600 temporary file that the
 //! next change removes). Entries other than the one being changed, and
 //! top-level keys ccauth does not know, are written back as they were read. A file that does not
 //! parse, has the wrong shape or comes from a newer format is refused and never overwritten, and
