@@ -259,10 +259,7 @@ pub fn gateway_login(
     out: &mut dyn Write,
 ) -> u8 {
     use crate::signin::gateway::{self, PreflightEvent, PreflightOptions};
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let Ok(runtime) = crate::platform::runtime::build() else {
         eprintln!("ccauth: cannot start the gateway check");
         return 2;
     };

@@ -37,9 +37,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::claude::files::{self, ReadError};
+use crate::claude::files;
 use crate::claude::world::Paths;
-use crate::store::atomic::{self, PRIVATE_FILE_MODE};
+use crate::platform::fs::{
+    FileRefusal, PRIVATE_FILE_MODE, ensure_private_dir, remove_stale_temps, write_atomic,
+};
 use crate::store::lock::FileLock;
 use crate::store::{StoreError, safe_data_error, validate_name};
 
@@ -217,34 +219,24 @@ impl ConfigFile {
     ) -> Result<T, StoreError> {
         let path = self.path.as_deref().ok_or(StoreError::NoConfigDir)?;
         let dir = path.parent().ok_or(StoreError::NoConfigDir)?;
-        atomic::ensure_private_dir(dir)?;
+        ensure_private_dir(dir)?;
         let _lock = FileLock::acquire(&dir.join(LOCK_FILE), WRITE_WAIT)?;
         let before = read_config(path)?;
         let mut config = before.clone();
         let result = change(&mut config)?;
         if config.doc != before.doc {
-            let mut text =
-                serde_json::to_string_pretty(&Value::Object(config.doc)).map_err(|_| {
-                    StoreError::Shape {
-                        path: path.to_path_buf(),
-                        detail: String::from("the new content could not be encoded"),
-                    }
-                })?;
+            let mut text = serde_json::to_string_pretty(&Value::Object(config.doc))
+                .map_err(|_| FileRefusal::unusable(path, "the new content could not be encoded"))?;
             text.push('\n');
-            atomic::write_atomic(path, text.as_bytes(), PRIVATE_FILE_MODE)?;
-            atomic::remove_stale_temps(path);
+            write_atomic(path, text.as_bytes(), PRIVATE_FILE_MODE)?;
+            remove_stale_temps(path);
         }
         Ok(result)
     }
 }
 
 fn read_config(path: &Path) -> Result<Config, StoreError> {
-    let doc = match files::read_text(path) {
-        Ok(text) => files::parse_object(&text.content)
-            .map_err(|problem| StoreError::from_problem(path, problem))?,
-        Err(ReadError::Missing) => Map::new(),
-        Err(ReadError::Problem(problem)) => return Err(StoreError::from_problem(path, problem)),
-    };
+    let doc = files::read_document(path)?.map_or_else(Map::new, |(_, doc)| doc);
     Ok(Config {
         doc,
         path: path.to_path_buf(),
@@ -272,7 +264,7 @@ impl Config {
     /// The SSO provider saved as `name`.
     ///
     /// # Errors
-    /// [`StoreError::Shape`] when `sso` is not an object, [`StoreError::BadEntry`] when the
+    /// a [`FileRefusal::Unusable`] when `sso` is not an object, [`StoreError::BadEntry`] when the
     /// entry lacks a field or has one of the wrong type.
     pub fn sso(&self, name: &str) -> Result<Option<SsoProvider>, StoreError> {
         self.get(SSO, name)
@@ -282,7 +274,7 @@ impl Config {
     /// existing entry has, in their places.
     ///
     /// # Errors
-    /// [`StoreError::InvalidName`], or [`StoreError::Shape`] when `sso` is not an object.
+    /// [`StoreError::InvalidName`], or a [`FileRefusal::Unusable`] when `sso` is not an object.
     pub fn set_sso(&mut self, name: &str, provider: &SsoProvider) -> Result<(), StoreError> {
         validate_name(name)?;
         self.set(SSO, name, provider, &SSO_FIELDS)
@@ -314,7 +306,7 @@ impl Config {
     ///
     /// # Errors
     /// [`StoreError::InvalidName`] for an empty host or one with spaces or control characters,
-    /// or [`StoreError::Shape`] when `trusted_gateways` is not an object.
+    /// or a [`FileRefusal::Unusable`] when `trusted_gateways` is not an object.
     pub fn set_trusted_gateway(
         &mut self,
         host: &str,
@@ -356,7 +348,7 @@ impl Config {
     /// Records the API key `name`, keeping unknown fields of an existing record.
     ///
     /// # Errors
-    /// [`StoreError::InvalidName`], or [`StoreError::Shape`] when `api_keys` is not an object.
+    /// [`StoreError::InvalidName`], or a [`FileRefusal::Unusable`] when `api_keys` is not an object.
     pub fn set_api_key(&mut self, name: &str, record: &ApiKeyRecord) -> Result<(), StoreError> {
         validate_name(name)?;
         self.set(API_KEYS, name, record, &API_KEY_FIELDS)
@@ -376,10 +368,7 @@ impl Config {
     }
 
     fn not_an_object(&self, section: &str) -> StoreError {
-        StoreError::Shape {
-            path: self.path.clone(),
-            detail: format!("`{section}` is not an object"),
-        }
+        FileRefusal::unusable(&self.path, format!("`{section}` is not an object")).into()
     }
 
     fn get<T: DeserializeOwned>(&self, section: &str, name: &str) -> Result<Option<T>, StoreError> {
@@ -536,11 +525,11 @@ mod tests {
         assert!(
             matches!(
                 error,
-                StoreError::Corrupt {
+                StoreError::File(FileRefusal::Corrupt {
                     line: 3,
                     column: 13,
                     ..
-                }
+                })
             ),
             "{error:?}"
         );
@@ -571,7 +560,7 @@ mod tests {
         );
         assert!(matches!(
             config.trusted_gateway("gw.example.com"),
-            Err(StoreError::Shape { .. })
+            Err(StoreError::File(FileRefusal::Unusable { .. }))
         ));
         let before = fs::read(&path).unwrap();
         assert!(

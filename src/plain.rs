@@ -38,10 +38,7 @@ pub fn sign_in(
 ) -> u8 {
     use crate::wizard::{Msg, Reply, Ticket};
 
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let Ok(runtime) = crate::platform::runtime::build() else {
         eprintln!("ccauth: cannot start the sign-in");
         return 2;
     };

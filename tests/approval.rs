@@ -23,6 +23,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use ccauth::claude::approval::{ApprovalEdit, ApprovalError, ApprovalState, Decision, state};
 use ccauth::claude::world::Paths;
+use ccauth::platform::fs::FileRefusal;
 use ccauth::secret::Secret;
 use serde_json::Value;
 
@@ -249,11 +250,11 @@ fn a_corrupt_file_is_refused_and_left_byte_identical() {
         assert!(
             matches!(
                 error,
-                ApprovalError::Corrupt {
+                ApprovalError::File(FileRefusal::Corrupt {
                     line: 4,
                     column: 1,
                     ..
-                }
+                })
             ),
             "{error:?}"
         );
@@ -276,7 +277,7 @@ fn a_corrupt_file_is_refused_and_left_byte_identical() {
     fs::write(&fixture.file, corrupt).unwrap();
     assert!(matches!(
         edit.apply().unwrap_err(),
-        ApprovalError::Corrupt { .. }
+        ApprovalError::File(FileRefusal::Corrupt { .. })
     ));
     assert_eq!(fixture.text(), corrupt);
 }
@@ -320,7 +321,7 @@ fn a_conflicting_change_between_plan_and_apply_is_refused() {
     fs::write(&fixture.file, &changed).unwrap();
     let error = edit.apply().unwrap_err();
     assert!(
-        matches!(error, ApprovalError::ChangedSincePreview { .. }),
+        matches!(error, ApprovalError::File(FileRefusal::Changed { .. })),
         "{error:?}"
     );
     assert!(error.to_string().contains("review the change again"));
@@ -395,7 +396,7 @@ fn a_lock_held_throughout_is_reported_and_nothing_written() {
     fs::create_dir(&lock).unwrap();
     // Kept fresh, as a live holder's would be (well within the 10 s stale limit).
     let error = fixture.decide(Decision::Approve).apply().unwrap_err();
-    let ApprovalError::Busy { lock: reported, .. } = &error else {
+    let ApprovalError::File(FileRefusal::Busy { lock: reported, .. }) = &error else {
         panic!("{error:?}");
     };
     assert_eq!(reported, &lock);

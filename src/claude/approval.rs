@@ -15,8 +15,9 @@
 //!   was ([`super::json_splice`]), because re-encoding the file would reformat numbers Claude
 //!   Code wrote. The result is parsed back and compared with the intended document (keys and
 //!   their order) before anything is written.
-//! - Atomically (temporary file in the same directory, fsync, rename), keeping the file's mode;
-//!   a new file is created 0600. A symbolic link is kept and its target replaced.
+//! - Through the one edit mechanism, [`super::edit::FileEdit`]: atomically (temporary file in
+//!   the same directory, fsync, rename), keeping the file's owner and mode; a new file is
+//!   created 0600. A symbolic link is kept and its target replaced.
 //! - Under Claude Code's own lock, `<file>.lock` (a directory, made with `mkdir` the way
 //!   `proper-lockfile` does), so a Claude Code that honours it does not write in between. A lock
 //!   older than 10 s is stale by that library's rule: ccauth then goes ahead without it (and
@@ -28,26 +29,24 @@
 //! the user saw (the same entries added to and removed from the same lists), or does nothing
 //! when the file already says what the user chose. Only when the lists themselves changed in a
 //! way that alters the change (another key approved meanwhile, before a logout that empties the
-//! list) does it refuse with [`ApprovalError::ChangedSincePreview`], so the user only ever
+//! list) does it refuse with [`FileRefusal::Changed`], so the user only ever
 //! approves what is written.
 //!
 //! A tail is a fragment of a live key: it never reaches a log, an error, or `Debug`; previews
 //! show `…` and its last four characters.
 
 use std::fmt;
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
-use std::thread;
-use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Map, Value};
 
-use super::files::{self, ReadError};
+use super::edit::{FileEdit, Lock, Rewrite};
+pub use super::edit::{LOCK_STALE, LOCK_WAIT};
+use super::files;
 use super::json_splice;
-use super::world::{FileProblem, Paths};
+use super::world::Paths;
+use crate::platform::fs::FileRefusal;
 use crate::secret::Secret;
-use crate::store::atomic::{self, IoFailure, fail};
 
 /// The key of the approval record in `.claude.json`.
 pub const RESPONSES: &str = "customApiKeyResponses";
@@ -59,10 +58,6 @@ pub const REJECTED: &str = "rejected";
 pub const TAIL_CHARS: usize = 20;
 /// The mode of a `.claude.json` ccauth creates.
 pub const NEW_FILE_MODE: u32 = 0o600;
-/// How long [`ApprovalEdit::apply`] waits for Claude Code to release `<file>.lock`.
-pub const LOCK_WAIT: Duration = Duration::from_secs(5);
-/// A lock older than this is abandoned (`proper-lockfile`'s default `stale`).
-pub const LOCK_STALE: Duration = Duration::from_secs(10);
 
 /// The last 20 characters of `key` (the whole key when shorter): what Claude Code records.
 ///
@@ -122,7 +117,7 @@ pub fn state(paths: &Paths, key: &Secret) -> Result<ApprovalState, String> {
         .global_state
         .as_deref()
         .ok_or_else(|| ApprovalError::NoGlobalState.to_string())?;
-    let doc = match read(path).map_err(|error| error.to_string())? {
+    let doc = match files::read_document(path).map_err(|error| error.to_string())? {
         None => return Ok(ApprovalState::Undecided),
         Some((_, doc)) => doc,
     };
@@ -152,89 +147,11 @@ pub enum ApprovalError {
          CLAUDE_CONFIG_DIR nor HOME is set; set HOME and try again"
     )]
     NoGlobalState,
-    /// The file does not parse; it was not touched.
-    #[error(
-        "{path} is not valid JSON at line {line}, column {column} ({message}); ccauth will not \
-         change it: fix the file (Claude Code cannot read it either; it keeps backups beside \
-         it), then try again"
-    )]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// `serde_json`'s generic description, which never quotes the file.
-        message: String,
-    },
-    /// Valid JSON, but the approval record has a shape ccauth cannot change safely.
-    #[error("{path}: {detail}; ccauth will not change it: fix the file by hand, then try again")]
-    Shape {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        detail: String,
-    },
-    /// The file exists but cannot be read.
-    #[error("cannot read {path}: {problem}; fix the file or its permissions, then try again")]
-    Unreadable {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        problem: FileProblem,
-    },
-    /// The approval lists changed after the change was shown, so it is no longer the change the
-    /// user saw.
-    #[error(
-        "the API key approvals in {path} changed after the change was shown, so nothing was \
-         written: review the change again"
-    )]
-    ChangedSincePreview {
-        /// The file.
-        path: PathBuf,
-    },
-    /// Claude Code held its lock on the file throughout the wait.
-    #[error(
-        "Claude Code is saving {path} (its lock {lock} was held for {waited_secs} s), so \
-         nothing was written: try again in a moment"
-    )]
-    Busy {
-        /// The file.
-        path: PathBuf,
-        /// The lock directory.
-        lock: PathBuf,
-        /// How long ccauth waited.
-        waited_secs: u64,
-    },
-    /// Creating, writing or renaming failed; the old file is untouched.
+    /// The file is refused or cannot be read or written: corrupt, an approval record of a shape
+    /// ccauth cannot change, the approval lists changed after the change was shown, Claude Code
+    /// held its lock throughout, or the write failed. The file is untouched.
     #[error(transparent)]
-    Io(#[from] IoFailure),
-}
-
-impl ApprovalError {
-    fn from_problem(path: &Path, problem: FileProblem) -> Self {
-        match problem {
-            FileProblem::InvalidJson {
-                line,
-                column,
-                message,
-            } => ApprovalError::Corrupt {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message,
-            },
-            FileProblem::Shape(detail) => ApprovalError::Shape {
-                path: path.to_path_buf(),
-                detail,
-            },
-            problem => ApprovalError::Unreadable {
-                path: path.to_path_buf(),
-                problem,
-            },
-        }
-    }
+    File(#[from] FileRefusal),
 }
 
 /// What the edit is for; kept so that [`ApprovalEdit::apply`] can plan it again.
@@ -280,11 +197,9 @@ fn mask_tail(tail: &str) -> String {
 /// A planned change to the approval record of `.claude.json`: previewable, then applied
 /// atomically.
 pub struct ApprovalEdit {
-    path: PathBuf,
+    /// The file as read.
+    file: FileEdit,
     intent: Intent,
-    /// The file as read; `None` when it did not exist. Never shown.
-    original: Option<String>,
-    mode: Option<u32>,
     changes: Vec<ListChange>,
     /// The whole new text; `None` when nothing changes. Never shown.
     new_text: Option<String>,
@@ -294,9 +209,9 @@ impl fmt::Debug for ApprovalEdit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The preview is masked; the texts and the tail are left out.
         f.debug_struct("ApprovalEdit")
-            .field("path", &self.path)
-            .field("exists", &self.original.is_some())
-            .field("mode", &self.mode)
+            .field("path", &self.file.path())
+            .field("exists", &self.file.exists())
+            .field("mode", &self.file.mode())
             .field("preview", &self.preview())
             .finish_non_exhaustive()
     }
@@ -331,24 +246,19 @@ impl ApprovalEdit {
     }
 
     fn plan(path: PathBuf, intent: Intent) -> Result<Self, ApprovalError> {
-        let (original, doc) = match read(&path)? {
-            Some((text, doc)) => (Some(text), doc),
-            None => (None, Map::new()),
-        };
-        let (responses, changes) = transform(&path, doc.get(RESPONSES), &intent)?;
+        let (file, doc) = FileEdit::read(path)?;
+        let (responses, changes) = transform(file.path(), doc.get(RESPONSES), &intent)?;
         let new_text = if changes.is_empty() {
             None
         } else {
             let mut expected = doc;
             // `insert` keeps the position of a key already there; a new one goes last.
             expected.insert(RESPONSES.to_owned(), responses.clone());
-            Some(render(&path, original.as_deref(), &expected, &responses)?)
+            Some(render(file.path(), file.original(), &expected, &responses)?)
         };
         Ok(ApprovalEdit {
-            mode: original.as_ref().and_then(|_| atomic::mode_of(&path)),
-            path,
+            file,
             intent,
-            original,
             changes,
             new_text,
         })
@@ -356,7 +266,12 @@ impl ApprovalEdit {
 
     /// The file the edit applies to.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
+    }
+
+    /// The mode the written file gets: the one it has, or 0600 for a new one.
+    fn mode_after(&self) -> u32 {
+        self.file.mode().unwrap_or(NEW_FILE_MODE)
     }
 
     /// One line per entry added or removed, e.g. `+ customApiKeyResponses.approved: "…s8Ku"`;
@@ -372,7 +287,7 @@ impl ApprovalEdit {
 
     /// Whether the file does not exist yet and applying creates it (mode 0600).
     pub fn creates_file(&self) -> bool {
-        self.original.is_none()
+        !self.file.exists()
     }
 
     /// How many entries `approved` loses (for the logout screen); 0 for other edits.
@@ -388,70 +303,41 @@ impl ApprovalEdit {
     /// already says it); see the module documentation.
     ///
     /// # Errors
-    /// [`ApprovalError::ChangedSincePreview`] when the approval lists changed so that the
-    /// change is no longer the one shown; [`ApprovalError::Busy`] when Claude Code held its lock
-    /// throughout; a file that became unreadable or corrupt meanwhile; or the write failure. The
-    /// file is untouched on any error.
+    /// [`FileRefusal::Changed`] when the approval lists changed so that the change is no longer
+    /// the one shown; [`FileRefusal::Busy`] when Claude Code held its lock throughout; a file
+    /// that became unreadable or corrupt meanwhile; or the write failure. The file is untouched
+    /// on any error.
     pub fn apply(&self) -> Result<(), ApprovalError> {
-        if self.is_noop() {
+        let Some(text) = &self.new_text else {
             return Ok(());
-        }
-        if let Some(dir) = self.path.parent().filter(|dir| !dir.as_os_str().is_empty())
-            && !dir.exists()
-        {
-            fs::create_dir_all(dir).map_err(fail("create the directory", dir))?;
-        }
-        let lock = ClaudeLock::acquire(&self.path)?;
-        let current = match files::read_text(&self.path) {
-            Ok(text) => Some(text.content),
-            Err(ReadError::Missing) => None,
-            Err(ReadError::Problem(problem)) => {
-                return Err(ApprovalError::from_problem(&self.path, problem));
-            }
         };
-        let replanned;
-        let edit = if current == self.original {
-            self
-        } else {
-            replanned = Self::plan(self.path.clone(), self.intent.clone())?;
-            if replanned.is_noop() {
+        let path = self.path();
+        let written = self
+            .file
+            .commit(Lock::ClaudeCode, text, self.mode_after(), || {
+                let replanned = Self::plan(path.to_path_buf(), self.intent.clone())?;
+                if replanned.is_noop() {
+                    tracing::info!("{} already records this API key decision", path.display());
+                    return Ok(None);
+                }
+                if replanned.changes != self.changes {
+                    return Err(ApprovalError::from(self.file.changed()));
+                }
                 tracing::info!(
-                    "{} already records this API key decision",
-                    self.path.display()
-                );
-                return Ok(());
-            }
-            if replanned.changes != self.changes {
-                return Err(ApprovalError::ChangedSincePreview {
-                    path: self.path.clone(),
-                });
-            }
-            tracing::info!(
-                "{} changed since the preview (Claude Code writes it often); the same change \
+                    "{} changed since the preview (Claude Code writes it often); the same change \
                  was planned again on the new content",
-                self.path.display()
+                    path.display()
+                );
+                let mode = replanned.mode_after();
+                Ok(replanned.new_text.map(|text| Rewrite { text, mode }))
+            })?;
+        if let Some(written) = written {
+            tracing::info!(
+                "updated the API key approvals in {}: {} change(s)",
+                written.display(),
+                self.changes.len()
             );
-            &replanned
-        };
-        let Some(text) = &edit.new_text else {
-            return Ok(());
-        };
-        let written = atomic::write_atomic(
-            &edit.path,
-            text.as_bytes(),
-            edit.mode.unwrap_or(NEW_FILE_MODE),
-        )?;
-        if lock.is_some() {
-            // Under the lock every writer of ours takes, a temporary file of ours belongs to a
-            // writer that was killed. (Claude Code names its own differently.)
-            atomic::remove_stale_temps(&written);
         }
-        tracing::info!(
-            "updated the API key approvals in {}: {} change(s)",
-            written.display(),
-            edit.changes.len()
-        );
-        drop(lock);
         Ok(())
     }
 }
@@ -463,32 +349,13 @@ fn global_state_path(paths: &Paths) -> Result<PathBuf, ApprovalError> {
         .ok_or(ApprovalError::NoGlobalState)
 }
 
-/// A file's text and the object it parses to.
-type Document = (String, Map<String, Value>);
-
-/// The text and parsed object of the file; `None` when it does not exist.
-fn read(path: &Path) -> Result<Option<Document>, ApprovalError> {
-    match files::read_text(path) {
-        Ok(text) => {
-            let doc = files::parse_object(&text.content)
-                .map_err(|problem| ApprovalError::from_problem(path, problem))?;
-            Ok(Some((text.content, doc)))
-        }
-        Err(ReadError::Missing) => Ok(None),
-        Err(ReadError::Problem(problem)) => Err(ApprovalError::from_problem(path, problem)),
-    }
-}
-
 /// The new approval record and the entries that change.
 fn transform(
     path: &Path,
     current: Option<&Value>,
     intent: &Intent,
 ) -> Result<(Value, Vec<ListChange>), ApprovalError> {
-    let shape = |detail: String| ApprovalError::Shape {
-        path: path.to_path_buf(),
-        detail,
-    };
+    let shape = |detail: String| ApprovalError::from(FileRefusal::unusable(path, detail));
     let mut responses = match current {
         None => Map::new(),
         Some(Value::Object(map)) => map.clone(),
@@ -556,9 +423,11 @@ fn render(
     expected: &Map<String, Value>,
     responses: &Value,
 ) -> Result<String, ApprovalError> {
-    let encode_failed = || ApprovalError::Shape {
-        path: path.to_path_buf(),
-        detail: String::from("the new content could not be encoded"),
+    let encode_failed = || {
+        ApprovalError::from(FileRefusal::unusable(
+            path,
+            "the new content could not be encoded",
+        ))
     };
     let expected_value = Value::Object(expected.clone());
     let expected_compact = serde_json::to_string(&expected_value).map_err(|_| encode_failed())?;
@@ -586,74 +455,10 @@ fn render(
     Ok(text)
 }
 
-/// Claude Code's lock on `.claude.json`: the directory `<file>.lock`, removed on drop.
-struct ClaudeLock {
-    dir: PathBuf,
-}
-
-impl ClaudeLock {
-    /// Takes the lock, waiting up to [`LOCK_WAIT`]. `None` when going ahead without it: the
-    /// lock is stale, or cannot be made at all (a read-only home; the write then fails or
-    /// succeeds on its own terms).
-    fn acquire(path: &Path) -> Result<Option<Self>, ApprovalError> {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".lock");
-        let dir = path.with_file_name(name);
-        let started = Instant::now();
-        loop {
-            match fs::create_dir(&dir) {
-                Ok(()) => return Ok(Some(ClaudeLock { dir })),
-                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(error) => {
-                    tracing::warn!(
-                        "could not take the lock {} ({}); writing without it",
-                        dir.display(),
-                        error.kind()
-                    );
-                    return Ok(None);
-                }
-            }
-            let age = fs::metadata(&dir)
-                .and_then(|meta| meta.modified())
-                .ok()
-                .and_then(|modified| SystemTime::now().duration_since(modified).ok());
-            if age.is_some_and(|age| age > LOCK_STALE) {
-                tracing::warn!(
-                    "the lock {} is older than {} s (left by a process that ended); writing \
-                     without it",
-                    dir.display(),
-                    LOCK_STALE.as_secs()
-                );
-                return Ok(None);
-            }
-            let waited = started.elapsed();
-            if waited >= LOCK_WAIT {
-                return Err(ApprovalError::Busy {
-                    path: path.to_path_buf(),
-                    lock: dir,
-                    waited_secs: waited.as_secs(),
-                });
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for ClaudeLock {
-    fn drop(&mut self) {
-        if let Err(error) = fs::remove_dir(&self.dir) {
-            tracing::warn!(
-                "could not remove the lock {}: {}",
-                self.dir.display(),
-                error.kind()
-            );
-        }
-    }
-}
-
 #[cfg(test)]
 #[cfg(unix)]
 mod tests {
+    use std::fs;
     use std::os::unix::fs::PermissionsExt;
 
     use serde_json::json;

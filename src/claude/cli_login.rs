@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use tokio::io::{AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
+use tokio::process::{ChildStdin, Command};
 use tokio::sync::{mpsc, oneshot};
 
 pub use commands::{
@@ -31,6 +31,7 @@ pub use commands::{
 };
 pub use output::{MAX_LINE_CHARS, find_url, mask_line, strip_terminal};
 
+use crate::platform::child;
 use crate::secret::Secret;
 
 /// The variable that keeps the child from telemetry, update checks and other traffic it does
@@ -202,32 +203,28 @@ pub async fn login(
         .env(QUIET_TRAFFIC_VAR, "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        .stderr(Stdio::piped());
     if !options.open_browser {
         // `claude` runs `$BROWSER URL`; `true` opens nothing and succeeds.
         command.env("BROWSER", "true");
     }
-    #[cfg(unix)]
-    command.process_group(0);
-    let mut child = match command.spawn() {
-        Ok(child) => child,
+    // Dropping `running` (a dropped future too) kills the whole group, then the child.
+    let mut running = match child::spawn_async(&mut command) {
+        Ok(running) => running,
         Err(error) => {
             return LoginOutcome::NotStarted {
                 message: not_started_message(&options.program, &error),
             };
         }
     };
-    // Declared after `child`, so it is dropped first: the group is signalled while the child is
-    // not yet reaped and its group id cannot have been reused.
-    let mut group = ProcessGroup::of(child.id());
     let _ = events.send(CliEvent::Started {
         command: shown_command(&options, &args),
     });
+    let child = running.child();
     let (Some(stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
-        let _ = stop(&mut child, &mut group).await;
+        let _ = running.stop(TERM_GRACE).await;
         return LoginOutcome::NotStarted {
             message: "claude was started without its input and output; try again".to_owned(),
         };
@@ -242,7 +239,7 @@ pub async fn login(
     let status = loop {
         tokio::select! {
             _ = &mut cancel => {
-                let status = stop(&mut child, &mut group).await;
+                let status = running.stop(TERM_GRACE).await;
                 send_exited(&events, status.as_ref().ok());
                 return LoginOutcome::Cancelled;
             }
@@ -254,15 +251,16 @@ pub async fn login(
                 Some(code) => shown.send_code(&mut stdin, code, &events).await,
                 None => paste_open = false,
             },
-            status = child.wait() => break status,
+            status = running.child().wait() => break status,
         }
     };
     // Whatever the child left running in its group goes with it (which also closes the pipes),
     // unless it may be the browser it opened.
+    let group = running.group();
     if !options.open_browser {
         group.kill();
     }
-    group.disarm();
+    group.release();
     let _ = tokio::time::timeout(DRAIN_LIMIT, async {
         while let Some((stderr, raw)) = lines.next().await {
             shown.line(stderr, &raw, &events);
@@ -376,20 +374,6 @@ fn lines_of(
     })
 }
 
-/// `SIGTERM` to the group, up to [`TERM_GRACE`] for the child to exit, then `SIGKILL` to the
-/// group (for anything that ignored the first signal) and the child reaped.
-async fn stop(child: &mut Child, group: &mut ProcessGroup) -> std::io::Result<ExitStatus> {
-    group.terminate();
-    #[cfg(not(unix))]
-    let _ = child.start_kill();
-    let _ = tokio::time::timeout(TERM_GRACE, child.wait()).await;
-    group.kill();
-    let _ = child.start_kill();
-    let status = child.wait().await;
-    group.disarm();
-    status
-}
-
 fn send_exited(events: &mpsc::UnboundedSender<CliEvent>, status: Option<&ExitStatus>) {
     let _ = events.send(CliEvent::Exited {
         code: status.and_then(ExitStatus::code),
@@ -425,51 +409,6 @@ fn shown_command(options: &LoginOptions, args: &[String]) -> String {
         .chain(args.iter().map(String::as_str))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// The process group of a child started with `process_group(0)` (its id is the child's pid).
-/// While armed, dropping it sends `SIGKILL` to the whole group; `kill_on_drop` alone would
-/// reach only the child, not what it started.
-struct ProcessGroup {
-    id: Option<i32>,
-}
-
-impl ProcessGroup {
-    fn of(pid: Option<u32>) -> Self {
-        Self {
-            id: pid
-                .and_then(|pid| i32::try_from(pid).ok())
-                .filter(|&id| id > 1),
-        }
-    }
-
-    fn terminate(&self) {
-        #[cfg(unix)]
-        self.signal(nix::sys::signal::Signal::SIGTERM);
-    }
-
-    fn kill(&self) {
-        #[cfg(unix)]
-        self.signal(nix::sys::signal::Signal::SIGKILL);
-    }
-
-    #[cfg(unix)]
-    fn signal(&self, signal: nix::sys::signal::Signal) {
-        if let Some(id) = self.id {
-            // ESRCH (the group is already empty) is the expected answer after a clean exit.
-            let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(id), signal);
-        }
-    }
-
-    fn disarm(&mut self) {
-        self.id = None;
-    }
-}
-
-impl Drop for ProcessGroup {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //!
 //! Called by the settings, `.claude.json`, credentials and profile loaders. It turns every way a
 //! file can be unusable into a [`FileProblem`] and records what happened to each path in a
-//! [`FileReport`], so the dashboard can list the files read and explain the broken ones.
+//! [`FileReport`], so the dashboard can list the files read and explain the broken ones. The
+//! writers (ccauth's store and config file, and [`super::edit`]) read through it too, and turn a
+//! problem into the one file-refusal error with [`refusal`] / [`read_document`].
 //!
 //! Nothing here ever writes, creates or changes permissions. Problems never carry the file's
 //! content: I/O errors are reduced to their kind, and JSON errors to `serde_json`'s position and
@@ -15,10 +17,14 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::world::{FileProblem, FileReport, FileState};
+use crate::platform::fs::FileRefusal;
 
 /// The largest file ccauth reads (4 MiB). Claude Code's own files are a few kilobytes; anything
 /// bigger is a mistake or an attack, and reading it would stall the dashboard.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The [`FileProblem::Unreadable`] reason for a FIFO, socket or device.
+const NOT_REGULAR: &str = "not a regular file";
 
 /// The human roles recorded in [`FileReport::role`], one per kind of file.
 pub mod role {
@@ -111,7 +117,7 @@ pub fn read_text(path: &Path) -> Result<Text, ReadError> {
     if !meta.is_file() {
         // Opening a FIFO would block the dashboard forever; devices and sockets are never
         // settings files either.
-        return Err(FileProblem::Unreadable(String::from("not a regular file")).into());
+        return Err(FileProblem::Unreadable(String::from(NOT_REGULAR)).into());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(meta.len()).into());
@@ -147,6 +153,63 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>, FileProblem> {
             describe(&other)
         ))),
         Err(error) => Err(json_problem(&error)),
+    }
+}
+
+/// The [`FileRefusal`] a writer reports for a file with `problem`.
+pub fn refusal(path: &Path, problem: FileProblem) -> FileRefusal {
+    let path = path.to_path_buf();
+    match problem {
+        FileProblem::InvalidJson {
+            line,
+            column,
+            message,
+        } => FileRefusal::Corrupt {
+            path,
+            line,
+            column,
+            message,
+        },
+        FileProblem::Shape(detail) => FileRefusal::Unusable { path, detail },
+        problem @ (FileProblem::TooLarge { .. } | FileProblem::NotUtf8) => FileRefusal::Unusable {
+            path,
+            detail: problem.to_string(),
+        },
+        FileProblem::IsDirectory => FileRefusal::NotAFile {
+            path,
+            found: String::from("a directory"),
+        },
+        FileProblem::BrokenSymlink(target) => FileRefusal::NotAFile {
+            path,
+            found: format!("a symbolic link to {target}, which does not exist"),
+        },
+        FileProblem::Unreadable(reason) if reason == NOT_REGULAR => FileRefusal::NotAFile {
+            path,
+            found: String::from("a FIFO, socket or device"),
+        },
+        FileProblem::Unreadable(reason) => FileRefusal::Io {
+            action: "read",
+            path,
+            reason,
+        },
+    }
+}
+
+/// A file's whole text and the JSON object it parses to. The text may hold secrets.
+pub type Document = (String, Map<String, Value>);
+
+/// A JSON object file's text and object, for a writer: `None` when nothing is at `path`.
+///
+/// # Errors
+/// The [`FileRefusal`] for a file that exists but cannot be read or parsed as an object.
+pub fn read_document(path: &Path) -> Result<Option<Document>, FileRefusal> {
+    match read_text(path) {
+        Ok(text) => {
+            let object = parse_object(&text.content).map_err(|problem| refusal(path, problem))?;
+            Ok(Some((text.content, object)))
+        }
+        Err(ReadError::Missing) => Ok(None),
+        Err(ReadError::Problem(problem)) => Err(refusal(path, problem)),
     }
 }
 

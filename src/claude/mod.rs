@@ -5,12 +5,14 @@
 //! Loading ([`load()`]) is the only part that reads the file system; it turns every problem into
 //! data. [`precedence`] is pure and works from the resulting [`World`]. The writers are
 //! [`settings_write`], which changes the user settings file exactly, after showing the change,
-//! and [`approval`], which records API key approvals in `.claude.json` the way Claude Code does.
+//! and [`approval`], which records API key approvals in `.claude.json` the way Claude Code does;
+//! both edit through [`edit`], the one read-check-write mechanism.
 //! [`official_cli`] and [`cli_login`] drive the installed official `claude` CLI.
 
 pub mod approval;
 pub mod cli_login;
 pub mod credentials_meta;
+pub mod edit;
 pub mod env;
 pub mod files;
 #[cfg(test)]

@@ -4,15 +4,17 @@
 //!
 //! `claude auth status` is local only and prints JSON: `loggedIn`, `authMethod`, `apiProvider`,
 //! `email`, `orgId`, `orgName`, `subscriptionType`; it exits 0 when logged in, 1 when not. It
-//! runs with stdin closed, `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1`, and a time limit.
+//! runs with stdin closed, `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1`, in its own process group
+//! and under a time limit ([`crate::platform::child::run`]).
 
 use std::ffi::{OsStr, OsString};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::platform::child::{self, RunError};
 
 /// How long `claude auth status` may take before it is abandoned.
 pub const STATUS_TIMEOUT: Duration = Duration::from_secs(5);
@@ -112,37 +114,19 @@ pub fn parse_status(output: &[u8]) -> Option<AuthStatus> {
 /// # Errors
 /// When it cannot be started, runs too long, or prints something unexpected.
 pub fn auth_status(program: &Path, timeout: Duration) -> Result<AuthStatus, CliError> {
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(["auth", "status"])
-        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|source| CliError::Spawn {
+        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+    // The status is a few hundred bytes; the runner keeps at most 64 KiB of whatever it prints.
+    let output = child::run(&mut command, timeout).map_err(|error| match error {
+        RunError::Spawn(source) => CliError::Spawn {
             program: program.display().to_string(),
             source,
-        })?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if started.elapsed() < timeout => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(CliError::Timeout(timeout.as_secs()));
-            }
-        }
-    }
-    let mut output = Vec::new();
-    if let Some(mut stdout) = child.stdout.take() {
-        // The status is a few hundred bytes; never hold more than 64 KiB of whatever it printed.
-        let _ = stdout.by_ref().take(64 * 1024).read_to_end(&mut output);
-    }
-    parse_status(&output).ok_or(CliError::Unparsable)
+        },
+        RunError::Timeout => CliError::Timeout(timeout.as_secs()),
+    })?;
+    parse_status(&output.stdout).ok_or(CliError::Unparsable)
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@
 //! screens. The flow is [`SettingsEdit::plan`] (reads and parses; a broken file is refused
 //! here, with line and column, and is never overwritten), [`SettingsEdit::preview`] for the
 //! screen that shows the change, then [`SettingsEdit::apply`], which refuses to write if the
-//! file changed since it was read, so the user only ever approves what is written.
+//! file changed since it was read, so the user only ever approves what is written. Reading,
+//! the changed-since check and the atomic write are [`super::edit::FileEdit`]'s, shared with
+//! the approval writer; every refusal is a [`FileRefusal`].
 //!
 //! The output has the 2-space indentation Claude Code writes (`JSON.stringify(…, null, 2)`); the
 //! original's trailing newline (or its absence) is kept. An existing file keeps its mode, unless
@@ -16,16 +18,15 @@
 //! `Debug`.
 
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::edit::{FileEdit, Lock};
 use super::env::{self, Sensitivity};
-use super::files::{self, ReadError};
-use super::world::{FileProblem, Paths};
+use super::world::Paths;
+use crate::platform::fs::FileRefusal;
 use crate::secret::{mask, redact_tokens};
-use crate::store::atomic::{self, IoFailure, fail};
 
 /// The `env` block's key.
 const ENV: &str = "env";
@@ -178,88 +179,22 @@ pub enum SettingsWriteError {
          set HOME and try again"
     )]
     NoConfigDir,
-    /// The file does not parse; it was not touched.
-    #[error(
-        "{path} is not valid JSON at line {line}, column {column} ({message}); ccauth will not \
-         change it: fix the file (Claude Code cannot read it either), then try again"
-    )]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// `serde_json`'s generic description, which never quotes the file.
-        message: String,
-    },
-    /// Valid JSON, but not a shape the change can apply to; it was not touched.
-    #[error("{path}: {detail}; ccauth will not change it: fix the file by hand, then try again")]
-    Shape {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        detail: String,
-    },
-    /// The file exists but cannot be read.
-    #[error("cannot read {path}: {problem}; fix the file or its permissions, then try again")]
-    Unreadable {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        problem: FileProblem,
-    },
     /// The change set itself is not valid (a bug in the caller, not the user's doing).
     #[error("this change cannot be made to Claude Code's settings: {detail}")]
     InvalidChange {
         /// What is wrong.
         detail: String,
     },
-    /// Someone (Claude Code, an editor) changed the file after the preview was made.
-    #[error(
-        "{path} changed after the change was shown, so nothing was written: review the change \
-         again"
-    )]
-    ChangedSincePreview {
-        /// The file.
-        path: PathBuf,
-    },
-    /// Creating, writing or renaming failed; the old file is untouched.
+    /// The file is refused or cannot be read or written: corrupt, a shape the change cannot
+    /// apply to, changed after the preview was made, or the write failed. The file is untouched.
     #[error(transparent)]
-    Io(#[from] IoFailure),
-}
-
-impl SettingsWriteError {
-    fn from_problem(path: &Path, problem: FileProblem) -> Self {
-        match problem {
-            FileProblem::InvalidJson {
-                line,
-                column,
-                message,
-            } => SettingsWriteError::Corrupt {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message,
-            },
-            FileProblem::Shape(detail) => SettingsWriteError::Shape {
-                path: path.to_path_buf(),
-                detail,
-            },
-            problem => SettingsWriteError::Unreadable {
-                path: path.to_path_buf(),
-                problem,
-            },
-        }
-    }
+    File(#[from] FileRefusal),
 }
 
 /// A planned change to one settings file: what it will look like, and the diff to show.
 pub struct SettingsEdit {
-    path: PathBuf,
-    /// The file as read; `None` when it did not exist. May hold secrets: never shown.
-    original: Option<String>,
-    mode: Option<u32>,
+    /// The file as read.
+    file: FileEdit,
     updated: Map<String, Value>,
     diff: Vec<DiffLine>,
     adds_secret: bool,
@@ -269,9 +204,9 @@ impl fmt::Debug for SettingsEdit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The diff is masked; the documents may hold secrets and are left out.
         f.debug_struct("SettingsEdit")
-            .field("path", &self.path)
-            .field("exists", &self.original.is_some())
-            .field("mode", &self.mode)
+            .field("path", &self.file.path())
+            .field("exists", &self.file.exists())
+            .field("mode", &self.file.mode())
             .field("diff", &self.diff)
             .finish_non_exhaustive()
     }
@@ -302,22 +237,12 @@ impl SettingsEdit {
         for change in changes.changes() {
             validate(change)?;
         }
-        let (original, before) = match files::read_text(&path) {
-            Ok(text) => {
-                let object = files::parse_object(&text.content)
-                    .map_err(|problem| SettingsWriteError::from_problem(&path, problem))?;
-                (Some(text.content), object)
-            }
-            Err(ReadError::Missing) => (None, Map::new()),
-            Err(ReadError::Problem(problem)) => {
-                return Err(SettingsWriteError::from_problem(&path, problem));
-            }
-        };
+        let (file, before) = FileEdit::read(path)?;
         let mut updated = before.clone();
         let mut touched: Vec<Slot> = Vec::new();
         let mut adds_secret = false;
         for change in changes.changes() {
-            let slot = apply_change(&path, &mut updated, change)?;
+            let slot = apply_change(file.path(), &mut updated, change)?;
             adds_secret |= match change {
                 Change::Set { value, .. } => is_secret(None, value),
                 Change::SetEnv { name, value } => {
@@ -334,9 +259,7 @@ impl SettingsEdit {
             .filter_map(|slot| slot.diff(&before, &updated))
             .collect();
         Ok(SettingsEdit {
-            mode: original.as_ref().and_then(|_| atomic::mode_of(&path)),
-            path,
-            original,
+            file,
             updated,
             diff,
             adds_secret,
@@ -345,7 +268,7 @@ impl SettingsEdit {
 
     /// The file the edit applies to.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
     }
 
     /// The exact change, one line per key that changes, in the order the change set named them;
@@ -361,7 +284,7 @@ impl SettingsEdit {
 
     /// Whether the file does not exist yet and applying creates it.
     pub fn creates_file(&self) -> bool {
-        self.original.is_none()
+        !self.file.exists()
     }
 
     /// The permission bits the file will have, where the platform has them.
@@ -369,7 +292,7 @@ impl SettingsEdit {
         if !cfg!(unix) {
             return None;
         }
-        Some(match self.mode {
+        Some(match self.file.mode() {
             Some(mode) if self.adds_secret && mode & 0o077 != 0 => mode & !0o077,
             Some(mode) => mode,
             None if self.adds_secret => NEW_SECRET_FILE_MODE,
@@ -381,51 +304,33 @@ impl SettingsEdit {
     /// Returns `false` (and writes nothing) when there is nothing to change.
     ///
     /// # Errors
-    /// [`SettingsWriteError::ChangedSincePreview`] when the file changed meanwhile; otherwise
+    /// [`FileRefusal::Changed`] when the file changed meanwhile; otherwise
     /// the read or write failure. The old file is untouched on any error.
     pub fn apply(&self) -> Result<bool, SettingsWriteError> {
         if self.is_noop() {
             return Ok(false);
         }
-        let current = match files::read_text(&self.path) {
-            Ok(text) => Some(text.content),
-            Err(ReadError::Missing) => None,
-            Err(ReadError::Problem(problem)) => {
-                return Err(SettingsWriteError::from_problem(&self.path, problem));
-            }
-        };
-        if current != self.original {
-            return Err(SettingsWriteError::ChangedSincePreview {
-                path: self.path.clone(),
-            });
-        }
-        if self.original.is_none()
-            && let Some(dir) = self.path.parent().filter(|dir| !dir.as_os_str().is_empty())
-        {
-            fs::create_dir_all(dir).map_err(fail("create the directory", dir))?;
-        }
-        let mut text =
-            serde_json::to_string_pretty(&Value::Object(self.updated.clone())).map_err(|_| {
-                SettingsWriteError::Shape {
-                    path: self.path.clone(),
-                    detail: String::from("the new content could not be encoded"),
-                }
-            })?;
-        if self
-            .original
-            .as_ref()
-            .is_none_or(|text| text.ends_with('\n'))
-        {
+        let path = self.path();
+        let mut text = serde_json::to_string_pretty(&Value::Object(self.updated.clone()))
+            .map_err(|_| FileRefusal::unusable(path, "the new content could not be encoded"))?;
+        if self.file.original().is_none_or(|text| text.ends_with('\n')) {
             text.push('\n');
         }
         let mode = self.mode_after().unwrap_or(NEW_FILE_MODE);
-        if let Some(before) = self.mode.filter(|&before| before != mode) {
+        if let Some(before) = self.file.mode().filter(|&before| before != mode) {
             tracing::warn!(
                 "{} had mode {before:04o}; written with {mode:04o} because it now holds a secret",
-                self.path.display()
+                path.display()
             );
         }
-        let written = atomic::write_atomic(&self.path, text.as_bytes(), mode)?;
+        // Settings files have no lock, and any change meanwhile is refused: the user reviews the
+        // change again rather than approve one they did not see.
+        let written = self
+            .file
+            .commit(Lock::None, &text, mode, || {
+                Err::<_, SettingsWriteError>(self.file.changed().into())
+            })?
+            .unwrap_or_else(|| path.to_path_buf());
         tracing::info!(
             "updated {}: {} change(s)",
             written.display(),
@@ -541,10 +446,7 @@ fn env_block<'a>(
     match doc.get_mut(ENV) {
         None => Ok(None),
         Some(Value::Object(env)) => Ok(Some(env)),
-        Some(_) => Err(SettingsWriteError::Shape {
-            path: path.to_path_buf(),
-            detail: String::from("`env` is not an object"),
-        }),
+        Some(_) => Err(FileRefusal::unusable(path, "`env` is not an object").into()),
     }
 }
 
@@ -581,6 +483,7 @@ fn render(name: Option<&str>, value: &Value) -> String {
 #[cfg(test)]
 #[cfg(unix)]
 mod tests {
+    use std::fs;
     use std::os::unix::fs::{PermissionsExt, symlink};
 
     use super::*;
@@ -757,7 +660,7 @@ mod tests {
             format!("{{\n  \"env\": {{\n    \"ANTHROPIC_API_KEY\": \"{CANARY}\",\n  }}\n}}\n");
         write(&path, &corrupt, 0o644);
         let error = SettingsEdit::plan(&path, &sso_wiring()).unwrap_err();
-        let SettingsWriteError::Corrupt { line, column, .. } = &error else {
+        let SettingsWriteError::File(FileRefusal::Corrupt { line, column, .. }) = &error else {
             panic!("{error:?}");
         };
         assert_eq!((*line, *column), (4, 3));
@@ -782,7 +685,7 @@ mod tests {
         write(&path, "[1]", 0o644);
         assert!(matches!(
             SettingsEdit::plan(&path, &sso_wiring()),
-            Err(SettingsWriteError::Shape { .. })
+            Err(SettingsWriteError::File(FileRefusal::Unusable { .. }))
         ));
         for bad in [
             ChangeSet::new().set("env", serde_json::json!({})),
@@ -807,7 +710,7 @@ mod tests {
         let error = edit.apply().unwrap_err();
         assert!(matches!(
             error,
-            SettingsWriteError::ChangedSincePreview { .. }
+            SettingsWriteError::File(FileRefusal::Changed { .. })
         ));
         assert!(error.to_string().contains("review the change again"));
         assert_eq!(

@@ -25,11 +25,9 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::path::PathBuf;
-use std::process::{ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::process::ExitStatus;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
@@ -38,6 +36,7 @@ use crate::claude::precedence::home_relative;
 use crate::claude::settings::Settings;
 use crate::claude::world::{FileState, Layer};
 use crate::claude::{global_state, paths};
+use crate::platform::child::{self, Limits, Sink, Stopped};
 use crate::secret::{mask, redact_tokens};
 use crate::status::format::duration_words;
 
@@ -252,73 +251,45 @@ pub async fn run(
     timeout_ms: u64,
     cancel: oneshot::Receiver<()>,
 ) -> HelperOutcome {
-    let started = Instant::now();
-    let failed = |kind, stderr_tail, elapsed_ms| HelperOutcome::Failed {
-        kind,
-        status: None,
-        signal: None,
-        stderr_tail,
-        elapsed_ms,
-    };
-    let mut child = match command(spec).spawn() {
-        Ok(child) => child,
-        Err(error) => return failed(FailureKind::SpawnFailed(error.to_string()), Vec::new(), 0),
-    };
-    let mut group = Group::new(child.id());
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        return failed(
-            FailureKind::SpawnFailed(String::from("its output could not be captured")),
-            Vec::new(),
-            0,
-        );
-    };
-
     let mut out = StdoutCapture::default();
     let mut err = StderrTail::default();
-    let mut exit: Option<io::Result<ExitStatus>> = None;
-    // Whether the script itself had exited when the limit struck (its output held open by
-    // something it started).
-    let exited = AtomicBool::new(false);
-    let (stop, elapsed) = {
-        let work = async {
-            tokio::join!(
-                async {
-                    exit = Some(child.wait().await);
-                    exited.store(true, Ordering::Relaxed);
-                },
-                read_stdout(stdout, &mut out),
-                read_stderr(stderr, &mut err),
-            );
-        };
-        tokio::pin!(work);
-        let stop = tokio::select! {
-            () = &mut work => None,
-            () = tokio::time::sleep(Duration::from_millis(timeout_ms)) => Some(if exited.load(Ordering::Relaxed) {
-                FailureKind::OutputHeldOpen { timeout_ms }
-            } else {
-                FailureKind::TimedOut { timeout_ms }
-            }),
-            () = cancelled(cancel) => Some(FailureKind::Cancelled),
-        };
-        let elapsed = started.elapsed();
-        if stop.is_some() && group.signal(Signal::Term) {
-            let finished = tokio::time::timeout(TERM_GRACE, &mut work).await.is_ok();
-            if !finished {
-                group.signal(Signal::Kill);
-                // A process outside the group may still hold the pipes: do not wait for it.
-                let _ = tokio::time::timeout(DRAIN_GRACE, &mut work).await;
-            }
-        }
-        (stop, elapsed)
+    let limits = Limits {
+        timeout: Duration::from_millis(timeout_ms),
+        term_grace: TERM_GRACE,
+        drain_grace: DRAIN_GRACE,
     };
-    group.disarm();
-    let elapsed_ms = millis(elapsed);
+    let finished = match child::run_async(
+        &mut command(spec),
+        limits,
+        cancelled(cancel),
+        &mut out,
+        &mut err,
+    )
+    .await
+    {
+        Ok(finished) => finished,
+        Err(error) => {
+            return HelperOutcome::Failed {
+                kind: FailureKind::SpawnFailed(error.to_string()),
+                status: None,
+                signal: None,
+                stderr_tail: Vec::new(),
+                elapsed_ms: 0,
+            };
+        }
+    };
+    let elapsed_ms = millis(finished.elapsed);
     let stderr_tail = err.lines();
-    let (status, signal) = match &exit {
+    let (status, signal) = match &finished.exit {
         Some(Ok(status)) => (status.code(), exit_signal(*status)),
         _ => (None, None),
     };
-    let kind = stop.or_else(|| match &exit {
+    let stop = finished.stopped.map(|stopped| match stopped {
+        Stopped::TimedOut { exited: true } => FailureKind::OutputHeldOpen { timeout_ms },
+        Stopped::TimedOut { exited: false } => FailureKind::TimedOut { timeout_ms },
+        Stopped::Cancelled => FailureKind::Cancelled,
+    });
+    let kind = stop.or_else(|| match &finished.exit {
         Some(Err(error)) => Some(FailureKind::Unreadable(error.to_string())),
         Some(Ok(status)) if !status.success() => Some(FailureKind::NonZeroExit),
         _ => out.error.take().map(FailureKind::Unreadable),
@@ -348,6 +319,22 @@ pub async fn run(
     }
 }
 
+impl Sink for StdoutCapture {
+    fn push(&mut self, bytes: &[u8]) {
+        StdoutCapture::push(self, bytes);
+    }
+
+    fn read_failed(&mut self, error: &io::Error) {
+        self.error = Some(error.to_string());
+    }
+}
+
+impl Sink for StderrTail {
+    fn push(&mut self, bytes: &[u8]) {
+        StderrTail::push(self, bytes);
+    }
+}
+
 /// Resolves when `cancel` fires; never, when its sender is dropped.
 async fn cancelled(cancel: oneshot::Receiver<()>) {
     if cancel.await.is_err() {
@@ -359,8 +346,8 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// `/bin/sh -c <command>` as Claude Code starts it: no standard input, its own process group,
-/// exactly the environment in `spec`, in the project directory.
+/// `/bin/sh -c <command>` as Claude Code starts it: exactly the environment in `spec`, in the
+/// project directory ([`child::run_async`] adds no standard input and its own process group).
 fn command(spec: &HelperSpec) -> tokio::process::Command {
     let mut command = if cfg!(windows) {
         let mut command = tokio::process::Command::new("cmd");
@@ -373,16 +360,10 @@ fn command(spec: &HelperSpec) -> tokio::process::Command {
     };
     command
         .env_clear()
-        .envs(spec.env.iter().map(|(name, value)| (name, value)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        .envs(spec.env.iter().map(|(name, value)| (name, value)));
     if let Some(cwd) = &spec.cwd {
         command.current_dir(cwd);
     }
-    #[cfg(unix)]
-    command.process_group(0);
     command
 }
 
@@ -394,94 +375,6 @@ fn exit_signal(status: ExitStatus) -> Option<i32> {
 #[cfg(not(unix))]
 fn exit_signal(_status: ExitStatus) -> Option<i32> {
     None
-}
-
-/// Signals [`Group::signal`] sends.
-#[derive(Debug, Clone, Copy)]
-enum Signal {
-    Term,
-    Kill,
-}
-
-/// The helper's process group (its id is the shell's pid, thanks to `process_group(0)`). Until
-/// disarmed, dropping it kills the group, so a run abandoned mid-way leaves nothing behind.
-struct Group {
-    id: Option<u32>,
-}
-
-impl Group {
-    fn new(id: Option<u32>) -> Self {
-        Self { id }
-    }
-
-    /// Sends `signal` to every process in the group; false when that is not possible here.
-    #[cfg(unix)]
-    fn signal(&self, signal: Signal) -> bool {
-        use nix::sys::signal::{Signal as Nix, killpg};
-        let Some(id) = self.id.and_then(|id| i32::try_from(id).ok()) else {
-            return false;
-        };
-        let group = nix::unistd::Pid::from_raw(id);
-        // ESRCH (everyone already gone) is fine.
-        match signal {
-            Signal::Term => {
-                let _ = killpg(group, Nix::SIGTERM);
-                // A member stopped for reading the terminal (it is not in the foreground group)
-                // handles SIGTERM only once continued.
-                let _ = killpg(group, Nix::SIGCONT);
-            }
-            Signal::Kill => {
-                let _ = killpg(group, Nix::SIGKILL);
-            }
-        }
-        true
-    }
-
-    /// Without process groups, the child alone is killed when the run's future is dropped.
-    #[cfg(not(unix))]
-    fn signal(&self, _signal: Signal) -> bool {
-        false
-    }
-
-    fn disarm(&mut self) {
-        self.id = None;
-    }
-}
-
-impl Drop for Group {
-    fn drop(&mut self) {
-        if self.id.is_some() {
-            self.signal(Signal::Kill);
-        }
-    }
-}
-
-/// Reads standard output to its end, keeping a bounded prefix.
-async fn read_stdout(mut pipe: impl AsyncRead + Unpin, capture: &mut StdoutCapture) {
-    let mut chunk = vec![0; 16 * 1024];
-    loop {
-        match pipe.read(&mut chunk).await {
-            Ok(0) => break,
-            Ok(read) => capture.push(&chunk[..read]),
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => {
-                capture.error = Some(error.to_string());
-                break;
-            }
-        }
-    }
-    chunk.fill(0);
-}
-
-/// Reads standard error to its end, keeping its tail.
-async fn read_stderr(mut pipe: impl AsyncRead + Unpin, tail: &mut StderrTail) {
-    let mut chunk = vec![0; 8 * 1024];
-    loop {
-        match pipe.read(&mut chunk).await {
-            Ok(0) | Err(_) => break,
-            Ok(read) => tail.push(&chunk[..read]),
-        }
-    }
 }
 
 #[cfg(test)]

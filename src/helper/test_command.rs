@@ -74,10 +74,7 @@ pub fn run(
         return 1;
     }
     let _ = out.flush();
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let Ok(runtime) = crate::platform::runtime::build() else {
         let _ = writeln!(err, "ccauth helper test: cannot start the runtime");
         return 1;
     };

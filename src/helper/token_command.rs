@@ -166,10 +166,8 @@ pub fn fresh_token(
     } else {
         REFRESH_MARGIN_MS
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| format!("cannot start: {error}"))?;
+    let runtime =
+        crate::platform::runtime::build().map_err(|error| format!("cannot start: {error}"))?;
     let result = refresh_under_lock(&locks, store, &key, now_ms, margin, |current| {
         runtime.block_on(refresh(current))
     });

@@ -14,21 +14,16 @@
 //! that looks like a credential masked.
 
 use std::ffi::{OsStr, OsString};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::Value;
 
 use super::{Provider, Selection};
+use crate::platform::child::{self, Output, RunError};
 use crate::secret::redact_tokens;
 
-/// At most this much of each output stream is kept.
-const CAPTURE_LIMIT: u64 = 64 * 1024;
-/// How long to wait for the output readers once the child has gone.
-const DRAIN_LIMIT: Duration = Duration::from_secs(2);
 /// The longest line shown from a child's error output.
 const LINE_LIMIT: usize = 200;
 
@@ -367,17 +362,9 @@ fn is_executable(path: &Path) -> bool {
     }
 }
 
-struct Output {
-    status: ExitStatus,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
-
-enum RunError {
-    Spawn(std::io::Error),
-    Timeout,
-}
-
+/// Runs `program args…` in exactly `env` plus `extra`, through the one child runner
+/// ([`child::run`]): stdin from `/dev/null`, its own process group, capped capture, the whole
+/// group killed at `timeout`.
 fn run(
     program: &Path,
     args: &[String],
@@ -397,74 +384,6 @@ fn run(
             extra
                 .iter()
                 .map(|(name, value)| (OsStr::new(name), OsStr::new(value))),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().map_err(RunError::Spawn)?;
-    let group = Group::of(&child);
-    let stdout = collect(child.stdout.take());
-    let stderr = collect(child.stderr.take());
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() < timeout => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            _ => break None,
-        }
-    };
-    // Whatever the child left running goes too (everything, after a timeout).
-    group.kill();
-    let Some(status) = status else {
-        stop(&mut child);
-        return Err(RunError::Timeout);
-    };
-    Ok(Output {
-        status,
-        stdout: stdout.recv_timeout(DRAIN_LIMIT).unwrap_or_default(),
-        stderr: stderr.recv_timeout(DRAIN_LIMIT).unwrap_or_default(),
-    })
-}
-
-fn stop(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// The child's process group (its id is the child's pid, thanks to `process_group(0)`).
-struct Group(Option<i32>);
-
-impl Group {
-    fn of(child: &Child) -> Self {
-        Group(i32::try_from(child.id()).ok().filter(|&id| id > 1))
-    }
-
-    fn kill(&self) {
-        #[cfg(unix)]
-        if let Some(id) = self.0 {
-            // ESRCH (nothing left in the group) is the usual answer after a clean exit.
-            let _ = nix::sys::signal::killpg(
-                nix::unistd::Pid::from_raw(id),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
-    }
-}
-
-/// Reads `pipe` to its end on a thread, keeping the first [`CAPTURE_LIMIT`] bytes.
-fn collect(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
-    let (sender, receiver) = mpsc::channel();
-    if let Some(mut pipe) = pipe {
-        std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let _ = pipe.by_ref().take(CAPTURE_LIMIT).read_to_end(&mut kept);
-            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
-            let _ = sender.send(kept);
-        });
-    }
-    receiver
+        );
+    child::run(&mut command, timeout)
 }

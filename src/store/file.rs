@@ -12,22 +12,26 @@
 //! The directory is 0700 and the file 0600 (a looser mode found on either is fixed and logged).
 //! Every change is a read-modify-write under a cross-process lock (`credentials.json.lock`,
 //! waited for at most [`WRITE_WAIT`]) and replaces the file atomically
-//! ([`super::atomic::write_atomic`]), so a reader never needs the lock and a process killed at
-//! any point leaves the old file or the new one (plus, at worst, a 0600 temporary file that the
+//! ([`crate::platform::fs::write_atomic`]), so a reader never needs the lock and a process killed
+//! at any point leaves the old file or the new one (plus, at worst, a 0600 temporary file that the
 //! next change removes). Entries other than the one being changed, and
 //! top-level keys ccauth does not know, are written back as they were read. A file that does not
-//! parse, has the wrong shape or comes from a newer format is refused and never overwritten.
+//! parse, has the wrong shape or comes from a newer format is refused and never overwritten, and
+//! so is a symbolic link in the file's place: the secrets would go wherever it points.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::atomic::{self, PRIVATE_FILE_MODE};
 use super::lock::FileLock;
 use super::{SecretStore, StoreError, StoreKey, StoredTokens, display_path, safe_data_error};
-use crate::claude::files::{self, ReadError};
+use crate::claude::files;
 use crate::claude::world::Paths;
+use crate::platform::fs::{
+    FileRefusal, PRIVATE_FILE_MODE, ensure_private_dir, mode_of, refuse_symlink,
+    remove_stale_temps, write_atomic,
+};
 
 /// The file's name in ccauth's directory.
 pub const FILE_NAME: &str = "credentials.json";
@@ -84,7 +88,7 @@ impl FileStore {
         change: impl FnOnce(&mut Map<String, Value>) -> bool,
     ) -> Result<bool, StoreError> {
         let dir = self.dir()?;
-        atomic::ensure_private_dir(dir)?;
+        ensure_private_dir(dir)?;
         let _lock = FileLock::acquire(&dir.join(WRITE_LOCK_FILE), WRITE_WAIT)?;
         let path = dir.join(FILE_NAME);
         let mut doc = read_document(&path)?.unwrap_or_else(new_document);
@@ -99,21 +103,18 @@ impl FileStore {
             return Ok(false);
         }
         doc.entry(VERSION).or_insert(Value::from(FORMAT_VERSION));
-        if let Some(mode) = atomic::mode_of(&path).filter(|&mode| mode != PRIVATE_FILE_MODE) {
+        if let Some(mode) = mode_of(&path).filter(|&mode| mode != PRIVATE_FILE_MODE) {
             tracing::warn!(
                 "{} had mode {mode:04o}; rewritten with mode 0600 so only you can read it",
                 path.display()
             );
         }
-        let mut text =
-            serde_json::to_string_pretty(&Value::Object(doc)).map_err(|_| StoreError::Shape {
-                path: path.clone(),
-                detail: String::from("the new content could not be encoded"),
-            })?;
+        let mut text = serde_json::to_string_pretty(&Value::Object(doc))
+            .map_err(|_| FileRefusal::unusable(&path, "the new content could not be encoded"))?;
         text.push('\n');
-        atomic::write_atomic(&path, text.as_bytes(), PRIVATE_FILE_MODE)?;
+        write_atomic(&path, text.as_bytes(), PRIVATE_FILE_MODE)?;
         // Under the write lock, any temporary file of ours belongs to a writer that was killed.
-        atomic::remove_stale_temps(&path);
+        remove_stale_temps(&path);
         Ok(true)
     }
 }
@@ -126,21 +127,16 @@ fn new_document() -> Map<String, Value> {
 }
 
 fn entries_shape(path: &Path) -> StoreError {
-    StoreError::Shape {
-        path: path.to_path_buf(),
-        detail: String::from("`entries` is not an object"),
-    }
+    FileRefusal::unusable(path, "`entries` is not an object").into()
 }
 
-/// The whole file, checked for shape and version; `None` when there is no file.
+/// The whole file, checked for shape and version; `None` when there is no file. A symbolic link
+/// is refused before anything is read through it.
 fn read_document(path: &Path) -> Result<Option<Map<String, Value>>, StoreError> {
-    let text = match files::read_text(path) {
-        Ok(text) => text,
-        Err(ReadError::Missing) => return Ok(None),
-        Err(ReadError::Problem(problem)) => return Err(StoreError::from_problem(path, problem)),
+    refuse_symlink(path)?;
+    let Some((_, doc)) = files::read_document(path)? else {
+        return Ok(None);
     };
-    let doc = files::parse_object(&text.content)
-        .map_err(|problem| StoreError::from_problem(path, problem))?;
     match doc.get(VERSION) {
         None => {}
         Some(version) => match version.as_u64() {
@@ -152,10 +148,7 @@ fn read_document(path: &Path) -> Result<Option<Map<String, Value>>, StoreError> 
                 });
             }
             _ => {
-                return Err(StoreError::Shape {
-                    path: path.to_path_buf(),
-                    detail: String::from("`version` is not 1"),
-                });
+                return Err(FileRefusal::unusable(path, "`version` is not 1").into());
             }
         },
     }
@@ -367,12 +360,12 @@ mod tests {
             store.save(&corp(), &tokens(1)).unwrap_err(),
             store.delete(&corp()).unwrap_err(),
         ] {
-            let StoreError::Corrupt {
+            let StoreError::File(FileRefusal::Corrupt {
                 path: reported,
                 line,
                 column,
                 ..
-            } = &error
+            }) = &error
             else {
                 panic!("{error:?}");
             };
@@ -380,7 +373,7 @@ mod tests {
             let text = error.to_string();
             assert!(text.contains(&path.display().to_string()), "{text}");
             assert!(text.contains("line 4, column 68"), "{text}");
-            assert!(text.contains("will not overwrite"), "{text}");
+            assert!(text.contains("will not change it"), "{text}");
             assert!(!text.contains(CANARY) && !format!("{error:?}").contains(CANARY));
         }
         assert_eq!(fs::read_to_string(&path).unwrap(), corrupt);
@@ -434,6 +427,43 @@ mod tests {
         assert_eq!(store.load(&work).unwrap(), Some(tokens(5)));
         store.save(&corp(), &tokens(6)).unwrap();
         assert_eq!(store.load(&corp()).unwrap(), Some(tokens(6)));
+    }
+
+    #[test]
+    fn a_symlink_in_place_of_the_file_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("synced");
+        fs::create_dir(&elsewhere).unwrap();
+        let real = elsewhere.join("tokens.json");
+        let content = r#"{"version": 1, "entries": {}}"#;
+        fs::write(&real, content).unwrap();
+        let ccauth = dir.path().join("ccauth");
+        fs::create_dir(&ccauth).unwrap();
+        let path = ccauth.join(FILE_NAME);
+        std::os::unix::fs::symlink(&real, &path).unwrap();
+        let store = FileStore::in_dir(&ccauth);
+        for error in [
+            store.load(&corp()).unwrap_err(),
+            store.list().unwrap_err(),
+            store.save(&corp(), &tokens(1)).unwrap_err(),
+            store.delete(&corp()).unwrap_err(),
+        ] {
+            assert!(
+                matches!(&error, StoreError::File(FileRefusal::Symlink { path: p }) if *p == path),
+                "{error:?}"
+            );
+            let text = error.to_string();
+            assert!(text.contains(&path.display().to_string()), "{text}");
+            assert!(text.contains("is a symbolic link"), "{text}");
+            assert!(text.contains("remove the link"), "{text}");
+        }
+        assert!(
+            fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), content);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! process, and the operating system releases them when the process exits, however it exits:
 //! a crashed process never leaves a stale lock. Lock files are never deleted (deleting one while
 //! another process waits on it would let two processes in). Waiting is bounded: past the limit
-//! the caller gets [`StoreError::LockTimeout`] naming the lock file.
+//! the caller gets a [`FileRefusal::Busy`] naming the lock file.
 //!
 //! Refreshes of all keys share one lock file (`credentials.lock`). A refresh takes one token
 //! request, so contention between keys costs at most that; the lock is always taken before the
@@ -21,9 +21,9 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::atomic::{self, IoFailure};
 use super::{SecretStore, StoreError, StoreKey, StoredTokens};
 use crate::claude::world::Paths;
+use crate::platform::fs::{FileRefusal, LockHolder, ensure_private_dir, open_lock_file};
 use crate::secret::Secret;
 
 /// The refresh lock, in ccauth's directory.
@@ -45,10 +45,10 @@ impl FileLock {
     /// exist), waiting at most `wait`.
     ///
     /// # Errors
-    /// [`StoreError::LockTimeout`] naming `path` when another handle held it throughout, or the
+    /// [`FileRefusal::Busy`] naming `path` when another handle held it throughout, or the
     /// I/O failure opening or locking it.
-    pub fn acquire(path: &Path, wait: Duration) -> Result<Self, StoreError> {
-        let file = atomic::open_lock_file(path)?;
+    pub fn acquire(path: &Path, wait: Duration) -> Result<Self, FileRefusal> {
+        let file = open_lock_file(path)?;
         let started = Instant::now();
         let mut pause = Duration::from_millis(2);
         loop {
@@ -61,13 +61,15 @@ impl FileLock {
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(error)) => {
-                    return Err(IoFailure::new("lock", path, &error).into());
+                    return Err(FileRefusal::io("lock", path, &error));
                 }
             }
             let waited = started.elapsed();
             if waited >= wait {
-                return Err(StoreError::LockTimeout {
+                return Err(FileRefusal::Busy {
                     path: path.to_path_buf(),
+                    lock: path.to_path_buf(),
+                    holder: LockHolder::Ccauth,
                     waited_secs: waited.as_secs(),
                 });
             }
@@ -130,11 +132,11 @@ impl StoreLocks {
     /// waiting at most the configured time.
     ///
     /// # Errors
-    /// [`StoreError::NoConfigDir`], [`StoreError::LockTimeout`] naming the lock file, or the
+    /// [`StoreError::NoConfigDir`], [`FileRefusal::Busy`] naming the lock file, or the
     /// I/O failure.
     pub fn lock_for_refresh(&self, key: &StoreKey) -> Result<RefreshLock, StoreError> {
         let dir = self.dir.as_ref().ok_or(StoreError::NoConfigDir)?;
-        atomic::ensure_private_dir(dir)?;
+        ensure_private_dir(dir)?;
         let lock = FileLock::acquire(&dir.join(REFRESH_LOCK_FILE), self.wait)?;
         tracing::debug!("refresh lock taken for {key}");
         Ok(RefreshLock {
@@ -514,7 +516,7 @@ mod tests {
         let held = locks.lock_for_refresh(&key()).unwrap();
         assert_eq!(held.key(), &key());
         let error = locks.lock_for_refresh(&key()).unwrap_err();
-        let StoreError::LockTimeout { path, .. } = &error else {
+        let StoreError::File(FileRefusal::Busy { lock: path, .. }) = &error else {
             panic!("{error:?}");
         };
         assert_eq!(path, &dir.path().join(REFRESH_LOCK_FILE));

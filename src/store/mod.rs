@@ -14,9 +14,9 @@
 //! when the platform store cannot be used, every operation fails with the reason.
 //!
 //! Errors ([`StoreError`]) name the file or item and the next action, and never carry a secret:
-//! I/O errors are reduced to their kind, JSON errors to a position and a generic description.
+//! the file's refusals are the shared [`FileRefusal`] (I/O errors reduced to their kind, JSON
+//! errors to a position and a generic description).
 
-pub mod atomic;
 pub mod file;
 pub mod keychain;
 pub mod lock;
@@ -27,10 +27,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::claude::world::{FileProblem, Paths};
+use crate::claude::world::Paths;
+use crate::platform::fs::FileRefusal;
 use crate::secret::{Secret, redact_tokens};
 
-pub use atomic::IoFailure;
 pub use file::FileStore;
 pub use keychain::KeychainStore;
 pub use lock::{
@@ -350,32 +350,6 @@ pub enum StoreError {
         /// The key, with anything that looks like a token masked.
         key: String,
     },
-    /// The file does not parse; it is left exactly as it is.
-    #[error(
-        "{path} is not valid JSON at line {line}, column {column} ({message}); ccauth will not \
-         overwrite it: fix it or move it aside, then try again"
-    )]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// `serde_json`'s generic description, which never quotes the file.
-        message: String,
-    },
-    /// Valid JSON, but not the shape ccauth writes; it is left as it is.
-    #[error(
-        "{path} is not in the shape ccauth writes ({detail}); ccauth will not overwrite it: fix \
-         it or move it aside, then try again"
-    )]
-    Shape {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        detail: String,
-    },
     /// The file was written by a later ccauth with a format this one does not know.
     #[error("{path} was written by a newer ccauth (format version {version}); update ccauth")]
     NewerVersion {
@@ -397,28 +371,10 @@ pub enum StoreError {
         /// What is wrong, without any value from the file.
         detail: String,
     },
-    /// The file exists but cannot be read (permissions, a directory, too large, not UTF-8).
-    #[error("cannot read {path}: {problem}; fix the file or its permissions, then try again")]
-    Unreadable {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        problem: FileProblem,
-    },
-    /// Creating, writing, renaming or syncing failed.
+    /// The file is refused or cannot be read or written (corrupt, the wrong shape, a symbolic
+    /// link, permissions, a lock held too long); it is left as it was.
     #[error(transparent)]
-    Io(#[from] IoFailure),
-    /// Another process held the lock for longer than ccauth waits.
-    #[error(
-        "another ccauth process has held {path} for {waited_secs} s; wait for it to finish and \
-         try again (a lock is released as soon as its process exits)"
-    )]
-    LockTimeout {
-        /// The lock file.
-        path: PathBuf,
-        /// How long ccauth waited, in seconds.
-        waited_secs: u64,
-    },
+    File(#[from] FileRefusal),
     /// The macOS Keychain refused or failed.
     #[error(
         "the macOS Keychain could not {action} the item `{account}` (service {service}): \
@@ -453,33 +409,6 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
-}
-
-impl StoreError {
-    /// [`StoreError::Unreadable`] or [`StoreError::Corrupt`] for a [`FileProblem`] from the
-    /// shared reader.
-    pub(crate) fn from_problem(path: &Path, problem: FileProblem) -> Self {
-        match problem {
-            FileProblem::InvalidJson {
-                line,
-                column,
-                message,
-            } => StoreError::Corrupt {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message,
-            },
-            FileProblem::Shape(detail) => StoreError::Shape {
-                path: path.to_path_buf(),
-                detail,
-            },
-            problem => StoreError::Unreadable {
-                path: path.to_path_buf(),
-                problem,
-            },
-        }
-    }
 }
 
 /// A `serde_json` data error reduced to what is safe to show: "missing field `x`" is kept, but

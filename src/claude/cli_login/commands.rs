@@ -4,26 +4,19 @@
 //! environment, to which `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1` is added.
 
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::output::{mask_line, strip_terminal, truncate};
-use super::{ProcessGroup, QUIET_TRAFFIC_VAR, describe};
+use super::{QUIET_TRAFFIC_VAR, describe};
+use crate::platform::child::{self, RunError};
 
 /// How long `claude --version` may take.
 pub const VERSION_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long `claude auth logout` may take.
 pub const LOGOUT_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// Bytes of each output stream kept from a short command; the rest is read and dropped.
-const CAPTURE_LIMIT: u64 = 64 * 1024;
-
-/// How long output is still awaited after the command has exited.
-const DRAIN_LIMIT: Duration = Duration::from_secs(1);
 
 /// Ways to install Claude Code: (how, command to run).
 pub fn install_hints() -> &'static [(&'static str, &'static str)] {
@@ -112,78 +105,21 @@ pub fn setup_token(program: &Path, env: &[(OsString, OsString)]) -> std::io::Res
         .status()
 }
 
-/// What a short command printed, up to [`CAPTURE_LIMIT`] per stream.
-struct Captured {
-    status: ExitStatus,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
-
-enum RunError {
-    Spawn(std::io::Error),
-    Timeout,
-}
-
-/// Runs `program args…` with stdin closed, in its own process group, reading both outputs on
-/// threads; after `timeout` the whole group is killed.
+/// Runs `program args…` through the one child runner ([`child::run`]): stdin closed, its own
+/// process group, both outputs captured up to a bound, the whole group killed after `timeout`.
 fn run_captured(
     program: &Path,
     args: &[&str],
     env: &[(OsString, OsString)],
     timeout: Duration,
-) -> Result<Captured, RunError> {
+) -> Result<child::Output, RunError> {
     let mut command = Command::new(program);
     command
         .args(args)
         .env_clear()
         .envs(env.iter().map(|(name, value)| (name, value)))
-        .env(QUIET_TRAFFIC_VAR, "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().map_err(RunError::Spawn)?;
-    let mut group = ProcessGroup::of(Some(child.id()));
-    let stdout = collect(child.stdout.take());
-    let stderr = collect(child.stderr.take());
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() < timeout => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            _ => break None,
-        }
-    };
-    // Anything left in the group (all of it, after a timeout) goes now.
-    group.kill();
-    group.disarm();
-    let Some(status) = status else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(RunError::Timeout);
-    };
-    Ok(Captured {
-        status,
-        stdout: stdout.recv_timeout(DRAIN_LIMIT).unwrap_or_default(),
-        stderr: stderr.recv_timeout(DRAIN_LIMIT).unwrap_or_default(),
-    })
-}
-
-/// Reads `pipe` to its end on a thread, keeping the first [`CAPTURE_LIMIT`] bytes.
-fn collect(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
-    let (sender, receiver) = mpsc::channel();
-    if let Some(mut pipe) = pipe {
-        std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let _ = pipe.by_ref().take(CAPTURE_LIMIT).read_to_end(&mut kept);
-            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
-            let _ = sender.send(kept);
-        });
-    }
-    receiver
+        .env(QUIET_TRAFFIC_VAR, "1");
+    child::run(&mut command, timeout)
 }
 
 /// The last non-blank line of `output`, cleaned and masked.

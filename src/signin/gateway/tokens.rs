@@ -145,10 +145,8 @@ pub fn fresh_token(
     } else {
         REFRESH_MARGIN_MS
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| format!("cannot start: {error}"))?;
+    let runtime =
+        crate::platform::runtime::build().map_err(|error| format!("cannot start: {error}"))?;
     let result = refresh_under_lock(&locks, store, key, now_ms, margin, |current| {
         runtime.block_on(refresh(paths, url, current))
     });
@@ -452,10 +450,7 @@ pub fn revoke_before_removal(
     let Ok(Some(tokens)) = store.load(key) else {
         return Vec::new();
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::platform::runtime::build() {
         Ok(runtime) => runtime,
         Err(error) => return vec![Err(format!("cannot start: {error}"))],
     };
