@@ -28,6 +28,7 @@ pub mod claude;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod domain;
 pub mod effects;
 pub mod helper;
 pub mod logging;
@@ -35,10 +36,12 @@ pub mod logout;
 pub mod plain;
 pub mod platform;
 pub mod providers;
-pub mod secret;
 pub mod signin;
 pub mod status;
 pub mod store;
 pub mod terminal;
 pub mod ui;
 pub mod wizard;
+
+// Old path of the secret types, now in the domain ring; callers switch to `crate::domain::secret`.
+pub use domain::secret;

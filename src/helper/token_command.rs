@@ -115,7 +115,7 @@ fn print_line(secret: &Secret) -> u8 {
 
 /// The sign-in `--interactive` runs: line mode on standard error.
 fn sign_in(paths: &Paths, name: &str) -> u8 {
-    use crate::wizard::signin::{Flow, Request, Target};
+    use crate::domain::sign_in::{Flow, Request, Target};
     let provider = match crate::config::ConfigFile::new(paths)
         .read()
         .and_then(|config| config.sso(name))

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::output::{mask_line, strip_terminal, truncate};
 use super::{ProcessGroup, QUIET_TRAFFIC_VAR, describe};
+pub use crate::domain::install::install_hints;
 
 /// How long `claude --version` may take.
 pub const VERSION_TIMEOUT: Duration = Duration::from_secs(5);
@@ -24,18 +25,6 @@ const CAPTURE_LIMIT: u64 = 64 * 1024;
 
 /// How long output is still awaited after the command has exited.
 const DRAIN_LIMIT: Duration = Duration::from_secs(1);
-
-/// Ways to install Claude Code: (how, command to run).
-pub fn install_hints() -> &'static [(&'static str, &'static str)] {
-    &[
-        (
-            "native installer",
-            "curl -fsSL https://claude.ai/install.sh | bash",
-        ),
-        ("npm", "npm install -g @anthropic-ai/claude-code"),
-        ("Homebrew", "brew install --cask claude-code"),
-    ]
-}
 
 /// The sentence shown when `program` could not be started, naming what to do.
 pub fn not_started_message(program: &Path, error: &std::io::Error) -> String {

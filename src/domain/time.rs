@@ -1,5 +1,6 @@
-//! Small, pure formatting helpers shared by the screens, the prose report and the JSON report:
-//! epoch milliseconds as UTC timestamps and durations in words.
+//! Time in words, shared by the screens, the prose report, the JSON report and the I/O modules'
+//! messages: epoch milliseconds as UTC timestamps, and the one duration formatter
+//! ([`duration_words`], with [`relative`] on top of it). The clock is never read here.
 
 /// Epoch milliseconds as an RFC 3339 UTC timestamp, e.g. `2026-11-25T14:03:00Z`.
 pub fn rfc3339(epoch_ms: i64) -> String {
