@@ -20,7 +20,7 @@
 //! - [`precedence`]: which credential Claude Code uses in each [`Mode`](precedence::Mode), per
 //!   [`SourceId`](precedence::SourceId), and the warnings.
 //! - [`policy`]: the managed policy keys and what they force.
-//! - [`env`] and [`paths`]: the environment and path rules, over an explicit environment; the
+//! - [`env`](mod@env) and [`paths`]: the environment and path rules, over an explicit environment; the
 //!   one home-relative path helper ([`paths::home_relative`]).
 //! - [`status`]: the data of a status report.
 //! - [`secret`]: secret values (redacted `Debug`, no `Display`) and masking.
