@@ -381,3 +381,37 @@ fn confirm_trust(
     }
     Ok(())
 }
+
+/// The sign-in `ccauth token --sso NAME --interactive` runs when no token can be had: line mode
+/// on standard error, so standard output keeps only the token.
+pub fn token_sign_in(paths: &crate::claude::world::Paths, name: &str) -> u8 {
+    use crate::domain::sign_in::{Flow, Request, Target};
+    let provider = match crate::config::ConfigFile::new(paths)
+        .read()
+        .and_then(|config| config.sso(name))
+    {
+        Ok(Some(provider)) => format!("{name} ({})", provider.issuer),
+        Ok(None) => {
+            eprintln!(
+                "ccauth token: no SSO provider named \"{name}\" is saved: run `ccauth login --sso {name} --issuer URL --client-id ID`"
+            );
+            return 1;
+        }
+        Err(error) => {
+            eprintln!("ccauth token: {error}");
+            return 1;
+        }
+    };
+    let starter = crate::actions::sign_in::EngineStarter::new(paths.clone(), std::env::temp_dir());
+    crate::plain::sign_in(
+        &Request {
+            target: Target::Sso(name.to_owned()),
+            flow: Flow::Browser,
+        },
+        &provider,
+        &starter,
+        paths,
+        None,
+        &mut std::io::stderr(),
+    )
+}

@@ -2,24 +2,32 @@
 //! credential it will really use.
 //!
 //! # Map of the crate
-//! The code is laid out in three rings (see `ARCHITECTURE.md` in the shared docs):
+//! The code is laid out in rings (see `ARCHITECTURE.md` in the shared docs); each imports only
+//! the rings below it, and `tests/architecture.rs` checks the rules that already hold:
 //!
+//! - **Domain** — [`domain`]: pure values and rules that import nothing else from the crate and
+//!   do no I/O: the [`domain::world::World`] that was read, the precedence engine
+//!   ([`domain::precedence`]) that decides which credential Claude Code uses, the env and path
+//!   rules, managed policy, the data of a status report, secret types ([`secret`] is its old
+//!   path), time and duration formatting, the QR matrix, install hints and the sign-in request.
+//!   Everything else may import it.
 //! - **Pure core** — [`wizard`]: the model, messages, effects and the `update` function; the key
-//!   table. No I/O, no clock reads, no terminal types. [`claude::precedence`] is pure too: it
-//!   decides, from a [`claude::World`], which credential Claude Code uses.
+//!   table. No I/O, no clock reads, no terminal types.
 //! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen and one theme.
-//! - **I/O** — [`claude`] loaders (Claude Code's files and environment, read-only, plus
+//! - **I/O** — never imports the wizard, the view, [`effects`], [`app`] or [`plain`]:
+//!   [`claude`] loaders (Claude Code's files and environment, read-only, plus
 //!   [`claude::settings_write`], the one writer of its user settings), [`store`] (ccauth's own
 //!   secrets: a 0600 file, or the macOS Keychain; refreshes under a cross-process lock),
 //!   [`config`] (ccauth's own non-secret settings: SSO providers, trusted gateways),
 //!   [`signin`] (the native sign-in engine and the in-process demo issuer), [`providers`]
 //!   (Bedrock, Vertex AI and Foundry: what the machine has, the settings change, the online
-//!   check with the provider's CLI), [`platform`]
-//!   (browser, clipboard, session detection), [`terminal`] (raw mode and restoring it), [`app`]
-//!   (the event loop, the one place the rings meet), [`effects`] (runs what `update` asks for),
-//!   [`logout`] (what logging out undoes, and the part ccauth does itself),
-//!   [`plain`] (the line-mode front end) and [`status`] (the `ccauth status` report in prose and
-//!   JSON).
+//!   check with the provider's CLI), [`helper`] (the apiKeyHelper runner, `ccauth token`) and
+//!   [`platform`] (browser, clipboard, session detection).
+//! - **Front and app** — [`terminal`] (raw mode and restoring it), [`app`] (the event loop, the
+//!   one place the rings meet), [`effects`] (runs what `update` asks for), [`logout`] (what
+//!   logging out undoes, and the part ccauth does itself), [`plain`] (the line-mode front end),
+//!   [`commands`] (the line-mode commands) and [`status`] (gathers the `ccauth status` report and
+//!   shows it in prose and JSON).
 //!
 //! [`cli`] parses the command line; `main.rs` only wires logging, the runtime and the exit code.
 
@@ -29,16 +37,19 @@ pub mod claude;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod domain;
 pub mod helper;
 pub mod logging;
 pub mod logout;
 pub mod plain;
 pub mod platform;
 pub mod providers;
-pub mod secret;
 pub mod signin;
 pub mod status;
 pub mod store;
 pub mod terminal;
 pub mod ui;
 pub mod wizard;
+
+// Old path of the secret types, now in the domain ring; callers switch to `crate::domain::secret`.
+pub use domain::secret;

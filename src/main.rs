@@ -58,9 +58,13 @@ fn main() -> ExitCode {
                 (_, _, Some(url)) => {
                     helper::token_command::run_gateway(&claude_paths, url, args.force)
                 }
-                (Some(name), None, None) => {
-                    helper::token_command::run(&claude_paths, name, args.force, args.interactive)
-                }
+                (Some(name), None, None) => helper::token_command::run(
+                    &claude_paths,
+                    name,
+                    args.force,
+                    args.interactive
+                        .then_some(&commands::token_sign_in as &dyn Fn(&Paths, &str) -> u8),
+                ),
                 // clap requires exactly one of the three.
                 (None, None, None) => 2,
             });

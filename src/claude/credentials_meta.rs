@@ -9,13 +9,17 @@
 //! On macOS the login lives in the Keychain. Nothing is read and nothing is run here; the entry is
 //! described by its service name, and what `claude auth status` says is filled in elsewhere.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
 use super::files::{self, role};
-use super::paths::keychain_service;
 use super::world::{FileReport, FileState, LoginMeta, Paths, StoredLogin};
+
+/// The macOS Keychain service under which Claude Code stores its login.
+pub const KEYCHAIN_SERVICE: &str = "Claude Code-credentials";
 
 /// Describes the stored login for `paths`, recording the credentials file in `reports`.
 pub fn load(paths: &Paths, reports: &mut Vec<FileReport>) -> StoredLogin {
@@ -42,6 +46,25 @@ pub fn load(paths: &Paths, reports: &mut Vec<FileReport>) -> StoredLogin {
             Some(FileState::Missing) => StoredLogin::Missing,
             _ => StoredLogin::Unreadable { path: path.clone() },
         },
+    }
+}
+
+/// The macOS Keychain service name Claude Code uses: [`KEYCHAIN_SERVICE`], and when
+/// `CLAUDE_CONFIG_DIR` is set (`config_dir_from_env`), `-` and the first 8 hex digits of the
+/// SHA-256 of that path as given, so each config dir has its own login.
+pub fn keychain_service(config_dir_from_env: Option<&Path>) -> String {
+    match config_dir_from_env {
+        None => KEYCHAIN_SERVICE.to_owned(),
+        Some(dir) => {
+            // Claude Code hashes the JavaScript string, i.e. the UTF-8 of the path.
+            let digest = Sha256::digest(dir.to_string_lossy().as_bytes());
+            let mut service = format!("{KEYCHAIN_SERVICE}-");
+            for byte in &digest[..4] {
+                // Writing to a String cannot fail.
+                let _ = write!(service, "{byte:02x}");
+            }
+            service
+        }
     }
 }
 
@@ -111,6 +134,20 @@ fn file_mode(_path: &Path) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keychain_service_names() {
+        assert_eq!(keychain_service(None), "Claude Code-credentials");
+        // Expected values from `printf '%s' PATH | sha256sum | cut -c1-8`.
+        assert_eq!(
+            keychain_service(Some(Path::new("/home/me/.claude-work"))),
+            "Claude Code-credentials-95e632f0"
+        );
+        assert_eq!(
+            keychain_service(Some(Path::new("/Users/me/claude"))),
+            "Claude Code-credentials-41769e1b"
+        );
+    }
 
     fn meta(value: &Value) -> Option<LoginMeta> {
         meta_from_object(value.as_object().unwrap())

@@ -1,4 +1,5 @@
-//! Managed policy keys that restrict how Claude Code may sign in.
+//! Reads the managed policy keys that restrict how Claude Code may sign in; the policy itself and
+//! its rules are [`crate::domain::policy`].
 //!
 //! Called by [`super::load()`] with the loaded [`Settings`]. Only the managed layer counts: these
 //! keys in user or project settings are ignored by Claude Code, so they are ignored here too.
@@ -11,13 +12,10 @@ use serde_json::Value;
 
 use super::settings::{Settings, first_match, first_string};
 use super::world::{Configured, ManagedPolicy};
-
-/// `forceLoginMethod`: `claudeai` or `console`.
-pub const FORCE_LOGIN_METHOD: &str = "forceLoginMethod";
-/// `forceLoginOrgUUID`: a UUID or a list of them.
-pub const FORCE_LOGIN_ORG_UUID: &str = "forceLoginOrgUUID";
-/// `forceLoginGatewayUrl`: the Cloud gateway every session must use.
-pub const FORCE_LOGIN_GATEWAY_URL: &str = "forceLoginGatewayUrl";
+// The key names are domain values now; re-exported so this path keeps working.
+pub use crate::domain::policy::{
+    FORCE_LOGIN_GATEWAY_URL, FORCE_LOGIN_METHOD, FORCE_LOGIN_ORG_UUID,
+};
 
 /// The policy from the merged managed layer of `settings`.
 pub fn from_managed(settings: &Settings) -> ManagedPolicy {

@@ -43,8 +43,7 @@ use crate::status::format::duration_words;
 pub use super::output::{FailureKind, HEADLINE, HelperOutcome, MAX_KEY_CHARS};
 use super::output::{StderrTail, StdoutCapture};
 
-/// From this much elapsed time on, the slow-helper notice shows (as Claude Code's does).
-pub const SLOW_NOTICE_MS: u64 = 10_000;
+pub use crate::domain::time::{SLOW_NOTICE_MS, slow_notice};
 /// How long [`run`] lets a helper go on unless told otherwise.
 pub const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 /// How long Claude Code keeps a helper's key before running it again, unless
@@ -214,13 +213,6 @@ fn ttl(
             value.to_string_lossy()
         ),
     )
-}
-
-/// The notice to show at `elapsed_ms`: nothing under [`SLOW_NOTICE_MS`], then the elapsed
-/// whole seconds.
-pub fn slow_notice(elapsed_ms: u64) -> Option<String> {
-    (elapsed_ms >= SLOW_NOTICE_MS)
-        .then(|| format!("apiKeyHelper is taking a while… {}s", elapsed_ms / 1000))
 }
 
 /// Drives `work` to completion, calling `on_tick` with the elapsed milliseconds at every whole

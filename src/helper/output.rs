@@ -7,8 +7,8 @@
 //! [`HelperOutcome`]; callers (`ccauth helper test`, the dashboard) show
 //! [`HelperOutcome::report`].
 
+use crate::domain::time::duration_words;
 use crate::secret::redact_tokens;
-use crate::status::format::duration_words;
 
 /// The longest key Claude Code accepts from a helper, in characters.
 pub const MAX_KEY_CHARS: usize = 16_384;

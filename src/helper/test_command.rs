@@ -12,7 +12,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use super::api_key_helper::{self, HelperOutcome, HelperSpec};
 use crate::claude::LoadInput;
 use crate::cli::{HelperArgs, HelperCommand};
-use crate::status::format::duration_words;
+use crate::domain::time::duration_words;
 
 /// Runs `ccauth helper …` with the process's own streams; returns the exit status.
 pub fn run_cli(input: &LoadInput, args: &HelperArgs) -> u8 {

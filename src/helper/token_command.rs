@@ -26,11 +26,16 @@ pub const REFRESH_MARGIN_MS: i64 = 5 * 60 * 1000;
 /// Runs the command; returns the exit status. With `interactive`, a missing or ended sign-in is
 /// replaced by a new one first (its messages on standard error, so standard output stays the
 /// token alone).
-pub fn run(paths: &Paths, name: &str, force: bool, interactive: bool) -> u8 {
+pub fn run(
+    paths: &Paths,
+    name: &str,
+    force: bool,
+    interactive: Option<&dyn Fn(&Paths, &str) -> u8>,
+) -> u8 {
     let store = default_store(paths);
     let mut result = fresh_token(paths, store.as_ref(), name, force, crate::status::now_ms());
     if let Err(message) = &result
-        && interactive
+        && let Some(sign_in) = interactive
     {
         eprintln!("ccauth token: {message}");
         eprintln!("Signing in again…");
@@ -111,39 +116,6 @@ fn print_line(secret: &Secret) -> u8 {
         .and_then(|()| stdout.write_all(b"\n"))
         .and_then(|()| stdout.flush());
     u8::from(written.is_err())
-}
-
-/// The sign-in `--interactive` runs: line mode on standard error.
-fn sign_in(paths: &Paths, name: &str) -> u8 {
-    use crate::wizard::sign_in::{Flow, Request, Target};
-    let provider = match crate::config::ConfigFile::new(paths)
-        .read()
-        .and_then(|config| config.sso(name))
-    {
-        Ok(Some(provider)) => format!("{name} ({})", provider.issuer),
-        Ok(None) => {
-            eprintln!(
-                "ccauth token: no SSO provider named \"{name}\" is saved: run `ccauth login --sso {name} --issuer URL --client-id ID`"
-            );
-            return 1;
-        }
-        Err(error) => {
-            eprintln!("ccauth token: {error}");
-            return 1;
-        }
-    };
-    let starter = crate::actions::sign_in::EngineStarter::new(paths.clone(), std::env::temp_dir());
-    crate::plain::sign_in(
-        &Request {
-            target: Target::Sso(name.to_owned()),
-            flow: Flow::Browser,
-        },
-        &provider,
-        &starter,
-        paths,
-        None,
-        &mut std::io::stderr(),
-    )
 }
 
 /// The access token for `name`, refreshed first when it expires within the margin (or always,

@@ -13,7 +13,7 @@ const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjECANARYSESSIONTOKEN";
 const SSO_ACCESS: &str = "aoaAAAAAGCANARYSSOACCESSTOKEN";
 
 fn iso(ms: i64) -> String {
-    crate::status::format::rfc3339(ms)
+    crate::domain::time::rfc3339(ms)
 }
 
 const CONFIG: &str = "\

@@ -16,9 +16,9 @@ use serde_json::Value;
 
 use crate::claude::LoadInput;
 use crate::claude::paths;
-use crate::claude::precedence::home_relative;
 use crate::claude::settings::Settings;
 use crate::claude::world::{FileProblem, FileReport, FileState, Layer, Paths};
+use crate::domain::paths::home_relative;
 use crate::secret::Secret;
 
 /// Where a variable's value comes from.

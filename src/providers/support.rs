@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::status::format::duration_words;
+use crate::domain::time::duration_words;
 
 /// The SHA-1 of `data` as 40 lowercase hex digits.
 ///

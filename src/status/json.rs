@@ -30,9 +30,9 @@
 use serde::Serialize;
 
 use super::Status;
-use super::format::rfc3339;
-use crate::claude::precedence::{Mode, Resolution, Severity, SourceRow, SourceState, WarningId};
-use crate::claude::world::{Configured, FileProblem, FileState};
+use crate::domain::precedence::{Mode, Resolution, Severity, SourceRow, SourceState, WarningId};
+use crate::domain::time::rfc3339;
+use crate::domain::world::{Configured, FileProblem, FileState};
 
 /// The version of the schema below; bumped only when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -134,7 +134,7 @@ pub fn render(status: &Status, mode: Mode) -> String {
     let summary = |resolution: &Resolution| ModeSummary {
         winner: resolution
             .winner
-            .map(super::super::claude::precedence::SourceId::key),
+            .map(crate::domain::precedence::SourceId::key),
         usable: resolution.usable,
     };
     let policy = &status.world.policy;
@@ -144,7 +144,7 @@ pub fn render(status: &Status, mode: Mode) -> String {
         usable: resolution.usable,
         winner: resolution
             .winner
-            .map(super::super::claude::precedence::SourceId::key),
+            .map(crate::domain::precedence::SourceId::key),
         modes: Modes {
             interactive: summary(&assessment.interactive),
             print: summary(&assessment.print),
@@ -215,7 +215,7 @@ fn policy_value<T: Clone>(configured: &Configured<T>) -> PolicyValue<T> {
     }
 }
 
-fn file(report: &crate::claude::world::FileReport) -> File {
+fn file(report: &crate::domain::world::FileReport) -> File {
     let (state, problem, line, column) = match &report.state {
         FileState::Read { .. } => ("read", None, None, None),
         FileState::Missing => ("missing", None, None, None),

@@ -1,26 +1,20 @@
 //! The `ccauth status` report: Claude Code's world and the precedence engine's verdict, bundled
 //! once and then shown as the dashboard, as prose ([`prose`]) or as JSON ([`json`]).
+//!
+//! The report's data ([`Status`]) and its pure methods are in [`crate::domain::status`]; this
+//! module gathers it ([`Status::gather`], which reads files and ccauth's own store) and reads the
+//! clock ([`now_ms`]).
 
-pub mod format;
 pub mod json;
 pub mod prose;
 
-use crate::claude::precedence::{Assessment, Mode, assess};
-use crate::claude::{LoadInput, World, load};
+// Old paths of what moved to the domain ring; callers switch to `crate::domain` and these go.
+pub use crate::domain::status::{GATEWAY_POLICY, Status};
+pub use crate::domain::time as format;
 
-/// Everything the status screens and reports show, read at one instant.
-#[derive(Debug, Clone)]
-pub struct Status {
-    /// What was read.
-    pub world: World,
-    /// What Claude Code will use, per mode, and the warnings.
-    pub assessment: Assessment,
-    /// When it was read, epoch milliseconds.
-    pub read_at_ms: i64,
-}
-
-/// The label of the gateway's managed settings on the apiKeyHelper row.
-pub const GATEWAY_POLICY: &str = "managed settings";
+use crate::claude::{LoadInput, load};
+use crate::domain::precedence::{Mode, SourceId};
+use crate::domain::time::relative;
 
 impl Status {
     /// Reads Claude Code's world and assesses it. Never fails: unreadable files become warnings.
@@ -89,7 +83,7 @@ impl Status {
                     };
                     details.push((
                         String::from("token expires"),
-                        format!("{}{renew}", format::relative(at, now_ms)),
+                        format!("{}{renew}", relative(at, now_ms)),
                     ));
                 }
             }
@@ -102,36 +96,9 @@ impl Status {
             if let Some(row) = resolution
                 .rows
                 .iter_mut()
-                .find(|row| row.id == crate::claude::precedence::SourceId::ApiKeyHelper)
+                .find(|row| row.id == SourceId::ApiKeyHelper)
             {
                 row.details.extend(details.iter().cloned());
-            }
-        }
-    }
-
-    /// The gateway URL when the apiKeyHelper in force is `ccauth token --gateway URL`.
-    pub fn gateway_helper_url(&self) -> Option<String> {
-        let helper = self.world.api_key_helper.as_ref()?;
-        let rest = helper.value.split(" token --gateway ").nth(1)?;
-        let url = rest.trim().trim_matches(|c| c == '\'' || c == '"');
-        (!url.is_empty()).then(|| url.to_owned())
-    }
-
-    /// Adds (or replaces) the line about the gateway's managed settings on the apiKeyHelper row.
-    pub fn set_gateway_policy(&mut self, summary: &str) {
-        for resolution in [
-            &mut self.assessment.interactive,
-            &mut self.assessment.print,
-            &mut self.assessment.bare,
-        ] {
-            if let Some(row) = resolution
-                .rows
-                .iter_mut()
-                .find(|row| row.id == crate::claude::precedence::SourceId::ApiKeyHelper)
-            {
-                row.details.retain(|(label, _)| label != GATEWAY_POLICY);
-                row.details
-                    .push((String::from(GATEWAY_POLICY), summary.to_owned()));
             }
         }
     }
@@ -144,10 +111,10 @@ impl Status {
             self.world
                 .var(name)
                 .and_then(|var| match &var.value {
-                    Some(crate::claude::world::EnvValue::Plain(value)) => Some(value.as_str()),
+                    Some(crate::domain::world::EnvValue::Plain(value)) => Some(value.as_str()),
                     _ => None,
                 })
-                .is_some_and(crate::claude::env::is_truthy)
+                .is_some_and(crate::domain::env::is_truthy)
         };
         let Some(provider) = crate::providers::Provider::all()
             .into_iter()
@@ -159,7 +126,7 @@ impl Status {
         let mut details = Vec::new();
         for finding in &detection.findings {
             let expiry = finding.expires_at_ms.map_or_else(String::new, |at| {
-                let when = format::relative(at, now_ms);
+                let when = relative(at, now_ms);
                 if finding.expired {
                     format!(" · expired {when}")
                 } else {
@@ -186,26 +153,11 @@ impl Status {
             if let Some(row) = resolution
                 .rows
                 .iter_mut()
-                .find(|row| row.id == crate::claude::precedence::SourceId::CloudProvider)
+                .find(|row| row.id == SourceId::CloudProvider)
             {
                 row.details.extend(details.iter().cloned());
             }
         }
-    }
-
-    /// Assesses an already-loaded world (tests build worlds by hand).
-    pub fn from_world(world: World, now_ms: i64) -> Self {
-        let assessment = assess(&world, now_ms);
-        Self {
-            world,
-            assessment,
-            read_at_ms: now_ms,
-        }
-    }
-
-    /// Whether Claude Code has a usable credential in `mode`: the exit status of `ccauth status`.
-    pub fn usable(&self, mode: Mode) -> bool {
-        self.assessment.resolution(mode).usable
     }
 }
 

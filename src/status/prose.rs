@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 
 use super::Status;
-use super::format::{relative, short_utc};
-use crate::claude::precedence::{Mode, Severity, SourceRow, SourceState};
-use crate::claude::world::FileState;
+use crate::domain::precedence::{Mode, Severity, SourceRow, SourceState};
+use crate::domain::time::{relative, short_utc};
+use crate::domain::world::FileState;
 
 /// Renders the report for `mode`.
 pub fn render(status: &Status, mode: Mode) -> String {
@@ -61,7 +61,7 @@ pub fn render(status: &Status, mode: Mode) -> String {
 
     let _ = writeln!(out, "\nFiles:");
     for file in &status.world.files {
-        let path = crate::claude::precedence::display_path(&file.path, &status.world);
+        let path = crate::domain::precedence::display_path(&file.path, &status.world);
         let state = match &file.state {
             FileState::Read { symlink_to: None } => String::from("read"),
             FileState::Read {

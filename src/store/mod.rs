@@ -27,7 +27,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::claude::world::Paths;
+use crate::domain::paths::home_relative;
+use crate::domain::world::Paths;
 use crate::platform::fs::FileRefusal;
 use crate::secret::{Secret, redact_tokens};
 
@@ -425,14 +426,13 @@ pub(crate) fn safe_data_error(error: &serde_json::Error) -> String {
     String::from("a field has the wrong type or value")
 }
 
-/// `path` with the home directory shown as `~`, for screens.
+/// `path` with the home directory shown as `~`, for screens: [`home_relative`], except that the
+/// home directory itself is shown in full, as the store's messages always have.
 pub(crate) fn display_path(path: &Path, home: Option<&Path>) -> String {
-    match home.and_then(|home| path.strip_prefix(home).ok()) {
-        Some(rest) if !rest.as_os_str().is_empty() => {
-            format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display())
-        }
-        _ => path.display().to_string(),
+    if home.is_some_and(|home| path == home) {
+        return path.display().to_string();
     }
+    home_relative(path, home)
 }
 
 /// A store that cannot be used, with the reason: what [`default_store`] hands out when the

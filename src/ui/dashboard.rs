@@ -13,9 +13,9 @@ use ratatui::widgets::{Block, List, ListItem, ListState, Padding, Paragraph, Wra
 use super::details::{entry_lines, entry_title, state_word};
 use super::theme::Theme;
 use super::{help_bar, spinner, wrap};
-use crate::claude::precedence::{Resolution, Severity, SourceState};
-use crate::status::Status;
-use crate::status::format::relative;
+use crate::domain::precedence::{Resolution, Severity, SourceState};
+use crate::domain::status::Status;
+use crate::domain::time::relative;
 use crate::wizard::keymap::Action;
 use crate::wizard::model::Entry;
 use crate::wizard::{Focus, Model, Panel, keymap};

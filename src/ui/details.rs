@@ -6,12 +6,12 @@ use ratatui::text::{Line, Span, Text};
 
 use super::theme::Theme;
 use super::wrap;
-use crate::claude::precedence::{
+use crate::domain::precedence::{
     Resolution, SkipReason, SourceId, SourceRow, SourceState, display_path,
 };
-use crate::claude::world::FileState;
-use crate::status::Status;
-use crate::status::format::{relative, short_utc};
+use crate::domain::status::Status;
+use crate::domain::time::{relative, short_utc};
+use crate::domain::world::FileState;
 use crate::wizard::model::Entry;
 
 /// The heading of a list entry.

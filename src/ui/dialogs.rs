@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::sign_in::{panel, wiring_lines};
 use super::theme::Theme;
 use super::{help_bar, wrap};
-use crate::status::Status;
+use crate::domain::status::Status;
 use crate::wizard::dialogs::{
     Approval, Config, ConfigRow, HelperPhase, HelperRun, Logout, Outcome,
 };

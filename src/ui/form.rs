@@ -111,7 +111,7 @@ fn value_line(field: &Field, focused: bool, width: u16, theme: &Theme) -> Line<'
     let text = field.value.as_str();
     let shown = if field.secret && !text.is_empty() {
         let count = text.chars().count();
-        format!("{} ({count} characters)", crate::secret::mask(text))
+        format!("{} ({count} characters)", crate::domain::secret::mask(text))
     } else {
         text.to_owned()
     };

@@ -6,10 +6,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::{Theme, render};
-use crate::claude::fixtures::{Builder, NOW, managed};
-use crate::claude::precedence::{Mode, SourceId};
-use crate::claude::world::ManagedPolicy;
-use crate::status::Status;
+use crate::domain::fixtures::{Builder, NOW, managed};
+use crate::domain::policy::ManagedPolicy;
+use crate::domain::precedence::{Mode, SourceId};
+use crate::domain::status::Status;
 use crate::wizard::dialogs::{HelperInfo, HelperResult, SavedKey};
 use crate::wizard::menu::{Choice, ClaudeCli};
 use crate::wizard::sign_in::{SignInEvent, Wiring, WiringState};
@@ -300,7 +300,7 @@ fn sign_in_through_the_official_cli() {
 
 #[test]
 fn bedrock_setup_with_an_expired_sso_profile() {
-    use crate::providers::Provider;
+    use crate::domain::provider::Provider;
     use crate::wizard::provider::{
         Check, FieldKey, Found, Missing, Pick, PickField, ProviderSetup,
     };

@@ -10,7 +10,7 @@ use super::theme::Theme;
 use super::widgets::hyperlink::link_rows;
 use super::widgets::qr::QrWidget;
 use super::{help_bar, wrap};
-use crate::status::format::{relative, short_utc};
+use crate::domain::time::{relative, short_utc};
 use crate::wizard::keymap::{self, Action};
 use crate::wizard::sign_in::{BrowserNote, Flow, Phase, SignIn, Tone, Wiring, WiringState};
 
@@ -284,7 +284,7 @@ fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Re
     } else {
         format!(
             "{} ({} characters, enter sends it)",
-            crate::secret::mask(text),
+            crate::domain::secret::mask(text),
             text.chars().count()
         )
     };

@@ -6,9 +6,9 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 use super::{Theme, render};
-use crate::claude::fixtures::{Builder, NOW};
-use crate::claude::precedence::{Mode, SourceId};
-use crate::status::Status;
+use crate::domain::fixtures::{Builder, NOW};
+use crate::domain::precedence::{Mode, SourceId};
+use crate::domain::status::Status;
 use crate::wizard::{Key, Model, Msg, Reply, update};
 
 fn model_for(builder: &Builder, width: u16, height: u16) -> Model {

@@ -4,8 +4,8 @@
 use super::screens::provider::FieldKey;
 use super::screens::sign_in::Request;
 use super::ticket::Ticket;
-use crate::providers::Provider;
-use crate::secret::Secret;
+use crate::domain::provider::Provider;
+use crate::domain::secret::Secret;
 
 /// A side effect requested by [`update()`](super::update()).
 #[derive(Debug, Clone, PartialEq, Eq)]

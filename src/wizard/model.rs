@@ -14,8 +14,8 @@ use super::screens::menu::{Choice, ClaudeCli, Menu};
 use super::screens::provider::ProviderSetup;
 use super::screens::sign_in::{Phase, Request, SignIn};
 use super::ticket::Ticket;
-use crate::claude::precedence::{Mode, SourceId};
-use crate::status::Status;
+use crate::domain::precedence::{Mode, SourceId};
+use crate::domain::status::Status;
 /// Which part of the dashboard the arrow keys move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -404,9 +404,10 @@ impl Model {
             .as_ref()
             .and_then(|status| {
                 let paths = &status.world.paths;
-                paths.global_state.as_ref().map(|path| {
-                    crate::claude::precedence::home_relative(path, paths.home.as_deref())
-                })
+                paths
+                    .global_state
+                    .as_ref()
+                    .map(|path| crate::domain::paths::home_relative(path, paths.home.as_deref()))
             })
             .unwrap_or_else(|| String::from("~/.claude.json"))
     }

@@ -11,7 +11,7 @@ use super::screens::menu::ClaudeCli;
 use super::screens::provider::{FieldKey, ProviderSetup};
 use super::screens::sign_in::{BrowserNote, SignInEvent, Tone, Wiring};
 use super::ticket::Ticket;
-use crate::status::Status;
+use crate::domain::status::Status;
 
 /// What fetching a gateway's managed settings gave.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use super::effect::Effect;
 use super::model::{Model, Opening, Screen};
 use super::screens::dialogs::{Approval, Config};
 use super::screens::{dashboard_api_key, gateway, logout, menu};
-use crate::claude::precedence::{Mode, SkipReason, SourceId, SourceState};
-use crate::status::Status;
+use crate::domain::precedence::{Mode, SkipReason, SourceId, SourceState};
+use crate::domain::status::Status;
 
 /// The first status arrived: open what the command asked for.
 pub(super) fn open_pending(model: &mut Model) -> Vec<Effect> {

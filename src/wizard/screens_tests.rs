@@ -12,11 +12,11 @@ use super::msg::{Msg, Reply};
 use super::provider::{Check, FieldKey, PickField, ProviderSetup};
 use super::sign_in::{Flow, Target, Wiring, WiringState};
 use super::update;
-use crate::claude::fixtures::{Builder, NOW, managed};
-use crate::claude::precedence::{Mode, SourceId};
-use crate::claude::world::ManagedPolicy;
-use crate::providers::Provider;
-use crate::status::Status;
+use crate::domain::fixtures::{Builder, NOW, managed};
+use crate::domain::policy::ManagedPolicy;
+use crate::domain::precedence::{Mode, SourceId};
+use crate::domain::provider::Provider;
+use crate::domain::status::Status;
 
 fn open(opening: Opening, builder: &Builder) -> (Model, Vec<Effect>) {
     let (mut model, mut effects) = Model::opening(opening, Mode::Interactive, 80, 24);

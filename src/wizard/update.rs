@@ -82,9 +82,9 @@ mod tests {
     //! Whole journeys as message scripts, asserting the model and the effects.
 
     use super::*;
-    use crate::claude::fixtures::{Builder, NOW};
-    use crate::claude::precedence::{Mode, SourceId};
-    use crate::status::Status;
+    use crate::domain::fixtures::{Builder, NOW};
+    use crate::domain::precedence::{Mode, SourceId};
+    use crate::domain::status::Status;
     use crate::wizard::model::{Entry, Focus, Panel};
 
     fn loaded(model: &mut Model, builder: &Builder) {
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn a_wired_gateway_policy_is_fetched_with_its_etag_and_kept_on_304() {
-        use crate::claude::world::{Configured, Layer};
+        use crate::domain::world::{Configured, Layer};
         use crate::wizard::msg::PolicyAnswer;
         const URL: &str = "https://gw.corp.internal";
         let mut builder = Builder::new();
@@ -323,7 +323,7 @@ mod tests {
                     .and_then(|row| {
                         row.details
                             .iter()
-                            .find(|(label, _)| label == crate::status::GATEWAY_POLICY)
+                            .find(|(label, _)| label == crate::domain::status::GATEWAY_POLICY)
                             .map(|(_, value)| value.clone())
                     })
             })

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use super::output::{mask_line, strip_terminal, truncate};
 use super::{QUIET_TRAFFIC_VAR, describe};
+pub use crate::domain::install::install_hints;
 use crate::platform::child::{self, RunError};
 
 /// How long `claude --version` may take.
@@ -17,18 +18,6 @@ pub const VERSION_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long `claude auth logout` may take.
 pub const LOGOUT_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// Ways to install Claude Code: (how, command to run).
-pub fn install_hints() -> &'static [(&'static str, &'static str)] {
-    &[
-        (
-            "native installer",
-            "curl -fsSL https://claude.ai/install.sh | bash",
-        ),
-        ("npm", "npm install -g @anthropic-ai/claude-code"),
-        ("Homebrew", "brew install --cask claude-code"),
-    ]
-}
 
 /// The sentence shown when `program` could not be started, naming what to do.
 pub fn not_started_message(program: &Path, error: &std::io::Error) -> String {

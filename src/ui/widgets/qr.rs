@@ -3,53 +3,13 @@
 //! always black on white, whatever the terminal's theme or `NO_COLOR`: a scanner needs dark on
 //! light, and this is the one place where colour is function, not decoration.
 
-use qrcode::{Color as Module, EcLevel, QrCode};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::widgets::Widget;
 
-/// Light modules around the code; scanners need a margin.
-pub const QUIET_ZONE: usize = 2;
-
-/// The modules of a QR code, computed once and drawn many times.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QrMatrix {
-    size: usize,
-    dark: Vec<bool>,
-}
-
-impl QrMatrix {
-    /// Encodes `text` (error correction level L keeps long URLs small); `None` when it is too
-    /// long for any QR version.
-    pub fn encode(text: &str) -> Option<Self> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).ok()?;
-        let size = code.width();
-        let dark = code
-            .to_colors()
-            .into_iter()
-            .map(|module| module == Module::Dark)
-            .collect();
-        Some(Self { size, dark })
-    }
-
-    /// The cells needed to draw it, quiet zone included: (columns, rows).
-    pub fn cells_needed(&self) -> (u16, u16) {
-        let side = self.size + 2 * QUIET_ZONE;
-        (
-            u16::try_from(side).unwrap_or(u16::MAX),
-            u16::try_from(side.div_ceil(2)).unwrap_or(u16::MAX),
-        )
-    }
-
-    /// Whether the module at (`x`, `y`), counted with the quiet zone, is dark.
-    fn is_dark(&self, x: usize, y: usize) -> bool {
-        let (Some(x), Some(y)) = (x.checked_sub(QUIET_ZONE), y.checked_sub(QUIET_ZONE)) else {
-            return false;
-        };
-        x < self.size && y < self.size && self.dark[y * self.size + x]
-    }
-}
+// The matrix is domain data now; re-exported so this path keeps working.
+pub use crate::domain::qr::{QUIET_ZONE, QrMatrix};
 
 /// Draws a [`QrMatrix`] into the top-left of its area; draws nothing when it does not fit (the
 /// screen says what size it needs instead).
@@ -124,14 +84,5 @@ mod tests {
         let mut buf = Buffer::empty(area);
         QrWidget(&matrix).render(area, &mut buf);
         assert!(buf.content.iter().all(|cell| cell.symbol() == " "));
-    }
-
-    #[test]
-    fn size_grows_with_the_text() {
-        let short = QrMatrix::encode("https://example.com").expect("short");
-        let long = QrMatrix::encode(&"x".repeat(600)).expect("long");
-        assert!(long.cells_needed().0 > short.cells_needed().0);
-        assert_eq!(short.cells_needed().1, short.cells_needed().0.div_ceil(2));
-        assert!(QrMatrix::encode(&"x".repeat(10_000)).is_none());
     }
 }

@@ -8,13 +8,15 @@ use super::super::msg::Reply;
 use super::dashboard::api_key;
 use super::dialogs::{ConfigRow, shown_key};
 use super::form::Form;
-use crate::status::Status;
+use crate::domain::status::Status;
 
 /// The rows of the config screen, from the status read.
 pub fn config_rows(status: &Status) -> Vec<ConfigRow> {
     let mut rows = Vec::new();
     if let Some(key) = api_key(status) {
-        let tail = crate::claude::approval::key_tail(key);
+        let tail = crate::domain::secret::Secret::new(key)
+            .approval_tail()
+            .to_owned();
         let approved = status.world.global.approved.contains(&tail);
         let rejected = status.world.global.rejected.contains(&tail);
         rows.push(ConfigRow::UseCustomKey {
@@ -25,7 +27,7 @@ pub fn config_rows(status: &Status) -> Vec<ConfigRow> {
     }
     let (ms, source) = match status.world.var("CLAUDE_CODE_API_KEY_HELPER_TTL_MS") {
         Some(var) => match var.value.as_ref() {
-            Some(crate::claude::world::EnvValue::Plain(value)) => match value.trim().parse() {
+            Some(crate::domain::world::EnvValue::Plain(value)) => match value.trim().parse() {
                 Ok(ms) => (
                     ms,
                     format!("CLAUDE_CODE_API_KEY_HELPER_TTL_MS from {}", origin(var)),
@@ -46,10 +48,10 @@ pub fn config_rows(status: &Status) -> Vec<ConfigRow> {
     rows
 }
 
-fn origin(var: &crate::claude::world::EnvVar) -> String {
+fn origin(var: &crate::domain::world::EnvVar) -> String {
     match &var.origin {
-        crate::claude::world::EnvOrigin::Shell => String::from("the shell"),
-        crate::claude::world::EnvOrigin::Settings { layer, .. } => layer.label().to_owned(),
+        crate::domain::world::EnvOrigin::Shell => String::from("the shell"),
+        crate::domain::world::EnvOrigin::Settings { layer, .. } => layer.label().to_owned(),
     }
 }
 

@@ -7,7 +7,7 @@ use super::super::keymap::{self, Action, Key};
 use super::super::model::{Entry, Focus, Model, Panel, Screen};
 use super::super::msg::PolicyAnswer;
 use super::dialogs::{Approval, Config};
-use crate::status::Status;
+use crate::domain::status::Status;
 
 /// How many warnings a page-scroll moves.
 const WARNING_PAGE: usize = 3;
@@ -83,9 +83,9 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
 /// The `ANTHROPIC_API_KEY` Claude Code would see.
 pub(in crate::wizard) fn api_key(status: &Status) -> Option<&str> {
     match status.world.var("ANTHROPIC_API_KEY")?.value.as_ref()? {
-        crate::claude::world::EnvValue::Secret(secret) => Some(secret.expose()),
-        crate::claude::world::EnvValue::Plain(plain) => Some(plain),
-        crate::claude::world::EnvValue::NotUnicode => None,
+        crate::domain::world::EnvValue::Secret(secret) => Some(secret.expose()),
+        crate::domain::world::EnvValue::Plain(plain) => Some(plain),
+        crate::domain::world::EnvValue::NotUnicode => None,
     }
 }
 

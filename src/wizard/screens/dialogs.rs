@@ -46,7 +46,7 @@ impl Approval {
 pub fn shown_key(key: &str) -> String {
     let chars: Vec<char> = key.chars().collect();
     if chars.len() <= 20 {
-        return crate::secret::mask(key);
+        return crate::domain::secret::mask(key);
     }
     let tail: String = chars[chars.len() - 20..].iter().collect();
     format!("sk-ant-...{tail}")
@@ -149,7 +149,7 @@ impl HelperRun {
             return None;
         }
         let elapsed = u64::try_from(self.elapsed_ms(now_ms)).unwrap_or(0);
-        crate::helper::api_key_helper::slow_notice(elapsed)
+        crate::domain::time::slow_notice(elapsed)
     }
 }
 

@@ -488,7 +488,7 @@ fn submit(model: &mut Model) -> Vec<Effect> {
             vec![Effect::SaveApiKey {
                 ticket,
                 name: form.value(0).to_owned(),
-                key: crate::secret::Secret::new(form.value(1).to_owned()),
+                key: crate::domain::secret::Secret::new(form.value(1).to_owned()),
                 base_url: (!base.is_empty()).then(|| base.to_owned()),
             }]
         }

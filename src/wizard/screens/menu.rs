@@ -5,8 +5,8 @@
 //! policy (`forceLoginMethod`, `forceLoginOrgUUID`, `forceLoginGatewayUrl`) pre-selects the
 //! allowed row and blocks the others, and the screen names the file that set it.
 
-use crate::claude::precedence::home_relative as display_path;
-use crate::claude::world::ManagedPolicy;
+use crate::domain::paths::home_relative as display_path;
+use crate::domain::policy::ManagedPolicy;
 
 /// What a row leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -392,7 +392,7 @@ fn blocked_by(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claude::world::{Configured, Layer};
+    use crate::domain::world::{Configured, Layer};
 
     #[allow(clippy::unnecessary_wraps, reason = "the policy fields are options")]
     fn configured<T>(value: T) -> Option<Configured<T>> {
@@ -496,7 +496,7 @@ use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Model, Screen};
 use super::form::Form;
-use crate::providers::Provider;
+use crate::domain::provider::Provider;
 
 /// The account-type chooser for what the last status says (its managed policy).
 pub(in crate::wizard) fn chooser(model: &Model) -> Screen {
@@ -568,7 +568,7 @@ pub(in crate::wizard) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect
             }
             Some(None) => {
                 model.push(Screen::Menu(Menu::claude_missing(
-                    crate::claude::cli_login::install_hints(),
+                    crate::domain::install::install_hints(),
                 )));
                 return Vec::new();
             }

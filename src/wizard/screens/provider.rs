@@ -13,7 +13,7 @@
 
 use super::super::keymap::Key;
 use super::form::FieldText;
-use crate::providers::Provider;
+use crate::domain::provider::Provider;
 
 /// What a field sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

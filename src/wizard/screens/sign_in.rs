@@ -20,51 +20,15 @@
 use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Binding, Key};
 use super::super::ticket::Ticket;
-use crate::secret::Secret;
-use crate::ui::widgets::qr::QrMatrix;
+use crate::domain::qr::QrMatrix;
+use crate::domain::secret::Secret;
 
 /// How many lines the status pane keeps; older ones scroll away.
 pub const PANE_LINES: usize = 200;
 /// How long a paste may be: a redirect URL with a long state fits many times over.
 pub const PASTE_LIMIT: usize = 8 * 1024;
 
-/// Who to sign in with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// The built-in demo issuer (`ccauth demo`).
-    Demo,
-    /// A saved company SSO provider, by name.
-    Sso(String),
-    /// A Cloud gateway, by its normalised base URL (device code).
-    Gateway(String),
-    /// A Claude account, through the official `claude auth login`.
-    Claude {
-        /// `--console` instead of `--claudeai`.
-        console: bool,
-        /// `--sso`.
-        sso: bool,
-        /// `--email ADDR`.
-        email: Option<String>,
-    },
-}
-
-/// A sign-in to start: who with, and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    /// Who with.
-    pub target: Target,
-    /// How.
-    pub flow: Flow,
-}
-
-/// Browser sign-in with a loopback callback and a paste box, or device code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    /// Authorization code with PKCE: browser, callback, paste.
-    Browser,
-    /// Device authorization grant: a code to type on another device.
-    Device,
-}
+pub use crate::domain::sign_in::{Flow, Request, Target};
 
 /// Where the attempt is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,14 +1,15 @@
-//! Where Claude Code keeps its files, resolved from an explicit environment and working directory.
+//! Where Claude Code keeps its files, resolved from an explicit environment and working
+//! directory, and how a path is shown to the user.
 //!
-//! Called first by [`super::load()`]; every other loader reads the [`Paths`] it returns. Pure: it
-//! never looks at the disk, so an unset `HOME` leaves the home-based paths unknown and a bogus
-//! one yields paths that simply turn out to be missing later.
+//! Called first by [`crate::claude::load()`]; every other loader reads the [`Paths`] it returns.
+//! Pure: it never looks at the disk, so an unset `HOME` leaves the home-based paths unknown and a
+//! bogus one yields paths that simply turn out to be missing later. [`home_relative`] is the one
+//! helper that shortens the home directory to `~` for display. The macOS Keychain service name
+//! needs SHA-256 and so stays with its loader
+//! ([`crate::claude::credentials_meta::keychain_service`]).
 
 use std::ffi::{OsStr, OsString};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
 
 use super::world::Paths;
 
@@ -17,9 +18,6 @@ use super::world::Paths;
 /// Meant for tests (so they never read `/etc/claude-code`) and for administrators previewing a
 /// policy before installing it. Claude Code itself does not know this variable.
 pub const MANAGED_DIR_ENV: &str = "CCAUTH_MANAGED_DIR";
-
-/// The macOS Keychain service under which Claude Code stores its login.
-pub const KEYCHAIN_SERVICE: &str = "Claude Code-credentials";
 
 /// The last value of `name` in `env`, as the operating system would hand it to a child.
 pub fn var<'a>(env: &'a [(OsString, OsString)], name: &str) -> Option<&'a OsStr> {
@@ -98,23 +96,15 @@ pub fn default_managed_dir() -> PathBuf {
     }
 }
 
-/// The macOS Keychain service name Claude Code uses: [`KEYCHAIN_SERVICE`], and when
-/// `CLAUDE_CONFIG_DIR` is set (`config_dir_from_env`), `-` and the first 8 hex digits of the
-/// SHA-256 of that path as given, so each config dir has its own login.
-pub fn keychain_service(config_dir_from_env: Option<&Path>) -> String {
-    match config_dir_from_env {
-        None => KEYCHAIN_SERVICE.to_owned(),
-        Some(dir) => {
-            // Claude Code hashes the JavaScript string, i.e. the UTF-8 of the path.
-            let digest = Sha256::digest(dir.to_string_lossy().as_bytes());
-            let mut service = format!("{KEYCHAIN_SERVICE}-");
-            for byte in &digest[..4] {
-                // Writing to a String cannot fail.
-                let _ = write!(service, "{byte:02x}");
-            }
-            service
-        }
+/// `path` with `home` shortened to `~`, for display; any other path (or no home) as it is.
+pub fn home_relative(path: &Path, home: Option<&Path>) -> String {
+    if let Some(home) = home
+        && let Ok(rest) = path.strip_prefix(home)
+        && !home.as_os_str().is_empty()
+    {
+        return Path::new("~").join(rest).display().to_string();
     }
+    path.display().to_string()
 }
 
 #[cfg(test)]
@@ -217,17 +207,25 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
-    fn keychain_service_names() {
-        assert_eq!(keychain_service(None), "Claude Code-credentials");
-        // Expected values from `printf '%s' PATH | sha256sum | cut -c1-8`.
+    fn home_is_shortened_to_a_tilde() {
+        let home = Path::new("/home/me");
         assert_eq!(
-            keychain_service(Some(Path::new("/home/me/.claude-work"))),
-            "Claude Code-credentials-95e632f0"
+            home_relative(Path::new("/home/me/.claude/settings.json"), Some(home)),
+            "~/.claude/settings.json"
         );
         assert_eq!(
-            keychain_service(Some(Path::new("/Users/me/claude"))),
-            "Claude Code-credentials-41769e1b"
+            home_relative(Path::new("/home/meadow/x.json"), Some(home)),
+            "/home/meadow/x.json"
+        );
+        assert_eq!(
+            home_relative(Path::new("/data/x.json"), None),
+            "/data/x.json"
+        );
+        assert_eq!(
+            home_relative(Path::new("/data/x.json"), Some(Path::new(""))),
+            "/data/x.json"
         );
     }
 

@@ -1,17 +1,19 @@
 //! The environment Claude Code would see: the shell's variables overlaid by the settings' `env`
 //! blocks, restricted to the variables that decide which credential is used.
 //!
-//! Called by [`super::load()`] with the explicit environment from
-//! [`LoadInput`](super::load::LoadInput) and the overrides from
-//! [`Settings::env_overrides`](super::settings::Settings::env_overrides). Secrets are wrapped in
-//! [`Secret`] the moment they are copied out of the environment.
+//! Pure rules over an explicit environment (no process environment is read here). Called by
+//! [`crate::claude::load()`] with the environment from
+//! [`LoadInput`](crate::claude::load::LoadInput) and the overrides from
+//! [`Settings::env_overrides`](crate::claude::settings::Settings::env_overrides), and by the
+//! precedence engine ([`is_truthy`]). Secrets are wrapped in [`Secret`] the moment they are
+//! copied out of the environment.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use super::paths::var;
+use super::secret::Secret;
 use super::world::{EnvOrigin, EnvValue, EnvVar, Layer};
-use crate::secret::Secret;
 
 /// Whether a tracked variable holds a credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +24,7 @@ pub enum Sensitivity {
     Plain,
 }
 
-/// Every variable ccauth keeps in [`World::env`](super::World::env), in display order.
+/// Every variable ccauth keeps in [`World::env`](super::world::World::env), in display order.
 pub const TRACKED: &[(&str, Sensitivity)] = &[
     ("ANTHROPIC_API_KEY", Sensitivity::Secret),
     ("ANTHROPIC_AUTH_TOKEN", Sensitivity::Secret),

@@ -1,14 +1,17 @@
 //! Everything ccauth knows about Claude Code's world, read once and held as plain data.
 //!
-//! [`World`] is the boundary between the loaders (which touch files and the environment) and the
-//! pure precedence engine in [`super::precedence`]. Loading never fails as a whole: every file
+//! [`World`] is the boundary between the loaders in [`crate::claude`] (which touch files and the
+//! environment) and the pure precedence engine in [`super::precedence`]. Loading never fails as a whole: every file
 //! that could not be used becomes a [`FileReport`] with the reason, and the rest keeps working.
 //! Secrets are wrapped in [`Secret`] as they are read; tokens from Claude Code's own credential
 //! store are never read into this structure at all.
 
+use std::fmt;
 use std::path::PathBuf;
 
-use crate::secret::Secret;
+// Re-exported so `world::ManagedPolicy` keeps naming the type now defined with its rules.
+pub use super::policy::ManagedPolicy;
+use super::secret::Secret;
 
 /// The whole picture the precedence engine works from.
 #[derive(Debug, Clone, Default)]
@@ -132,8 +135,8 @@ pub enum EnvValue {
     NotUnicode,
 }
 
-impl std::fmt::Debug for EnvValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for EnvValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EnvValue::Plain(value) => f.debug_tuple("Plain").field(value).finish(),
             EnvValue::Secret(secret) => f.debug_tuple("Secret").field(secret).finish(),
@@ -156,17 +159,6 @@ pub struct EnvVar {
     pub origin: EnvOrigin,
     /// Whether a shell value exists that settings replaced or unset.
     pub shadows_shell: bool,
-}
-
-/// Managed policy keys that restrict sign-in.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ManagedPolicy {
-    /// `forceLoginMethod`: `claudeai` or `console`.
-    pub force_login_method: Option<Configured<String>>,
-    /// `forceLoginOrgUUID`: a UUID, or a list of them.
-    pub force_login_org_uuid: Option<Configured<Vec<String>>>,
-    /// `forceLoginGatewayUrl`: the Cloud gateway every session must use.
-    pub force_login_gateway_url: Option<Configured<String>>,
 }
 
 /// What ccauth reads from `.claude.json`.
@@ -284,10 +276,9 @@ pub enum FileState {
 }
 
 /// Why a file could not be used. Each variant's text names the fix.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileProblem {
     /// The JSON does not parse.
-    #[error("not valid JSON at line {line}, column {column}: {message}")]
     InvalidJson {
         /// 1-based line.
         line: usize,
@@ -297,19 +288,14 @@ pub enum FileProblem {
         message: String,
     },
     /// Valid JSON, but not the shape Claude Code writes (e.g. not an object).
-    #[error("unexpected shape: {0}")]
     Shape(String),
     /// Permission denied or another I/O error.
-    #[error("unreadable: {0}")]
     Unreadable(String),
     /// A directory where a file should be.
-    #[error("a directory, not a file")]
     IsDirectory,
     /// A symbolic link whose target does not exist (or a loop).
-    #[error("a broken symbolic link to {0}")]
     BrokenSymlink(String),
     /// Larger than ccauth will read.
-    #[error("too large ({size} bytes; ccauth reads at most {limit})")]
     TooLarge {
         /// The file's size.
         size: u64,
@@ -317,9 +303,36 @@ pub enum FileProblem {
         limit: u64,
     },
     /// Not valid UTF-8.
-    #[error("not UTF-8 text")]
     NotUtf8,
 }
+
+// Written out rather than derived so the domain needs no error-derive crate.
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileProblem::InvalidJson {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "not valid JSON at line {line}, column {column}: {message}"
+            ),
+            FileProblem::Shape(what) => write!(f, "unexpected shape: {what}"),
+            FileProblem::Unreadable(why) => write!(f, "unreadable: {why}"),
+            FileProblem::IsDirectory => f.write_str("a directory, not a file"),
+            FileProblem::BrokenSymlink(target) => {
+                write!(f, "a broken symbolic link to {target}")
+            }
+            FileProblem::TooLarge { size, limit } => {
+                write!(f, "too large ({size} bytes; ccauth reads at most {limit})")
+            }
+            FileProblem::NotUtf8 => f.write_str("not UTF-8 text"),
+        }
+    }
+}
+
+impl std::error::Error for FileProblem {}
 
 impl World {
     /// The effective value of `name` as Claude Code would see it, if set and non-empty.
@@ -340,5 +353,45 @@ impl World {
             FileState::Problem(problem) => Some((report, problem)),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_problems_read_as_before() {
+        let cases = [
+            (
+                FileProblem::InvalidJson {
+                    line: 3,
+                    column: 7,
+                    message: String::from("expected `,`"),
+                },
+                "not valid JSON at line 3, column 7: expected `,`",
+            ),
+            (
+                FileProblem::Shape(String::from("an array, not an object")),
+                "unexpected shape: an array, not an object",
+            ),
+            (
+                FileProblem::Unreadable(String::from("permission denied")),
+                "unreadable: permission denied",
+            ),
+            (FileProblem::IsDirectory, "a directory, not a file"),
+            (
+                FileProblem::BrokenSymlink(String::from("/gone")),
+                "a broken symbolic link to /gone",
+            ),
+            (
+                FileProblem::TooLarge { size: 9, limit: 4 },
+                "too large (9 bytes; ccauth reads at most 4)",
+            ),
+            (FileProblem::NotUtf8, "not UTF-8 text"),
+        ];
+        for (problem, text) in cases {
+            assert_eq!(problem.to_string(), text);
+        }
     }
 }

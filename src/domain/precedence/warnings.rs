@@ -5,7 +5,7 @@ use super::{
     Assessment, EXPIRY_WARNING_MS, Mode, Severity, SkipReason, SourceId, SourceRow, SourceState,
     Warning, WarningId, display_path, origin_text,
 };
-use crate::claude::world::{EnvValue, FileProblem, StoredLogin, World};
+use crate::domain::world::{EnvValue, FileProblem, StoredLogin, World};
 
 pub(super) fn warnings(
     world: &World,
@@ -320,7 +320,7 @@ fn login_warnings(world: &World, assessment: &Assessment, now_ms: i64, out: &mut
             severity: Severity::Warning,
             message: format!(
                 "Your Claude login expires in {} and cannot renew itself.",
-                crate::status::format::duration_words(expires - now_ms)
+                crate::domain::time::duration_words(expires - now_ms)
             ),
             fix: String::from("Run `claude` and type /login to renew it before then."),
         });

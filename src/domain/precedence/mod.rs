@@ -27,6 +27,9 @@ mod examine;
 mod warnings;
 
 use super::env::is_truthy;
+// Kept at its old path for callers that still name `precedence::home_relative`; the helper
+// itself is `domain::paths::home_relative`.
+pub use super::paths::home_relative;
 use super::world::{Configured, EnvOrigin, EnvValue, EnvVar, World};
 use examine::examine;
 use warnings::warnings;
@@ -405,9 +408,8 @@ fn resolve(world: &World, shown: Mode, rules: Mode, now_ms: i64) -> Resolution {
         .map(|&id| examine(world, id, rules, now_ms))
         .collect();
 
-    let forced_gateway = world.policy.force_login_gateway_url.is_some();
-    let forced_login =
-        world.policy.force_login_method.is_some() || world.policy.force_login_org_uuid.is_some();
+    let forced_gateway = world.policy.forces_gateway();
+    let forced_login = world.policy.forces_login();
 
     // With a forced gateway only the gateway itself and an explicit cloud provider are honoured.
     if forced_gateway {
@@ -489,17 +491,6 @@ fn configured_text<T>(configured: &Configured<T>, world: &World) -> String {
 /// A path for display: the home directory shortened to `~`.
 pub fn display_path(path: &Path, world: &World) -> String {
     home_relative(path, world.paths.home.as_deref())
-}
-
-/// `path` with `home` shortened to `~`.
-pub fn home_relative(path: &Path, home: Option<&Path>) -> String {
-    if let Some(home) = home
-        && let Ok(rest) = path.strip_prefix(home)
-        && !home.as_os_str().is_empty()
-    {
-        return Path::new("~").join(rest).display().to_string();
-    }
-    path.display().to_string()
 }
 
 #[cfg(test)]

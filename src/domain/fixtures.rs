@@ -10,7 +10,7 @@ use super::world::{
     AnthropicProfile, Configured, EnvOrigin, EnvValue, EnvVar, Layer, LoginMeta, ManagedPolicy,
     Paths, StoredLogin, World,
 };
-use crate::secret::Secret;
+use crate::domain::secret::Secret;
 
 pub const NOW: i64 = 1_795_615_389_000;
 pub const HOUR: i64 = 3_600_000;

@@ -1,5 +1,6 @@
-//! Small, pure formatting helpers shared by the screens, the prose report and the JSON report:
-//! epoch milliseconds as UTC timestamps and durations in words.
+//! Time in words, shared by the screens, the prose report, the JSON report and the I/O modules'
+//! messages: epoch milliseconds as UTC timestamps, and the one duration formatter
+//! ([`duration_words`], with [`relative`] on top of it). The clock is never read here.
 
 /// Epoch milliseconds as an RFC 3339 UTC timestamp, e.g. `2026-11-25T14:03:00Z`.
 pub fn rfc3339(epoch_ms: i64) -> String {
@@ -73,6 +74,16 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
         u32::try_from(month).unwrap_or(1),
         u32::try_from(day).unwrap_or(1),
     )
+}
+
+/// From this much elapsed time on, the slow-helper notice shows (as Claude Code's does).
+pub const SLOW_NOTICE_MS: u64 = 10_000;
+
+/// The notice to show at `elapsed_ms`: nothing under [`SLOW_NOTICE_MS`], then the elapsed
+/// whole seconds.
+pub fn slow_notice(elapsed_ms: u64) -> Option<String> {
+    (elapsed_ms >= SLOW_NOTICE_MS)
+        .then(|| format!("apiKeyHelper is taking a while… {}s", elapsed_ms / 1000))
 }
 
 #[cfg(test)]

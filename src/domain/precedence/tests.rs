@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::claude::fixtures::{Builder, HOUR, KEY, NOW, managed};
-use crate::claude::world::{
+use crate::domain::fixtures::{Builder, HOUR, KEY, NOW, managed};
+use crate::domain::secret::Secret;
+use crate::domain::world::{
     Account, EnvOrigin, EnvValue, EnvVar, FileProblem, FileReport, FileState, Layer, ManagedPolicy,
     StoredLogin,
 };
-use crate::secret::Secret;
 
 fn state(assessment: &Assessment, mode: Mode, id: SourceId) -> SourceState {
     assessment

@@ -5,8 +5,8 @@ use super::{
     Mode, SkipReason, SourceId, SourceRow, SourceState, capitalise, configured_text, display_path,
     origin_text, plain,
 };
-use crate::claude::env::is_truthy;
-use crate::claude::world::{EnvValue, EnvVar, LoginMeta, StoredLogin, World};
+use crate::domain::env::is_truthy;
+use crate::domain::world::{EnvValue, EnvVar, LoginMeta, StoredLogin, World};
 
 /// Looks at one source in isolation: found or not, and if found whether it is a candidate.
 pub(super) fn examine(world: &World, id: SourceId, mode: Mode, now_ms: i64) -> SourceRow {
@@ -147,7 +147,7 @@ fn examine_env_secret(world: &World, name: &str, row: &mut SourceRow) {
             row.state = SourceState::Wins;
         }
         Some(EnvValue::Plain(value)) => {
-            row.value = Some(crate::secret::mask(value));
+            row.value = Some(crate::domain::secret::mask(value));
             row.state = SourceState::Wins;
         }
         Some(EnvValue::NotUnicode) => {
@@ -196,7 +196,7 @@ fn examine_helper(world: &World, row: &mut SourceRow) {
     row.found = true;
     row.state = SourceState::Wins;
     // The command is shown, but a key pasted inline (`echo sk-ant-…`) is masked.
-    row.value = Some(crate::secret::redact_tokens(&helper.value));
+    row.value = Some(crate::domain::secret::redact_tokens(&helper.value));
     row.location = Some(configured_text(helper, world));
     let ttl = world
         .var("CLAUDE_CODE_API_KEY_HELPER_TTL_MS")

@@ -1,0 +1,127 @@
+//! The data of a status report: Claude Code's world and the precedence engine's verdict, bundled
+//! at one instant, plus the pure edits later facts make to it.
+//!
+//! Built by [`crate::status`] (which reads the files, ccauth's store and the clock) or, in
+//! tests, from a hand-built world with [`Status::from_world`]; shown by the dashboard, the prose
+//! report and the JSON report.
+
+use super::precedence::{Assessment, Mode, SourceId, assess};
+use super::world::World;
+
+/// Everything the status screens and reports show, read at one instant.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// What was read.
+    pub world: World,
+    /// What Claude Code will use, per mode, and the warnings.
+    pub assessment: Assessment,
+    /// When it was read, epoch milliseconds.
+    pub read_at_ms: i64,
+}
+
+/// The label of the gateway's managed settings on the apiKeyHelper row.
+pub const GATEWAY_POLICY: &str = "managed settings";
+
+impl Status {
+    /// Assesses an already-loaded world (tests build worlds by hand).
+    pub fn from_world(world: World, now_ms: i64) -> Self {
+        let assessment = assess(&world, now_ms);
+        Self {
+            world,
+            assessment,
+            read_at_ms: now_ms,
+        }
+    }
+
+    /// Whether Claude Code has a usable credential in `mode`: the exit status of `ccauth status`.
+    pub fn usable(&self, mode: Mode) -> bool {
+        self.assessment.resolution(mode).usable
+    }
+
+    /// The gateway URL when the apiKeyHelper in force is `ccauth token --gateway URL`.
+    pub fn gateway_helper_url(&self) -> Option<String> {
+        let helper = self.world.api_key_helper.as_ref()?;
+        let rest = helper.value.split(" token --gateway ").nth(1)?;
+        let url = rest.trim().trim_matches(|c| c == '\'' || c == '"');
+        (!url.is_empty()).then(|| url.to_owned())
+    }
+
+    /// Adds (or replaces) the line about the gateway's managed settings on the apiKeyHelper row.
+    pub fn set_gateway_policy(&mut self, summary: &str) {
+        for resolution in [
+            &mut self.assessment.interactive,
+            &mut self.assessment.print,
+            &mut self.assessment.bare,
+        ] {
+            if let Some(row) = resolution
+                .rows
+                .iter_mut()
+                .find(|row| row.id == SourceId::ApiKeyHelper)
+            {
+                row.details.retain(|(label, _)| label != GATEWAY_POLICY);
+                row.details
+                    .push((String::from(GATEWAY_POLICY), summary.to_owned()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::{Builder, NOW};
+    use crate::domain::world::Layer;
+
+    fn with_helper(command: &str) -> Status {
+        let mut world = Builder::new().helper(Layer::User).world;
+        if let Some(helper) = &mut world.api_key_helper {
+            command.clone_into(&mut helper.value);
+        }
+        Status::from_world(world, NOW)
+    }
+
+    #[test]
+    fn the_gateway_url_is_read_from_a_quoted_helper_command() {
+        let status = with_helper("'/usr/bin/ccauth' token --gateway 'https://gw.corp.internal'");
+        assert_eq!(
+            status.gateway_helper_url().as_deref(),
+            Some("https://gw.corp.internal")
+        );
+        assert_eq!(
+            with_helper("ccauth token --sso corp").gateway_helper_url(),
+            None
+        );
+    }
+
+    #[test]
+    fn the_gateway_policy_line_is_replaced_not_repeated() {
+        let mut status = with_helper("ccauth token --gateway https://gw.corp.internal");
+        status.set_gateway_policy("none");
+        status.set_gateway_policy("3 keys");
+        for mode in Mode::ALL {
+            let row = status
+                .assessment
+                .resolution(mode)
+                .row(SourceId::ApiKeyHelper)
+                .map(|row| row.details.clone())
+                .unwrap_or_default();
+            let lines: Vec<_> = row
+                .iter()
+                .filter(|(label, _)| label == GATEWAY_POLICY)
+                .collect();
+            assert_eq!(lines.len(), 1, "{mode:?}");
+            assert_eq!(lines[0].1, "3 keys");
+        }
+    }
+
+    #[test]
+    fn usable_follows_the_assessment() {
+        let status = Status::from_world(Builder::new().world, NOW);
+        for mode in Mode::ALL {
+            assert_eq!(
+                status.usable(mode),
+                status.assessment.resolution(mode).usable
+            );
+        }
+    }
+}
