@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# System packages the tests use: Node.js and npm run the real OAuth server (tests/idp), curl
-# plays the browser, Xvfb and xclip are the X server and clipboard of the clipboard test.
+# System packages the tests use: Node.js and npm run the real OAuth server (tests/idp) and
+# install the real Claude Code (tests/claude), curl plays the browser, Xvfb and xclip are the X
+# server and clipboard of the clipboard test.
 need=()
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
@@ -35,6 +36,18 @@ fi
 if [ ! -d tests/idp/node_modules ] || [ tests/idp/package-lock.json -nt tests/idp/node_modules ]; then
   step "installing the test OAuth server (npm ci in tests/idp)"
   (cd tests/idp && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The real Claude Code the official-CLI journeys run (npm @anthropic-ai/claude-code, pinned by
+# the lockfile). Its postinstall puts the native binary in place of a stub; check that it did.
+if [ ! -d tests/claude/node_modules ] || [ tests/claude/package-lock.json -nt tests/claude/node_modules ]; then
+  step "installing the real Claude Code (npm ci in tests/claude)"
+  (cd tests/claude && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if ! tests/claude/node_modules/.bin/claude --version >/dev/null 2>&1; then
+  step "placing the native claude binary (its postinstall did not run)"
+  (cd tests/claude && node node_modules/@anthropic-ai/claude-code/install.cjs)
+  tests/claude/node_modules/.bin/claude --version
 fi
 
 step "cargo fmt --check"

@@ -1,5 +1,6 @@
 //! Driving the official `claude` CLI (`ccauth::claude::cli_login`) against a real child
-//! process: `tests/fake-claude/claude`, a POSIX sh script that prints what Claude Code prints.
+//! process: `tests/fake-claude/claude`, a POSIX sh script that prints what Claude Code 2.1.332
+//! prints (the real CLI's own journeys are in `tests/real_claude.rs`).
 //!
 //! Covers: a sign-in with a pasted code (events in order, the code reaches the child's input and
 //! appears in no event or outcome), a refused paste and a wrong code, cancelling (the child and
@@ -25,9 +26,9 @@ use tokio::task::JoinHandle;
 /// How long one step may take before a test gives up (a deadline, not an assertion).
 const DEADLINE: Duration = Duration::from_secs(90);
 
-/// The URL the fake prints.
+/// The URL the fake prints: the short link of Claude Code 2.1.330+.
 const FAKE_URL: &str =
-    "https://claude.ai/oauth/authorize?code=true&client_id=FAKE&response_type=code&state=abc123";
+    "https://claude.ai/oauth/authorize?z-FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake012";
 
 /// A code as the browser page shows it: `CODE#STATE`.
 const CODE: &str = "Zx81QmWp4TnVbR7cYk2L#abc123Ff9Qe7Lm2Np4Rs6T";
@@ -320,7 +321,8 @@ async fn a_paste_without_state_is_refused_and_the_next_one_still_counts() {
             *event
                 == line(
                     true,
-                    "Invalid code. Please make sure the full code was copied.",
+                    "That doesn't look like the full code. Copy all of it, including the # in \
+                     the middle.",
                 )
         })
         .await;
@@ -346,7 +348,8 @@ async fn a_wrong_code_fails_with_the_cli_s_own_words() {
     assert_eq!(
         outcome,
         LoginOutcome::Failed {
-            message: "Login failed: Authentication failed: Invalid authorization code".to_owned()
+            message: "Couldn't log in: Authentication failed: Invalid authorization code"
+                .to_owned()
         },
         "{events:#?}"
     );
@@ -475,10 +478,10 @@ async fn console_sso_and_email_reach_the_cli() {
     );
     assert!(log.contains("browser xdg-open\n"), "{log}");
 
-    // A Console login is a "/login managed key", reported as authMethod claude.ai.
+    // A Console login is a "/login managed key", which 2.1.332 reports as authMethod api_key.
     let (exit, status) = sandbox.status();
     assert_eq!(exit, 0);
-    assert_eq!(status.auth_method.as_deref(), Some("claude.ai"));
+    assert_eq!(status.auth_method.as_deref(), Some("api_key"));
     assert_eq!(status.email.as_deref(), Some("ada@example.com"));
     assert_eq!(status.subscription_type, None);
 }
@@ -542,7 +545,7 @@ fn version_reads_the_first_line() {
     let sandbox = Sandbox::new();
     assert_eq!(
         cli_login::version(&fake_claude(), &sandbox.env("success")).as_deref(),
-        Some("2.1.197 (Claude Code)")
+        Some("2.1.332 (Claude Code)")
     );
     assert_eq!(
         cli_login::version(&sandbox.dir.path().join("missing"), &sandbox.env("success")),
@@ -562,7 +565,7 @@ async fn logout_removes_the_login_and_reports_failures() {
     let error = cli_login::logout(&fake_claude(), &sandbox.env("logout-fails")).unwrap_err();
     assert!(error.contains("exited with status 1"), "{error}");
     assert!(
-        error.contains("Logout failed: EACCES: permission denied"),
+        error.contains("Couldn't log out: EACCES: permission denied"),
         "{error}"
     );
     assert!(sandbox.status().1.logged_in);

@@ -1,6 +1,7 @@
 //! The onboarding moments as a user meets them: the real `ccauth` binary in a pseudo-terminal
 //! (100×30), with the official `claude` CLI played by `tests/fake-claude/claude` (a script that
-//! prints what Claude Code 2.1.197 prints; the real CLI needs a network and an account).
+//! prints what Claude Code 2.1.332 prints; the real CLI cannot sign in without a network and an
+//! account — what it does offline is covered in `tests/real_claude.rs`).
 //!
 //! Covers: a first run with no credential opening the account-type chooser; a Claude account
 //! sign-in through `claude auth login` (the URL on screen, the pasted `code#state` reaching the
@@ -108,7 +109,7 @@ fn a_claude_account_signs_in_through_the_official_cli() {
     let fake = fake_claude("success");
     let mut pty = Pty::spawn(&fake.home, 100, 30, &["login", "--method", "claudeai"]);
     pty.wait_for_all(&[
-        "https://claude.ai/oauth/authorize?code=true",
+        "https://claude.ai/oauth/authorize?z-FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake012",
         "Started claude auth login --claudeai",
         "Paste code here if prompted",
     ]);
@@ -150,7 +151,7 @@ fn a_refused_code_says_so_and_r_tries_again() {
     pty.send(keys::ENTER);
     let screen = pty.wait_for("r to try again");
     assert!(
-        screen.contains("✘ Login failed: Authentication failed: Invalid authorization code"),
+        screen.contains("✘ Couldn't log in: Authentication failed: Invalid authorization code"),
         "{screen}"
     );
     pty.send(b"r");

@@ -1,12 +1,13 @@
 //! Shared test support: fixture homes with real files ([`fixture`]), the binary as a plain
-//! process ([`command`]) or in a pseudo-terminal ([`pty`]), directory snapshots ([`tree`]), and
-//! the sign-in journeys' test browsers, screen readers and line-mode runner ([`sign_in`]). Each
-//! test binary uses a different part of it.
+//! process ([`command`]) or in a pseudo-terminal ([`pty`]), directory snapshots ([`tree`]), the
+//! sign-in journeys' test browsers, screen readers and line-mode runner ([`sign_in`]), and the
+//! real, pinned Claude Code ([`real_claude`]). Each test binary uses a different part of it.
 #![allow(dead_code, unused_imports)]
 
 pub mod fixture;
 pub mod providers;
 pub mod pty;
+pub mod real_claude;
 pub mod sign_in;
 pub mod tree;
 

@@ -1,0 +1,317 @@
+//! The Claude-account sign-ins with the **real** Claude Code 2.1.332 (`tests/claude`, pinned by
+//! its lockfile) as `claude` on `PATH`, offline, in a fixture home with no login: the real
+//! `ccauth` binary in a pseudo-terminal (100×30), started from the account-type chooser and
+//! driven with the keys a person presses.
+//!
+//! For each way in (claude.ai, a Claude account through SSO with an email, the Console) the
+//! whole sign-in URL `claude auth login` printed is on screen; Esc goes back to the
+//! account-type chooser, the `claude` child and its process group are gone, and `q` then leaves
+//! with the terminal restored. Also: a first run's chooser, a refused paste answered in the
+//! real CLI's words, and `l` on the dashboard of a signed-in home, where Esc comes back to the
+//! dashboard. ccauth never panics on the way.
+//!
+//! The real CLI cannot sign in offline; the successful sign-ins are in
+//! `tests/onboarding_journeys.rs` with `tests/fake-claude/claude`, which prints the same words.
+//! Every wait has a deadline; nothing asserts on elapsed time.
+#![cfg(target_os = "linux")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::real_claude::{self, Process};
+use common::{Home, Login, Pty, assert_restored, keys};
+
+const COLS: u16 = 100;
+const ROWS: u16 = 30;
+
+/// The account-type chooser's title.
+const CHOOSER: &str = "How do you use Claude Code?";
+/// Words only the dashboard shows.
+const DASHBOARD: &str = "Claude Code (interactive) will use";
+/// The sign-in screen's line above the URL.
+const URL_HEADING: &str = "Open this URL to sign in:";
+
+/// The characters after `z-` / `T-` in the short sign-in link of 2.1.330+.
+const LINK_ID_LEN: usize = 43;
+
+/// One of the three Claude-account sign-ins.
+#[derive(Debug, Clone, Copy)]
+enum Way {
+    /// "Claude account with subscription" → "Sign in with your Claude account".
+    ClaudeAi,
+    /// "Claude account with subscription" → "Sign in through your organisation's SSO", with a
+    /// work email.
+    ClaudeSso,
+    /// "Anthropic Console account" → "Sign in to the Console in the browser".
+    Console,
+}
+
+/// The email typed into the SSO form.
+const EMAIL: &str = "a@b.c";
+
+impl Way {
+    /// The arguments ccauth passes to `claude`.
+    fn argv(self) -> &'static [&'static str] {
+        match self {
+            Way::ClaudeAi => &["auth", "login", "--claudeai"],
+            Way::ClaudeSso => &["auth", "login", "--claudeai", "--sso", "--email", EMAIL],
+            Way::Console => &["auth", "login", "--console"],
+        }
+    }
+
+    /// How the URL starts, up to the link's id.
+    fn prefix(self) -> &'static str {
+        match self {
+            Way::ClaudeAi | Way::ClaudeSso => "https://claude.ai/oauth/authorize?z-",
+            Way::Console => "https://platform.claude.com/oauth/authorize?T-",
+        }
+    }
+
+    /// What follows the link's id.
+    fn suffix(self) -> &'static str {
+        match self {
+            Way::ClaudeAi | Way::Console => "",
+            Way::ClaudeSso => "&login_hint=a%40b.c&login_method=sso",
+        }
+    }
+
+    /// From the account-type chooser to the sign-in screen, pressing what a person presses.
+    fn choose(self, pty: &mut Pty) {
+        pty.wait_for(CHOOSER);
+        match self {
+            Way::ClaudeAi | Way::ClaudeSso => {
+                // Row 1 is selected: the Claude account.
+                pty.send(keys::ENTER);
+                pty.wait_for_all(&[
+                    "Sign in with your Claude account",
+                    &format!("Uses the official CLI: claude {}", real_claude::VERSION),
+                ]);
+                if matches!(self, Way::ClaudeAi) {
+                    pty.send(keys::ENTER);
+                } else {
+                    pty.send(b"2");
+                    pty.send(keys::ENTER);
+                    pty.wait_for("Work email");
+                    pty.send(EMAIL.as_bytes());
+                    pty.send(keys::ENTER);
+                }
+            }
+            Way::Console => {
+                pty.send(b"2");
+                pty.send(keys::ENTER);
+                pty.wait_for("Sign in to the Console in the browser");
+                pty.send(keys::ENTER);
+            }
+        }
+    }
+}
+
+/// A fixture home with the real `claude` first on `PATH`.
+fn home() -> Home {
+    real_claude::on_path(Home::new())
+}
+
+/// The URL as drawn under [`URL_HEADING`]: ccauth cuts it at the screen's width into whole
+/// rows, so the rows are joined until one holds anything but URL characters.
+fn url_on_screen(screen: &vt100::Screen) -> Option<String> {
+    let rows: Vec<String> = screen.rows(0, COLS).collect();
+    let heading = rows.iter().position(|row| row.trim() == URL_HEADING)?;
+    let mut url = String::new();
+    for row in &rows[heading + 1..] {
+        let row = row.trim_end();
+        if row.is_empty() || row.contains(' ') {
+            break;
+        }
+        url.push_str(row);
+        if row.chars().count() < usize::from(COLS) {
+            break;
+        }
+    }
+    (!url.is_empty()).then_some(url)
+}
+
+/// Whether `url` is the whole short link `way` prints: its prefix, exactly [`LINK_ID_LEN`]
+/// base64url characters, its parameters, nothing more.
+fn is_whole_link(way: Way, url: &str) -> bool {
+    url.strip_prefix(way.prefix())
+        .and_then(|rest| rest.strip_suffix(way.suffix()))
+        .is_some_and(|id| {
+            id.len() == LINK_ID_LEN
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        })
+}
+
+/// Waits for the sign-in URL and returns it, checked to be whole.
+fn wait_for_whole_url(pty: &Pty, way: Way) -> String {
+    let screen = pty.wait_until(&format!("the whole {way:?} sign-in URL"), |screen| {
+        url_on_screen(screen).is_some_and(|url| is_whole_link(way, &url))
+    });
+    let url = url_on_screen(&pty.screen()).unwrap();
+    assert!(
+        screen.contains("Paste code here if prompted"),
+        "no paste box:\n{screen}"
+    );
+    url
+}
+
+/// The one `claude auth login` ccauth started, checked to have the arguments of `way`.
+fn the_login_child(pty: &Pty, way: Way) -> Process {
+    let children = real_claude::logins_started_by(pty.pid());
+    let [child] = &children[..] else {
+        panic!(
+            "expected one claude auth login child of ccauth {}, found {children:#?}",
+            pty.pid()
+        );
+    };
+    assert_eq!(&child.argv[1..], way.argv(), "{child:?}");
+    // ccauth starts it in a process group of its own, so that a cancel reaches all of it.
+    assert_eq!(child.pgid, child.pid, "{child:?}");
+    child.clone()
+}
+
+/// Waits until neither `child` nor anything in its process group is alive.
+fn wait_gone(child: &Process) {
+    let deadline = Instant::now() + common::pty::DEADLINE;
+    loop {
+        let left: Vec<Process> = real_claude::group_members(child.pgid)
+            .into_iter()
+            .chain(real_claude::process(child.pid))
+            .collect();
+        if left.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "claude auth login (pid {}) or its group outlived Esc: {left:#?}",
+            child.pid
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Fails if ccauth printed a panic (its stderr is the terminal too).
+fn assert_no_panic(pty: &Pty) {
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    if let Some(at) = raw.find("panicked") {
+        panic!(
+            "ccauth panicked: {}",
+            &raw[at.saturating_sub(200)..(at + 400).min(raw.len())]
+        );
+    }
+}
+
+/// `ccauth login`, `way` from the chooser, Esc on the sign-in screen: back to the chooser with
+/// the child gone; then `q` leaves.
+fn esc_returns_to_the_chooser(way: Way) {
+    let home = home();
+    let mut pty = Pty::spawn(&home, COLS, ROWS, &["login"]);
+    way.choose(&mut pty);
+    wait_for_whole_url(&pty, way);
+    let child = the_login_child(&pty, way);
+
+    pty.send(keys::ESC);
+    let screen = pty.wait_for(CHOOSER);
+    assert!(
+        screen.contains("Claude account with subscription — Pro, Max, Team, Enterprise"),
+        "{screen}"
+    );
+    assert!(!screen.contains(URL_HEADING), "{screen}");
+    wait_gone(&child);
+    assert_no_panic(&pty);
+
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 1, "nothing was signed in");
+    assert_restored(&pty);
+    assert_no_panic(&pty);
+    assert!(
+        real_claude::process(i32::try_from(pty.pid()).unwrap()).is_none(),
+        "ccauth is still running"
+    );
+}
+
+#[test]
+fn esc_on_the_claude_ai_sign_in_returns_to_the_chooser() {
+    esc_returns_to_the_chooser(Way::ClaudeAi);
+}
+
+#[test]
+fn esc_on_the_claude_sso_sign_in_returns_to_the_chooser() {
+    esc_returns_to_the_chooser(Way::ClaudeSso);
+}
+
+#[test]
+fn esc_on_the_console_sign_in_returns_to_the_chooser() {
+    esc_returns_to_the_chooser(Way::Console);
+}
+
+#[test]
+fn esc_on_a_first_run_sign_in_returns_to_the_chooser() {
+    // No credential: plain `ccauth` opens the chooser itself.
+    let home = home();
+    let mut pty = Pty::spawn(&home, COLS, ROWS, &[]);
+    Way::ClaudeAi.choose(&mut pty);
+    wait_for_whole_url(&pty, Way::ClaudeAi);
+    let child = the_login_child(&pty, Way::ClaudeAi);
+
+    pty.send(keys::ESC);
+    pty.wait_for(CHOOSER);
+    wait_gone(&child);
+    assert_no_panic(&pty);
+
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 1, "nothing was signed in");
+    assert_restored(&pty);
+    assert_no_panic(&pty);
+}
+
+#[test]
+fn a_refused_paste_gets_the_real_cli_s_words_and_esc_still_returns() {
+    let home = home();
+    let mut pty = Pty::spawn(&home, COLS, ROWS, &["login"]);
+    Way::ClaudeAi.choose(&mut pty);
+    wait_for_whole_url(&pty, Way::ClaudeAi);
+    let child = the_login_child(&pty, Way::ClaudeAi);
+
+    // Not CODE#STATE: the real CLI refuses it on stderr and keeps waiting (no network).
+    pty.send(b"\x1b[200~badcode\x1b[201~");
+    pty.send(keys::ENTER);
+    pty.wait_for("claude (stderr): That doesn't look like the full code.");
+    assert!(
+        real_claude::process(child.pid).is_some(),
+        "claude stopped after a refused paste"
+    );
+
+    pty.send(keys::ESC);
+    pty.wait_for(CHOOSER);
+    wait_gone(&child);
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 1);
+    assert_restored(&pty);
+    assert_no_panic(&pty);
+}
+
+#[test]
+fn esc_on_a_re_login_from_the_dashboard_returns_to_the_dashboard() {
+    let home = real_claude::on_path(Home::new().login(&Login::valid()));
+    let mut pty = Pty::spawn(&home, COLS, ROWS, &[]);
+    pty.wait_for_all(&[DASHBOARD, "Claude Max"]);
+    pty.send(b"l");
+    Way::ClaudeAi.choose(&mut pty);
+    wait_for_whole_url(&pty, Way::ClaudeAi);
+    let child = the_login_child(&pty, Way::ClaudeAi);
+
+    pty.send(keys::ESC);
+    let screen = pty.wait_for(DASHBOARD);
+    assert!(screen.contains("Claude Max"), "{screen}");
+    wait_gone(&child);
+    assert_no_panic(&pty);
+
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0, "the stored login is still usable");
+    assert_restored(&pty);
+    assert_no_panic(&pty);
+}
