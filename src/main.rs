@@ -16,6 +16,9 @@ use ccauth::wizard::sign_in::{Flow, Request, Target};
 use ccauth::{commands, helper, logging, plain};
 
 fn main() -> ExitCode {
+    // First of all: a panic anywhere ends the program, with the terminal restored and every
+    // child process group ccauth started stopped.
+    ccauth::terminal::install_crash_handler(ccauth::platform::child::kill_all_groups);
     let cli = cli::parse();
     logging::init();
     let input = LoadInput::from_process();
@@ -117,10 +120,7 @@ fn full_screen(
     paths: &Paths,
     starter: Box<EngineStarter>,
 ) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match ccauth::platform::runtime::build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("ccauth: cannot start: {error}");

@@ -106,6 +106,30 @@ impl Way {
             }
         }
     }
+
+    /// Esc on the sign-in, then Esc on each screen under it: each comes back exactly as it was
+    /// left (the menu the sign-in was started from, the email typed), down to the chooser.
+    fn back_to_the_chooser(self, pty: &mut Pty) -> String {
+        pty.send(keys::ESC);
+        match self {
+            Way::ClaudeAi => {
+                let screen = pty.wait_for("Sign in with your Claude account");
+                assert!(!screen.contains(URL_HEADING), "{screen}");
+            }
+            Way::ClaudeSso => {
+                let screen = pty.wait_for_all(&["Work email", EMAIL]);
+                assert!(!screen.contains(URL_HEADING), "{screen}");
+                pty.send(keys::ESC);
+                pty.wait_for("Sign in with your Claude account");
+            }
+            Way::Console => {
+                let screen = pty.wait_for("Sign in to the Console in the browser");
+                assert!(!screen.contains(URL_HEADING), "{screen}");
+            }
+        }
+        pty.send(keys::ESC);
+        pty.wait_for(CHOOSER)
+    }
 }
 
 /// A fixture home with the real `claude` first on `PATH`.
@@ -204,8 +228,8 @@ fn assert_no_panic(pty: &Pty) {
     }
 }
 
-/// `ccauth login`, `way` from the chooser, Esc on the sign-in screen: back to the chooser with
-/// the child gone; then `q` leaves.
+/// `ccauth login`, `way` from the chooser, Esc on the sign-in screen: back to the screen it was
+/// started from with the child gone, Esc again down to the chooser; then `q` leaves.
 fn esc_returns_to_the_chooser(way: Way) {
     let home = home();
     let mut pty = Pty::spawn(&home, COLS, ROWS, &["login"]);
@@ -213,13 +237,11 @@ fn esc_returns_to_the_chooser(way: Way) {
     wait_for_whole_url(&pty, way);
     let child = the_login_child(&pty, way);
 
-    pty.send(keys::ESC);
-    let screen = pty.wait_for(CHOOSER);
+    let screen = way.back_to_the_chooser(&mut pty);
     assert!(
         screen.contains("Claude account with subscription — Pro, Max, Team, Enterprise"),
         "{screen}"
     );
-    assert!(!screen.contains(URL_HEADING), "{screen}");
     wait_gone(&child);
     assert_no_panic(&pty);
 
@@ -257,8 +279,7 @@ fn esc_on_a_first_run_sign_in_returns_to_the_chooser() {
     wait_for_whole_url(&pty, Way::ClaudeAi);
     let child = the_login_child(&pty, Way::ClaudeAi);
 
-    pty.send(keys::ESC);
-    pty.wait_for(CHOOSER);
+    Way::ClaudeAi.back_to_the_chooser(&mut pty);
     wait_gone(&child);
     assert_no_panic(&pty);
 
@@ -285,8 +306,7 @@ fn a_refused_paste_gets_the_real_cli_s_words_and_esc_still_returns() {
         "claude stopped after a refused paste"
     );
 
-    pty.send(keys::ESC);
-    pty.wait_for(CHOOSER);
+    Way::ClaudeAi.back_to_the_chooser(&mut pty);
     wait_gone(&child);
     pty.send(b"q");
     assert_eq!(pty.wait_exit(), 1);
@@ -295,7 +315,7 @@ fn a_refused_paste_gets_the_real_cli_s_words_and_esc_still_returns() {
 }
 
 #[test]
-fn esc_on_a_re_login_from_the_dashboard_returns_to_the_dashboard() {
+fn esc_on_a_re_login_from_the_dashboard_comes_back_through_the_chooser_to_the_dashboard() {
     let home = real_claude::on_path(Home::new().login(&Login::valid()));
     let mut pty = Pty::spawn(&home, COLS, ROWS, &[]);
     pty.wait_for_all(&[DASHBOARD, "Claude Max"]);
@@ -304,6 +324,7 @@ fn esc_on_a_re_login_from_the_dashboard_returns_to_the_dashboard() {
     wait_for_whole_url(&pty, Way::ClaudeAi);
     let child = the_login_child(&pty, Way::ClaudeAi);
 
+    Way::ClaudeAi.back_to_the_chooser(&mut pty);
     pty.send(keys::ESC);
     let screen = pty.wait_for(DASHBOARD);
     assert!(screen.contains("Claude Max"), "{screen}");
