@@ -14,7 +14,7 @@
 //! - **Pure core** — [`wizard`]: the model, messages, effects and the `update` function; the key
 //!   table. No I/O, no clock reads, no terminal types.
 //! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen and one theme.
-//! - **I/O** — never imports the wizard, the view, [`effects`], [`app`] or [`plain`]:
+//! - **I/O** — never imports the wizard, the view, [`actions`], [`app`] or [`plain`]:
 //!   [`claude`] loaders (Claude Code's files and environment, read-only, plus
 //!   [`claude::settings_write`], the one writer of its user settings), [`store`] (ccauth's own
 //!   secrets: a 0600 file, or the macOS Keychain; refreshes under a cross-process lock),
@@ -23,8 +23,12 @@
 //!   (Bedrock, Vertex AI and Foundry: what the machine has, the settings change, the online
 //!   check with the provider's CLI), [`helper`] (the apiKeyHelper runner, `ccauth token`) and
 //!   [`platform`] (browser, clipboard, session detection).
+//! - **Actions** — [`actions`]: the use cases (sign in, save a key or a provider, wire settings,
+//!   set up a platform, check a gateway, log out, find `claude`), shared by the full-screen
+//!   interface and line mode.
 //! - **Front and app** — [`terminal`] (raw mode and restoring it), [`app`] (the event loop, the
-//!   one place the rings meet), [`effects`] (runs what `update` asks for), [`logout`] (what
+//!   one place the rings meet, and [`app::runner`], which carries out what `update` asks for
+//!   without blocking the loop), [`logout`] (what
 //!   logging out undoes, and the part ccauth does itself), [`plain`] (the line-mode front end),
 //!   [`commands`] (the line-mode commands) and [`status`] (gathers the `ccauth status` report and
 //!   shows it in prose and JSON).

@@ -111,54 +111,26 @@ fn the_rings_import_only_inward() {
         let in_core = CORE_AND_VIEW
             .iter()
             .any(|prefix| relative.starts_with(prefix));
+        let ring = if in_domain {
+            Ring::Domain
+        } else if in_io {
+            Ring::Io
+        } else if in_core {
+            Ring::CoreOrView
+        } else {
+            Ring::Other
+        };
         for found in paths_in(&text, &module) {
             let Some(root) = found.segments.first().map(String::as_str) else {
                 continue;
             };
             let internal = found.shown.starts_with("crate::") || found.shown.starts_with("super::");
-            let rule = if in_domain && internal && root != "domain" {
-                Some(format!(
-                    "src/domain/ may import only from crate::domain, not crate::{root}"
-                ))
-            } else if in_domain && !internal && denied_crates.contains(root) {
-                Some(format!(
-                    "src/domain/ is pure: it may use only {}, not the crate `{root}`",
-                    DOMAIN_CRATES.join(", ")
-                ))
-            } else if in_domain
-                && !internal
-                && root == "std"
-                && found
-                    .segments
-                    .get(1)
-                    .is_some_and(|module| DOMAIN_DENIED_STD.contains(&module.as_str()))
-            {
-                Some(String::from(
-                    "src/domain/ is pure: no file system, I/O, network, processes, threads or \
-                     environment",
-                ))
-            } else if relative.starts_with("wizard/") && internal && root == "ui" {
-                Some(String::from(
-                    "the pure core never imports the view: the view reads the core",
-                ))
-            } else if in_core && internal && BELOW_CORE.contains(&root) {
-                Some(format!(
-                    "the pure core and the view never import crate::{root}: take it from \
-                     crate::domain, or have the runner pass it in"
-                ))
-            } else if in_io && internal && ABOVE_IO.contains(&root) {
-                if EXCEPTIONS.contains(&(relative.as_str(), root)) {
-                    used_exceptions.insert((relative.clone(), root.to_owned()));
-                    None
-                } else {
-                    Some(format!(
-                        "I/O modules never import crate::{root} ({})",
-                        ABOVE_IO.join(", ")
-                    ))
-                }
-            } else {
-                None
+            let place = Place {
+                relative: &relative,
+                ring,
+                internal,
             };
+            let rule = rule_broken(&place, &found, root, &denied_crates, &mut used_exceptions);
             if let Some(rule) = rule {
                 violations.push(format!(
                     "src/{relative}:{}: `{}`: {rule}",
@@ -191,6 +163,78 @@ fn the_rings_import_only_inward() {
         violations.len(),
         violations.join("\n  ")
     );
+}
+
+/// Which ring a file is in, as far as the rules care.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ring {
+    Domain,
+    Io,
+    CoreOrView,
+    Other,
+}
+
+/// Where an import was found.
+struct Place<'a> {
+    /// The file, from `src/`.
+    relative: &'a str,
+    ring: Ring,
+    /// The path starts with `crate::` or `super::`.
+    internal: bool,
+}
+
+/// The ring rule `found` (whose first segment is `root`) breaks at `place`, if any. An allowed
+/// exception is recorded in `used_exceptions`.
+fn rule_broken(
+    place: &Place<'_>,
+    found: &Found,
+    root: &str,
+    denied_crates: &BTreeSet<String>,
+    used_exceptions: &mut BTreeSet<(String, String)>,
+) -> Option<String> {
+    if (place.ring == Ring::Domain) && place.internal && root != "domain" {
+        Some(format!(
+            "src/domain/ may import only from crate::domain, not crate::{root}"
+        ))
+    } else if (place.ring == Ring::Domain) && !place.internal && denied_crates.contains(root) {
+        Some(format!(
+            "src/domain/ is pure: it may use only {}, not the crate `{root}`",
+            DOMAIN_CRATES.join(", ")
+        ))
+    } else if (place.ring == Ring::Domain)
+        && !place.internal
+        && root == "std"
+        && found
+            .segments
+            .get(1)
+            .is_some_and(|module| DOMAIN_DENIED_STD.contains(&module.as_str()))
+    {
+        Some(String::from(
+            "src/domain/ is pure: no file system, I/O, network, processes, threads or \
+             environment",
+        ))
+    } else if place.relative.starts_with("wizard/") && place.internal && root == "ui" {
+        Some(String::from(
+            "the pure core never imports the view: the view reads the core",
+        ))
+    } else if (place.ring == Ring::CoreOrView) && place.internal && BELOW_CORE.contains(&root) {
+        Some(format!(
+            "the pure core and the view never import crate::{root}: take it from \
+             crate::domain, or have the runner pass it in"
+        ))
+    } else if (place.ring == Ring::Io) && place.internal && ABOVE_IO.contains(&root) {
+        if EXCEPTIONS.contains(&(place.relative, root)) {
+            used_exceptions.insert((place.relative.to_owned(), root.to_owned()));
+            None
+        } else {
+            Some(format!(
+                "I/O modules never import crate::{root} ({})",
+                ABOVE_IO.join(", ")
+            ))
+        }
+    } else {
+        None
+    }
 }
 
 #[test]

@@ -211,10 +211,10 @@ fn demo_showing_url(home: &common::Home) -> (Pty, String) {
     (pty, url)
 }
 
-/// Tab leaves the paste box (it has focus at the start, where `c` would be typed into it).
+/// Letters are shortcuts from the first frame: the paste box waits, unfocused, until the user
+/// moves into it (so `c` copies instead of typing into the box).
 fn leave_paste_box(pty: &mut Pty) {
-    pty.send(keys::TAB);
-    pty.wait_for("tab, then paste the code");
+    pty.wait_for("paste the code or the whole address from the browser (tab to type it)");
 }
 
 #[test]

@@ -283,6 +283,12 @@ fn the_sso_form_saves_the_provider_and_starts_the_sign_in() {
     let provider = saved.pointer("/sso/corp").expect("the provider is saved");
     assert_eq!(provider["issuer"], "https://sso.invalid.example");
     assert_eq!(provider["client_id"], "ccauth-cli");
+    // Esc goes back to the form it came from, every field as typed; Esc there leaves.
+    pty.send(keys::ESC);
+    // The form's title is drawn first and its help bar last: both on screen is a whole frame.
+    let screen = pty.wait_for_all(&["Company SSO for an LLM gateway", "ctrl-u clear"]);
+    assert!(screen.contains("https://sso.invalid.example"), "{screen}");
+    assert!(screen.contains("ccauth-cli"), "{screen}");
     pty.send(keys::ESC);
     pty.wait_exit();
     assert_restored(&pty);

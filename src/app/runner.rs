@@ -64,7 +64,7 @@ enum Kept {
     /// The apiKeyHelper found, to run.
     Helper(Ticket, HelperSpec),
     /// What a platform setup found.
-    Detection(Ticket, Detection),
+    Detection(Ticket, Box<Detection>),
     /// The logout shown for confirmation.
     Logout(Ticket, LogoutPlan),
 }
@@ -177,14 +177,41 @@ impl Runner {
 
     /// The effects that are one job each, on the blocking pool or as a task.
     fn run_job(&mut self, effect: Effect) {
+        match effect {
+            effect @ (Effect::ProposeWiring { .. }
+            | Effect::ApplyWiring { .. }
+            | Effect::SaveSso { .. }
+            | Effect::SaveApiKey { .. }
+            | Effect::DecideApiKey { .. }
+            | Effect::ProposeHelperTtl { .. }) => self.run_settings_job(effect),
+            effect @ (Effect::DetectProvider { .. }
+            | Effect::PlanProvider { .. }
+            | Effect::CheckProvider { .. }
+            | Effect::CheckGateway { .. }
+            | Effect::TrustGateway { .. }
+            | Effect::FetchGatewayPolicy { .. }) => self.run_provider_job(effect),
+            effect @ (Effect::LoadStatus { .. }
+            | Effect::FindClaude { .. }
+            | Effect::FindHelper { .. }
+            | Effect::PlanLogout { .. }
+            | Effect::Logout { .. }) => self.run_account_job(&effect),
+            // Carried out in `run`.
+            Effect::Quit { .. }
+            | Effect::SetupToken
+            | Effect::Copy { .. }
+            | Effect::StartSignIn { .. }
+            | Effect::CancelSignIn { .. }
+            | Effect::SubmitPaste { .. }
+            | Effect::OpenBrowser { .. }
+            | Effect::RunHelper { .. }
+            | Effect::CancelHelper { .. } => {}
+        }
+    }
+
+    /// Jobs that read or change Claude Code's settings and ccauth's own.
+    fn run_settings_job(&mut self, effect: Effect) {
         let (input, paths) = (Arc::clone(&self.input), self.paths.clone());
         match effect {
-            Effect::LoadStatus { ticket } => self.blocking(ticket, move |_| {
-                Reply::Loaded(Box::new(Status::gather(&input, now_ms())))
-            }),
-            Effect::FindClaude { ticket } => self.blocking(ticket, move |_| {
-                Reply::ClaudeFound(actions::claude::find_claude(&input, &paths))
-            }),
             Effect::ProposeWiring { ticket, target } => self.blocking(ticket, move |keep| {
                 let plan = match &target {
                     Target::Sso(name) => actions::sign_in::wiring_plan(&paths, name),
@@ -249,18 +276,18 @@ impl Runner {
                         .map(|edit| proposal(keep, ticket, edit, &paths)),
                 )
             }),
-            Effect::FindHelper { ticket } => self.blocking(ticket, move |keep| {
-                Reply::HelperFound(api_key_helper::find(&input).map(|found| {
-                    found.map(|spec| {
-                        let info = actions::helper::helper_info(&spec);
-                        let _ = keep.send(Kept::Helper(ticket, spec));
-                        info
-                    })
-                }))
-            }),
+            // Routed by `run_job`.
+            _ => {}
+        }
+    }
+
+    /// Jobs of the cloud-provider and gateway setups.
+    fn run_provider_job(&mut self, effect: Effect) {
+        let (input, paths) = (Arc::clone(&self.input), self.paths.clone());
+        match effect {
             Effect::DetectProvider { ticket, provider } => self.blocking(ticket, move |keep| {
                 let (detection, setup) = actions::providers::detect(provider, &input, now_ms());
-                let _ = keep.send(Kept::Detection(ticket, detection));
+                let _ = keep.send(Kept::Detection(ticket, Box::new(detection)));
                 Reply::ProviderDetected(Box::new(setup))
             }),
             Effect::PlanProvider {
@@ -302,6 +329,30 @@ impl Runner {
             Effect::FetchGatewayPolicy { ticket, url, etag } => {
                 actions::gateway::fetch_policy(ticket, url, etag, input, paths, self.tx.clone());
             }
+            // Routed by `run_job`.
+            _ => {}
+        }
+    }
+
+    /// Jobs that read the account's status, find the tools, and log out.
+    fn run_account_job(&mut self, effect: &Effect) {
+        let (input, paths) = (Arc::clone(&self.input), self.paths.clone());
+        match *effect {
+            Effect::LoadStatus { ticket } => self.blocking(ticket, move |_| {
+                Reply::Loaded(Box::new(Status::gather(&input, now_ms())))
+            }),
+            Effect::FindClaude { ticket } => self.blocking(ticket, move |_| {
+                Reply::ClaudeFound(actions::claude::find_claude(&input, &paths))
+            }),
+            Effect::FindHelper { ticket } => self.blocking(ticket, move |keep| {
+                Reply::HelperFound(api_key_helper::find(&input).map(|found| {
+                    found.map(|spec| {
+                        let info = actions::helper::helper_info(&spec);
+                        let _ = keep.send(Kept::Helper(ticket, spec));
+                        info
+                    })
+                }))
+            }),
             Effect::PlanLogout { ticket } => self.blocking(ticket, move |keep| {
                 Reply::LogoutPlanned(actions::logout::plan_logout(&input, &paths).map(|plan| {
                     let lines = plan.items.iter().map(crate::logout::describe).collect();
@@ -316,16 +367,8 @@ impl Runner {
                     });
                 }
             }
-            // Carried out in `run`.
-            Effect::Quit { .. }
-            | Effect::SetupToken
-            | Effect::Copy { .. }
-            | Effect::StartSignIn { .. }
-            | Effect::CancelSignIn { .. }
-            | Effect::SubmitPaste { .. }
-            | Effect::OpenBrowser { .. }
-            | Effect::RunHelper { .. }
-            | Effect::CancelHelper { .. } => {}
+            // Routed by `run_job`.
+            _ => {}
         }
     }
 
@@ -360,7 +403,7 @@ impl Runner {
                     self.helpers.insert(ticket, spec);
                 }
                 Kept::Detection(ticket, detection) => {
-                    self.detections.insert(ticket, detection);
+                    self.detections.insert(ticket, *detection);
                 }
                 Kept::Logout(ticket, plan) => {
                     self.logout_plans.insert(ticket, plan);

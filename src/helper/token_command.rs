@@ -23,15 +23,13 @@ use crate::store::{SecretStore, StoreKey, StoredTokens, default_store};
 /// Tokens are renewed this long before they expire.
 pub const REFRESH_MARGIN_MS: i64 = 5 * 60 * 1000;
 
+/// Signs `name` in again, interactively; returns the exit status.
+pub type SignInAgain = dyn Fn(&Paths, &str) -> u8;
+
 /// Runs the command; returns the exit status. With `interactive`, a missing or ended sign-in is
 /// replaced by a new one first (its messages on standard error, so standard output stays the
 /// token alone).
-pub fn run(
-    paths: &Paths,
-    name: &str,
-    force: bool,
-    interactive: Option<&dyn Fn(&Paths, &str) -> u8>,
-) -> u8 {
+pub fn run(paths: &Paths, name: &str, force: bool, interactive: Option<&SignInAgain>) -> u8 {
     let store = default_store(paths);
     let mut result = fresh_token(paths, store.as_ref(), name, force, crate::status::now_ms());
     if let Err(message) = &result

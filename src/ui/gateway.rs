@@ -42,44 +42,7 @@ pub fn render(check: &GatewayCheck, theme: &Theme, frame: &mut Frame, area: Rect
     match &check.phase {
         GatewayPhase::Checking => lines.push(Line::styled("Checking…", theme.hint)),
         GatewayPhase::Ask(verdict) | GatewayPhase::Trusting(verdict) => {
-            match &verdict.trust {
-                TrustView::FirstContact { fingerprint } => {
-                    lines.push(Line::styled(
-                        "First contact with this gateway. Its certificate's fingerprint:",
-                        theme.text,
-                    ));
-                    lines.push(Line::styled(format!("    {fingerprint}"), theme.accent));
-                    text(
-                        &mut lines,
-                        "Compare it with the one your administrator published. y trusts it on \
-                         this machine (asked once per host); esc leaves without trusting.",
-                        theme.hint,
-                        width,
-                    );
-                }
-                TrustView::Changed { old, new } => {
-                    lines.push(Line::styled(
-                        "The gateway's certificate changed since you trusted it:",
-                        theme.error,
-                    ));
-                    lines.push(Line::from(vec![
-                        Span::styled("    trusted  ", theme.hint),
-                        Span::styled(old.clone(), theme.text),
-                    ]));
-                    lines.push(Line::from(vec![
-                        Span::styled("    now      ", theme.hint),
-                        Span::styled(new.clone(), theme.warning),
-                    ]));
-                    text(
-                        &mut lines,
-                        "Nothing is sent to it until you decide. Ask your administrator whether \
-                         the certificate was replaced; y trusts the new one, esc leaves.",
-                        theme.hint,
-                        width,
-                    );
-                }
-                TrustView::Trusted { .. } => {}
-            }
+            trust_lines(&verdict.trust, &mut lines, theme, width);
             if matches!(check.phase, GatewayPhase::Trusting(_)) {
                 lines.push(Line::styled("Saving…", theme.hint));
             }
@@ -118,6 +81,48 @@ pub fn render(check: &GatewayCheck, theme: &Theme, frame: &mut Frame, area: Rect
         Paragraph::new(lines).block(panel(" Cloud gateway ", theme)),
         body,
     );
+}
+
+/// What the user is asked about the gateway's certificate.
+fn trust_lines(trust: &TrustView, lines: &mut Vec<Line<'static>>, theme: &Theme, width: u16) {
+    match trust {
+        TrustView::FirstContact { fingerprint } => {
+            lines.push(Line::styled(
+                "First contact with this gateway. Its certificate's fingerprint:",
+                theme.text,
+            ));
+            lines.push(Line::styled(format!("    {fingerprint}"), theme.accent));
+            text(
+                lines,
+                "Compare it with the one your administrator published. y trusts it on \
+                 this machine (asked once per host); esc leaves without trusting.",
+                theme.hint,
+                width,
+            );
+        }
+        TrustView::Changed { old, new } => {
+            lines.push(Line::styled(
+                "The gateway's certificate changed since you trusted it:",
+                theme.error,
+            ));
+            lines.push(Line::from(vec![
+                Span::styled("    trusted  ", theme.hint),
+                Span::styled(old.clone(), theme.text),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("    now      ", theme.hint),
+                Span::styled(new.clone(), theme.warning),
+            ]));
+            text(
+                lines,
+                "Nothing is sent to it until you decide. Ask your administrator whether \
+                 the certificate was replaced; y trusts the new one, esc leaves.",
+                theme.hint,
+                width,
+            );
+        }
+        TrustView::Trusted { .. } => {}
+    }
 }
 
 fn text(lines: &mut Vec<Line<'static>>, value: &str, style: ratatui::style::Style, width: u16) {

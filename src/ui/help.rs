@@ -36,7 +36,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let width = 70.min(area.width);
-    let modes: &[(&str, &str)] = if matches!(model.screen, Screen::Dashboard) {
+    let mode_rows: &[(&str, &str)] = if matches!(model.screen, Screen::Dashboard) {
         &[
             (
                 "interactive",
@@ -51,10 +51,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         &[]
     };
-    if !modes.is_empty() {
+    if !mode_rows.is_empty() {
         lines.push(Line::raw(""));
     }
-    for (mode, meaning) in modes {
+    for (mode, meaning) in mode_rows {
         lines.extend(wrap::hanging(
             vec![Span::styled(format!("{mode:>11}  "), theme.accent)],
             meaning,

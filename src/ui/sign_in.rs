@@ -12,7 +12,9 @@ use super::widgets::qr::QrWidget;
 use super::{help_bar, wrap};
 use crate::domain::time::{relative, short_utc};
 use crate::wizard::keymap::{self, Action};
-use crate::wizard::sign_in::{BrowserNote, Flow, Phase, SignIn, Tone, Wiring, WiringState};
+use crate::wizard::sign_in::{
+    BrowserNote, Flow, Phase, SignIn, Success, Tone, Wiring, WiringState,
+};
 
 /// Draws the sign-in screen for `sign_in` at time `now_ms`.
 pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -33,82 +35,11 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
 
     match &sign_in.phase {
         Phase::Succeeded(success) => {
-            let mut lines = vec![Line::from(vec![
-                Span::styled("✔ Signed in", theme.success),
-                Span::styled(
-                    success
-                        .who
-                        .as_ref()
-                        .map_or_else(String::new, |who| format!(" as {who}")),
-                    theme.success,
-                ),
-            ])];
-            let width = body.width.saturating_sub(4);
-            for (label, value) in [
-                ("stored in", success.stored.clone()),
-                ("Claude Code", success.claude_code.clone()),
-                (
-                    "expires",
-                    success
-                        .expires_at_ms
-                        .map(|at| format!("{} ({})", short_utc(at), relative(at, now_ms))),
-                ),
-            ] {
-                if let Some(value) = value {
-                    lines.extend(wrap::hanging(
-                        vec![Span::styled(format!("{label:<12}"), theme.hint)],
-                        &value,
-                        theme.text,
-                        width,
-                    ));
-                }
-            }
-            if let Some(wiring) = &sign_in.wiring {
-                lines.push(Line::raw(""));
-                lines.extend(wiring_lines(wiring, theme, width));
-            }
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                keymap::hint(
-                    sign_in.key_table(),
-                    &[(Action::Continue, "to go on"), (Action::Quit, "to quit")],
-                ),
-                theme.hint,
-            ));
-            let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-            let [result, pane] =
-                Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
-            frame.render_widget(Paragraph::new(lines).block(panel(" Done ", theme)), result);
-            render_pane(sign_in, theme, frame, pane);
+            render_succeeded(sign_in, success, now_ms, theme, frame, body);
             return;
         }
         Phase::Failed(why) => {
-            let width = body.width.saturating_sub(4);
-            let mut lines = wrap::hanging(
-                vec![Span::styled("✘ ", theme.error)],
-                why,
-                theme.error,
-                width,
-            );
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                keymap::hint(
-                    sign_in.key_table(),
-                    &[
-                        (Action::Retry, "to try again"),
-                        (Action::Back, "to go back"),
-                        (Action::Quit, "to quit"),
-                    ],
-                ),
-                theme.hint,
-            ));
-            let [result, pane] =
-                Layout::vertical([Constraint::Length(6), Constraint::Fill(1)]).areas(body);
-            frame.render_widget(
-                Paragraph::new(lines).block(panel(" Sign-in failed ", theme)),
-                result,
-            );
-            render_pane(sign_in, theme, frame, pane);
+            render_failed(sign_in, why, theme, frame, body);
             return;
         }
         _ => {}
@@ -122,6 +53,93 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
         Flow::Browser => render_browser_flow(sign_in, theme, frame, body),
         Flow::Device => render_device_flow(sign_in, now_ms, theme, frame, body),
     }
+}
+
+/// The result panel of a sign-in that worked, above the pane of what the child printed.
+fn render_succeeded(
+    sign_in: &SignIn,
+    success: &Success,
+    now_ms: i64,
+    theme: &Theme,
+    frame: &mut Frame,
+    body: Rect,
+) {
+    let mut lines = vec![Line::from(vec![
+        Span::styled("✔ Signed in", theme.success),
+        Span::styled(
+            success
+                .who
+                .as_ref()
+                .map_or_else(String::new, |who| format!(" as {who}")),
+            theme.success,
+        ),
+    ])];
+    let width = body.width.saturating_sub(4);
+    for (label, value) in [
+        ("stored in", success.stored.clone()),
+        ("Claude Code", success.claude_code.clone()),
+        (
+            "expires",
+            success
+                .expires_at_ms
+                .map(|at| format!("{} ({})", short_utc(at), relative(at, now_ms))),
+        ),
+    ] {
+        if let Some(value) = value {
+            lines.extend(wrap::hanging(
+                vec![Span::styled(format!("{label:<12}"), theme.hint)],
+                &value,
+                theme.text,
+                width,
+            ));
+        }
+    }
+    if let Some(wiring) = &sign_in.wiring {
+        lines.push(Line::raw(""));
+        lines.extend(wiring_lines(wiring, theme, width));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        keymap::hint(
+            sign_in.key_table(),
+            &[(Action::Continue, "to go on"), (Action::Quit, "to quit")],
+        ),
+        theme.hint,
+    ));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let [result, pane] =
+        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
+    frame.render_widget(Paragraph::new(lines).block(panel(" Done ", theme)), result);
+    render_pane(sign_in, theme, frame, pane);
+}
+
+/// The result panel of a sign-in that failed, above the pane of what the child printed.
+fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, body: Rect) {
+    let width = body.width.saturating_sub(4);
+    let mut lines = wrap::hanging(
+        vec![Span::styled("✘ ", theme.error)],
+        why,
+        theme.error,
+        width,
+    );
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        keymap::hint(
+            sign_in.key_table(),
+            &[
+                (Action::Retry, "to try again"),
+                (Action::Back, "to go back"),
+                (Action::Quit, "to quit"),
+            ],
+        ),
+        theme.hint,
+    ));
+    let [result, pane] = Layout::vertical([Constraint::Length(6), Constraint::Fill(1)]).areas(body);
+    frame.render_widget(
+        Paragraph::new(lines).block(panel(" Sign-in failed ", theme)),
+        result,
+    );
+    render_pane(sign_in, theme, frame, pane);
 }
 
 /// The settings change offered after an SSO sign-in, or what became of it.

@@ -436,14 +436,17 @@ impl Model {
         }
     }
 
-    /// The exit status if ccauth stopped now: on a sign-in that is the only screen (`ccauth
-    /// demo`, `ccauth login --sso …`), 0 when it succeeded; otherwise 0 when Claude Code has a
-    /// usable credential.
+    /// The exit status if ccauth stopped now: 0 on a sign-in that succeeded, 1 on one that is
+    /// the only screen (`ccauth demo`, `ccauth login --sso …`) and did not; otherwise 0 when
+    /// Claude Code has a usable credential.
     pub fn exit_code(&self) -> u8 {
-        if self.below.is_empty()
-            && let Some(sign_in) = self.sign_in()
-        {
-            return u8::from(!matches!(sign_in.phase, Phase::Succeeded(_)));
+        // A sign-in that succeeded is what was asked for, whatever the next read will say; one
+        // that is the only screen answers for the whole run.
+        if let Some(sign_in) = self.sign_in() {
+            let succeeded = matches!(sign_in.phase, Phase::Succeeded(_));
+            if succeeded || self.below.is_empty() {
+                return u8::from(!succeeded);
+            }
         }
         match &self.screen {
             Screen::Logout(Logout::Done(steps)) => return u8::from(!steps.iter().all(|s| s.0)),

@@ -26,8 +26,17 @@ pub(super) fn open_pending(model: &mut Model) -> Vec<Effect> {
             Vec::new()
         }
         Opening::Choice(choice) => {
-            model.replace(menu::chooser(model));
-            menu::choose(model, choice)
+            // The chooser is under the choice only while it is on screen (waiting for the
+            // search for `claude`): the way in named on the command line is the bottom, so
+            // leaving it leaves ccauth as the command asked.
+            let mut chooser = menu::chooser(model);
+            if let Screen::Menu(menu) = &mut chooser {
+                menu.stands_in = true;
+            }
+            model.replace(chooser);
+            let effects = menu::choose(model, choice);
+            menu::settle_stand_in(model);
+            effects
         }
         Opening::Config => {
             model.replace(Screen::Config(Config::default()));

@@ -212,7 +212,7 @@ fn letters_type_into_the_paste_box_and_enter_submits_a_secret() {
     assert!(
         model
             .sign_in()
-            .is_some_and(|s| s.paste_focused == false && s.running())
+            .is_some_and(|s| !s.paste_focused && s.running())
     );
     assert_eq!(
         key(&mut model, Key::Char('c')),

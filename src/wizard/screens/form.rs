@@ -340,85 +340,6 @@ impl Form {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn type_text(form: &mut Form, text: &str) {
-        for c in text.chars() {
-            assert_eq!(form.on_key(Key::Char(c)), FormKey::Handled);
-        }
-    }
-
-    #[test]
-    fn letters_type_into_the_field_instead_of_acting() {
-        let mut form = Form::sso_provider("");
-        type_text(&mut form, "q?corp");
-        assert_eq!(form.value(0), "q?corp");
-    }
-
-    #[test]
-    fn enter_moves_down_and_submits_on_the_last_field_once_required_ones_are_filled() {
-        let mut form = Form::sso_provider("corp");
-        assert_eq!(form.focus, 1, "the first empty field has the cursor");
-        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
-        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
-        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
-        assert_eq!(form.focus, 4);
-        assert_eq!(
-            form.on_key(Key::Enter),
-            FormKey::Handled,
-            "issuer is missing"
-        );
-        assert_eq!(form.focus, 1);
-        assert_eq!(
-            form.fields[1].error.as_deref(),
-            Some("Issuer URL is needed")
-        );
-        type_text(&mut form, "https://sso.example.com");
-        form.on_key(Key::Tab);
-        type_text(&mut form, "ccauth");
-        form.focus = 4;
-        assert_eq!(form.on_key(Key::Enter), FormKey::Submit);
-        assert!(form.busy);
-        assert_eq!(form.value(1), "https://sso.example.com");
-    }
-
-    #[test]
-    fn a_rejected_save_points_at_the_field_and_allows_editing_again() {
-        let mut form = Form::api_key();
-        form.on_paste("sk-ant-api03-secret\n");
-        form.focus = 2;
-        assert_eq!(form.on_key(Key::Enter), FormKey::Submit);
-        form.rejected(Some(1), String::from("unfamiliar"));
-        assert!(!form.busy);
-        assert_eq!(form.focus, 1);
-        form.on_key(Key::Ctrl('u'));
-        assert_eq!(form.value(1), "");
-        assert_eq!(form.fields[1].error, None);
-    }
-
-    #[test]
-    fn debug_never_shows_a_key() {
-        let mut form = Form::api_key();
-        form.focus = 1;
-        form.on_paste("sk-ant-api03-verysecretvalue");
-        let debug = format!("{form:?}");
-        assert!(!debug.contains("verysecret"), "{debug}");
-    }
-
-    #[test]
-    fn paste_drops_control_characters_and_respects_the_limit() {
-        let mut form = Form::claude_sso_email();
-        form.on_paste("dev@exa\u{1b}mple.com\r\n");
-        assert_eq!(form.value(0), "dev@example.com");
-        let mut form = Form::api_key();
-        form.focus = 1;
-        form.on_paste(&"a".repeat(FIELD_LIMIT + 10));
-        assert_eq!(form.value(1).len(), FIELD_LIMIT);
-    }
-}
-
 // ----- The forms' part of `update` -----
 
 use super::super::effect::Effect;
@@ -565,5 +486,84 @@ pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
             Vec::new()
         }
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn type_text(form: &mut Form, text: &str) {
+        for c in text.chars() {
+            assert_eq!(form.on_key(Key::Char(c)), FormKey::Handled);
+        }
+    }
+
+    #[test]
+    fn letters_type_into_the_field_instead_of_acting() {
+        let mut form = Form::sso_provider("");
+        type_text(&mut form, "q?corp");
+        assert_eq!(form.value(0), "q?corp");
+    }
+
+    #[test]
+    fn enter_moves_down_and_submits_on_the_last_field_once_required_ones_are_filled() {
+        let mut form = Form::sso_provider("corp");
+        assert_eq!(form.focus, 1, "the first empty field has the cursor");
+        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
+        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
+        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
+        assert_eq!(form.focus, 4);
+        assert_eq!(
+            form.on_key(Key::Enter),
+            FormKey::Handled,
+            "issuer is missing"
+        );
+        assert_eq!(form.focus, 1);
+        assert_eq!(
+            form.fields[1].error.as_deref(),
+            Some("Issuer URL is needed")
+        );
+        type_text(&mut form, "https://sso.example.com");
+        form.on_key(Key::Tab);
+        type_text(&mut form, "ccauth");
+        form.focus = 4;
+        assert_eq!(form.on_key(Key::Enter), FormKey::Submit);
+        assert!(form.busy);
+        assert_eq!(form.value(1), "https://sso.example.com");
+    }
+
+    #[test]
+    fn a_rejected_save_points_at_the_field_and_allows_editing_again() {
+        let mut form = Form::api_key();
+        form.on_paste("sk-ant-api03-secret\n");
+        form.focus = 2;
+        assert_eq!(form.on_key(Key::Enter), FormKey::Submit);
+        form.rejected(Some(1), String::from("unfamiliar"));
+        assert!(!form.busy);
+        assert_eq!(form.focus, 1);
+        form.on_key(Key::Ctrl('u'));
+        assert_eq!(form.value(1), "");
+        assert_eq!(form.fields[1].error, None);
+    }
+
+    #[test]
+    fn debug_never_shows_a_key() {
+        let mut form = Form::api_key();
+        form.focus = 1;
+        form.on_paste("sk-ant-api03-verysecretvalue");
+        let debug = format!("{form:?}");
+        assert!(!debug.contains("verysecret"), "{debug}");
+    }
+
+    #[test]
+    fn paste_drops_control_characters_and_respects_the_limit() {
+        let mut form = Form::claude_sso_email();
+        form.on_paste("dev@exa\u{1b}mple.com\r\n");
+        assert_eq!(form.value(0), "dev@example.com");
+        let mut form = Form::api_key();
+        form.focus = 1;
+        form.on_paste(&"a".repeat(FIELD_LIMIT + 10));
+        assert_eq!(form.value(1).len(), FIELD_LIMIT);
     }
 }

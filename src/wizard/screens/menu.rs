@@ -95,6 +95,9 @@ pub struct Menu {
     pub notes: Vec<String>,
     /// A message about the last key (a blocked row chosen).
     pub message: Option<String>,
+    /// The chooser stands in for the way in named on the command line (`ccauth login --method
+    /// …`) while `claude` is looked for; it goes from under that way once it opens.
+    pub stands_in: bool,
 }
 
 /// The official CLI as found on this machine.
@@ -185,6 +188,7 @@ impl Menu {
             selected,
             notes,
             message: None,
+            stands_in: false,
         }
     }
 
@@ -212,6 +216,7 @@ impl Menu {
             selected: 0,
             notes: vec![cli_note(cli)],
             message: None,
+            stands_in: false,
         }
     }
 
@@ -240,6 +245,7 @@ impl Menu {
             selected: 0,
             notes: cli.map(cli_note).into_iter().collect(),
             message: None,
+            stands_in: false,
         }
     }
 
@@ -269,6 +275,7 @@ impl Menu {
                 "ccauth looks at what this machine already has (no network), lets you pick                  instead of typing, and shows the exact change to your user settings before                  writing it.",
             )],
             message: None,
+            stands_in: false,
         }
     }
 
@@ -300,6 +307,7 @@ impl Menu {
             selected: 0,
             notes,
             message: None,
+            stands_in: false,
         }
     }
 
@@ -387,107 +395,6 @@ fn blocked_by(
         ));
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::world::{Configured, Layer};
-
-    #[allow(clippy::unnecessary_wraps, reason = "the policy fields are options")]
-    fn configured<T>(value: T) -> Option<Configured<T>> {
-        Some(Configured {
-            value,
-            layer: Layer::Managed,
-            file: std::path::PathBuf::from("/etc/claude-code/managed-settings.json"),
-        })
-    }
-
-    fn open(menu: &Menu) -> Vec<Choice> {
-        menu.items
-            .iter()
-            .filter(|item| item.blocked.is_none())
-            .map(|item| item.choice)
-            .collect()
-    }
-
-    #[test]
-    fn without_policy_every_row_is_open_in_the_product_order() {
-        let menu = Menu::account_types(&ManagedPolicy::default(), None);
-        assert_eq!(
-            open(&menu),
-            vec![
-                Choice::ClaudeAccount,
-                Choice::Console,
-                Choice::Platform,
-                Choice::Gateway,
-                Choice::CompanySso,
-                Choice::ExistingKey
-            ]
-        );
-        assert_eq!(menu.selected, 0);
-        assert!(menu.notes.is_empty());
-    }
-
-    #[test]
-    fn a_forced_console_login_selects_console_and_names_the_file() {
-        let policy = ManagedPolicy {
-            force_login_method: configured(String::from("console")),
-            ..ManagedPolicy::default()
-        };
-        let menu = Menu::account_types(&policy, None);
-        assert_eq!(open(&menu), vec![Choice::Console, Choice::Platform]);
-        assert_eq!(
-            menu.current().map(|item| item.choice),
-            Some(Choice::Console)
-        );
-        assert!(menu.notes[0].contains("/etc/claude-code/managed-settings.json"));
-        let blocked = menu.items[0].blocked.as_deref().unwrap_or_default();
-        assert!(
-            blocked.contains("forceLoginMethod \"console\""),
-            "{blocked}"
-        );
-    }
-
-    #[test]
-    fn a_forced_gateway_allows_only_the_gateway_and_cloud_providers() {
-        let policy = ManagedPolicy {
-            force_login_gateway_url: configured(String::from("https://gw.corp.internal")),
-            ..ManagedPolicy::default()
-        };
-        let menu = Menu::account_types(&policy, None);
-        assert_eq!(open(&menu), vec![Choice::Platform, Choice::Gateway]);
-        assert_eq!(
-            menu.current().map(|item| item.choice),
-            Some(Choice::Gateway)
-        );
-    }
-
-    #[test]
-    fn a_forced_organisation_blocks_the_key_based_ways() {
-        let policy = ManagedPolicy {
-            force_login_org_uuid: configured(vec![String::from("org-1")]),
-            ..ManagedPolicy::default()
-        };
-        let menu = Menu::account_types(&policy, None);
-        assert_eq!(
-            open(&menu),
-            vec![Choice::ClaudeAccount, Choice::Console, Choice::Platform]
-        );
-    }
-
-    #[test]
-    fn the_selection_stops_at_the_ends() {
-        let mut menu = Menu::account_types(&ManagedPolicy::default(), None);
-        menu.step(false);
-        assert_eq!(menu.selected, 0);
-        for _ in 0..10 {
-            menu.step(true);
-        }
-        assert_eq!(menu.selected, 5);
-        menu.select(9);
-        assert_eq!(menu.selected, 5);
-    }
 }
 
 // ----- The chooser's part of `update` -----
@@ -623,8 +530,9 @@ pub(in crate::wizard) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect
             model.pending_choice = Some(Choice::ClaudeAccount);
             return vec![model.find_claude()];
         }
-        // The chooser is under the "claude is missing" menu: go back to it.
-        Choice::OtherMethods => return model.pop(),
+        // Back to the chooser: the screen below, or a new one when the missing CLI was found
+        // on the way in named on the command line.
+        Choice::OtherMethods => back_to_chooser(model),
     }
     Vec::new()
 }
@@ -658,9 +566,37 @@ fn detect(model: &mut Model, choice: Choice) -> Vec<Effect> {
 pub(in crate::wizard) fn on_claude_found(model: &mut Model, cli: Option<ClaudeCli>) -> Vec<Effect> {
     model.claude_cli = Some(cli);
     model.claude_search = None;
-    match model.pending_choice.take() {
+    // Found after "I have installed it": the Claude-account menu replaces the install help.
+    if model.claude_cli.as_ref().is_some_and(Option::is_some)
+        && matches!(&model.screen, Screen::Menu(menu) if menu.kind == MenuKind::ClaudeMissing)
+    {
+        back_to_chooser(model);
+    }
+    let effects = match model.pending_choice.take() {
         Some(choice) if matches!(model.screen, Screen::Menu(_)) => choose(model, choice),
         _ => Vec::new(),
+    };
+    settle_stand_in(model);
+    effects
+}
+
+/// Back from the "claude is missing" help to the chooser: the screen below, or a new chooser
+/// when that help is the bottom (the way in was named on the command line).
+fn back_to_chooser(model: &mut Model) {
+    if model.below.is_empty() {
+        let chooser = chooser(model);
+        model.replace(chooser);
+    } else {
+        model.pop();
+    }
+}
+
+/// Once the way in named on the command line has opened its screen, the chooser that stood in
+/// for it while `claude` was looked for goes: it was never the user's choice to come back to.
+pub(in crate::wizard) fn settle_stand_in(model: &mut Model) {
+    if matches!(model.below.first(), Some(page) if matches!(&page.screen, Screen::Menu(menu) if menu.stands_in))
+    {
+        model.below.remove(0);
     }
 }
 
@@ -675,4 +611,105 @@ pub(super) fn on_provider_detected(
         model.push_continuing(Screen::Provider(setup));
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::world::{Configured, Layer};
+
+    #[allow(clippy::unnecessary_wraps, reason = "the policy fields are options")]
+    fn configured<T>(value: T) -> Option<Configured<T>> {
+        Some(Configured {
+            value,
+            layer: Layer::Managed,
+            file: std::path::PathBuf::from("/etc/claude-code/managed-settings.json"),
+        })
+    }
+
+    fn open(menu: &Menu) -> Vec<Choice> {
+        menu.items
+            .iter()
+            .filter(|item| item.blocked.is_none())
+            .map(|item| item.choice)
+            .collect()
+    }
+
+    #[test]
+    fn without_policy_every_row_is_open_in_the_product_order() {
+        let menu = Menu::account_types(&ManagedPolicy::default(), None);
+        assert_eq!(
+            open(&menu),
+            vec![
+                Choice::ClaudeAccount,
+                Choice::Console,
+                Choice::Platform,
+                Choice::Gateway,
+                Choice::CompanySso,
+                Choice::ExistingKey
+            ]
+        );
+        assert_eq!(menu.selected, 0);
+        assert!(menu.notes.is_empty());
+    }
+
+    #[test]
+    fn a_forced_console_login_selects_console_and_names_the_file() {
+        let policy = ManagedPolicy {
+            force_login_method: configured(String::from("console")),
+            ..ManagedPolicy::default()
+        };
+        let menu = Menu::account_types(&policy, None);
+        assert_eq!(open(&menu), vec![Choice::Console, Choice::Platform]);
+        assert_eq!(
+            menu.current().map(|item| item.choice),
+            Some(Choice::Console)
+        );
+        assert!(menu.notes[0].contains("/etc/claude-code/managed-settings.json"));
+        let blocked = menu.items[0].blocked.as_deref().unwrap_or_default();
+        assert!(
+            blocked.contains("forceLoginMethod \"console\""),
+            "{blocked}"
+        );
+    }
+
+    #[test]
+    fn a_forced_gateway_allows_only_the_gateway_and_cloud_providers() {
+        let policy = ManagedPolicy {
+            force_login_gateway_url: configured(String::from("https://gw.corp.internal")),
+            ..ManagedPolicy::default()
+        };
+        let menu = Menu::account_types(&policy, None);
+        assert_eq!(open(&menu), vec![Choice::Platform, Choice::Gateway]);
+        assert_eq!(
+            menu.current().map(|item| item.choice),
+            Some(Choice::Gateway)
+        );
+    }
+
+    #[test]
+    fn a_forced_organisation_blocks_the_key_based_ways() {
+        let policy = ManagedPolicy {
+            force_login_org_uuid: configured(vec![String::from("org-1")]),
+            ..ManagedPolicy::default()
+        };
+        let menu = Menu::account_types(&policy, None);
+        assert_eq!(
+            open(&menu),
+            vec![Choice::ClaudeAccount, Choice::Console, Choice::Platform]
+        );
+    }
+
+    #[test]
+    fn the_selection_stops_at_the_ends() {
+        let mut menu = Menu::account_types(&ManagedPolicy::default(), None);
+        menu.step(false);
+        assert_eq!(menu.selected, 0);
+        for _ in 0..10 {
+            menu.step(true);
+        }
+        assert_eq!(menu.selected, 5);
+        menu.select(9);
+        assert_eq!(menu.selected, 5);
+    }
 }

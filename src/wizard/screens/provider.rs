@@ -272,6 +272,69 @@ impl ProviderSetup {
     }
 }
 
+// ----- The platform setup's part of `update` -----
+
+use super::super::effect::Effect;
+use super::super::model::{Model, Screen};
+use super::super::msg::Reply;
+use super::dialogs::{Outcome, OutcomeKind};
+
+/// A key on the setup screen.
+pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    let ticket = model.ticket;
+    let Screen::Provider(setup) = &mut model.screen else {
+        return Vec::new();
+    };
+    let provider = setup.provider;
+    match setup.on_key(key) {
+        SetupKey::Handled => Vec::new(),
+        SetupKey::Back => model.pop(),
+        SetupKey::Review => vec![Effect::PlanProvider {
+            ticket,
+            provider,
+            values: setup.values(),
+        }],
+        SetupKey::Check => vec![Effect::CheckProvider {
+            ticket,
+            provider,
+            values: setup.values(),
+        }],
+    }
+}
+
+/// A paste goes to the focused field.
+pub(super) fn on_paste(model: &mut Model, text: &str) {
+    if let Screen::Provider(setup) = &mut model.screen {
+        setup.on_paste(text);
+    }
+}
+
+/// The review (the settings change) or the online check arrived.
+pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
+    let Screen::Provider(setup) = &mut model.screen else {
+        return Vec::new();
+    };
+    match reply {
+        Reply::ProviderPlanned(Ok((lines, wiring))) => {
+            setup.busy = false;
+            let title = format!("{} setup", setup.provider.label());
+            // The review continues this setup's work (the change is kept under its ticket);
+            // Esc comes back to the setup exactly as it is.
+            model.push_continuing(Screen::Outcome(Box::new(Outcome {
+                title,
+                lines,
+                warnings: Vec::new(),
+                wiring: Some(wiring),
+                kind: OutcomeKind::Review,
+            })));
+        }
+        Reply::ProviderPlanned(Err((field, why))) => setup.rejected(field, why),
+        Reply::ProviderChecked { ok, lines } => setup.check = Check::Done { ok, lines },
+        _ => {}
+    }
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,67 +411,4 @@ mod tests {
         assert_eq!(setup.fields[1].error.as_deref(), Some("not a region"));
         assert!(!setup.busy);
     }
-}
-
-// ----- The platform setup's part of `update` -----
-
-use super::super::effect::Effect;
-use super::super::model::{Model, Screen};
-use super::super::msg::Reply;
-use super::dialogs::{Outcome, OutcomeKind};
-
-/// A key on the setup screen.
-pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
-    let ticket = model.ticket;
-    let Screen::Provider(setup) = &mut model.screen else {
-        return Vec::new();
-    };
-    let provider = setup.provider;
-    match setup.on_key(key) {
-        SetupKey::Handled => Vec::new(),
-        SetupKey::Back => model.pop(),
-        SetupKey::Review => vec![Effect::PlanProvider {
-            ticket,
-            provider,
-            values: setup.values(),
-        }],
-        SetupKey::Check => vec![Effect::CheckProvider {
-            ticket,
-            provider,
-            values: setup.values(),
-        }],
-    }
-}
-
-/// A paste goes to the focused field.
-pub(super) fn on_paste(model: &mut Model, text: &str) {
-    if let Screen::Provider(setup) = &mut model.screen {
-        setup.on_paste(text);
-    }
-}
-
-/// The review (the settings change) or the online check arrived.
-pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
-    let Screen::Provider(setup) = &mut model.screen else {
-        return Vec::new();
-    };
-    match reply {
-        Reply::ProviderPlanned(Ok((lines, wiring))) => {
-            setup.busy = false;
-            let title = format!("{} setup", setup.provider.label());
-            // The review continues this setup's work (the change is kept under its ticket);
-            // Esc comes back to the setup exactly as it is.
-            model.push_continuing(Screen::Outcome(Box::new(Outcome {
-                title,
-                lines,
-                warnings: Vec::new(),
-                wiring: Some(wiring),
-                kind: OutcomeKind::Review,
-            })));
-        }
-        Reply::ProviderPlanned(Err((field, why))) => setup.rejected(field, why),
-        Reply::ProviderChecked { ok, lines } => setup.check = Check::Done { ok, lines },
-        _ => {}
-    }
-    Vec::new()
 }
