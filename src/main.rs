@@ -113,6 +113,10 @@ fn main() -> ExitCode {
     full_screen(start, input, &claude_paths, starter)
 }
 
+/// How long leaving the full-screen interface waits for a blocking job (a file write under a
+/// lock takes milliseconds; a wait for someone else's lock is abandoned).
+const BLOCKING_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Runs the full-screen interface, then what it hands the terminal to.
 fn full_screen(
     start: Start,
@@ -128,7 +132,12 @@ fn full_screen(
         }
     };
     let input = Arc::new(input);
-    match runtime.block_on(app::run(start, Arc::clone(&input), starter)) {
+    let result = runtime.block_on(app::run(start, Arc::clone(&input), starter));
+    // Leaving must not wait for a job still blocked (say on another program's lock): the tasks
+    // are dropped, which stops their children, and a blocking job gets a moment to finish a
+    // write it began before the process ends without it.
+    runtime.shutdown_timeout(BLOCKING_GRACE);
+    match result {
         Ok(app::Exit {
             handoff: Some(Handoff::SetupToken),
             ..

@@ -351,3 +351,34 @@ fn a_slow_helper_shows_the_notice_with_the_seconds_counting() {
     assert_eq!(pty.wait_exit(), 0);
     assert_restored(&pty);
 }
+
+#[test]
+fn the_screen_redraws_and_ctrl_c_leaves_while_claude_code_s_lock_is_held() {
+    let home = Home::new().api_key().account("dev@example.com");
+    let before = fs::read_to_string(home.global_state_path()).unwrap();
+    // Another writer holds Claude Code's lock on `.claude.json` (a directory beside it).
+    let lock = home.global_state_path().with_extension("json.lock");
+    fs::create_dir(&lock).unwrap();
+    let mut pty = Pty::spawn(&home, 100, 30, &[]);
+    pty.wait_for("Detected a custom API key in your environment");
+    pty.send(b"2");
+    pty.wait_for("this waits for Claude Code's lock");
+    // While the answer waits on the lock, a resize is drawn at once: the dialog at the new
+    // width, still waiting. (A blocked loop would draw it only after the wait gave up, with
+    // the error.)
+    pty.resize(60, 20);
+    let screen = pty.wait_until("the dialog redrawn 60 columns wide", |screen| {
+        let first = screen.rows(0, 100).next().unwrap_or_default();
+        first.trim_end().chars().count() == 60 && screen.contents().contains("Saving…")
+    });
+    assert!(!screen.contains('✘'), "the wait had ended: {screen}");
+    pty.send(keys::CTRL_C);
+    pty.wait_exit();
+    assert_restored(&pty);
+    assert!(lock.is_dir(), "someone else's lock is left alone");
+    assert_eq!(
+        fs::read_to_string(home.global_state_path()).unwrap(),
+        before,
+        "nothing was written"
+    );
+}

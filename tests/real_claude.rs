@@ -336,3 +336,36 @@ fn esc_on_a_re_login_from_the_dashboard_comes_back_through_the_chooser_to_the_da
     assert_restored(&pty);
     assert_no_panic(&pty);
 }
+
+#[test]
+fn a_panic_in_a_task_ends_ccauth_and_the_official_cli_it_started() {
+    // A test-only hook (debug builds) panics in a spawned task when the paste is sent: the
+    // crash must end the whole program, never leave it reading keys behind a restored terminal.
+    let home = home().env("CCAUTH_TEST_PANIC_ON", "SubmitPaste");
+    let mut pty = Pty::spawn(&home, COLS, ROWS, &["login"]);
+    Way::ClaudeAi.choose(&mut pty);
+    wait_for_whole_url(&pty, Way::ClaudeAi);
+    let child = the_login_child(&pty, Way::ClaudeAi);
+
+    pty.send(b"\x1b[200~somecode#somestate\x1b[201~");
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait_exit(), 101, "a crash exits with 101");
+    assert_restored(&pty);
+    wait_gone(&child);
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    let crash_lines: Vec<&str> = raw
+        .lines()
+        .filter(|line| line.contains("ccauth crashed"))
+        .collect();
+    assert_eq!(crash_lines.len(), 1, "one line says what happened:\n{raw}");
+    assert!(
+        crash_lines[0].contains("injected by CCAUTH_TEST_PANIC_ON=SubmitPaste")
+            && crash_lines[0].contains("Please report it."),
+        "{}",
+        crash_lines[0]
+    );
+    assert!(
+        !raw.contains("somecode"),
+        "the pasted code never reaches the terminal or the crash line"
+    );
+}

@@ -85,7 +85,16 @@ pub fn approval(approval: &Approval, theme: &Theme, frame: &mut Frame, area: Rec
         width,
     );
     if approval.saving {
-        lines.push(Line::styled("Saving…", theme.hint));
+        text(
+            &mut lines,
+            &format!(
+                "Saving… (while another program writes {}, this waits for Claude Code's lock on \
+                 it; ctrl-c leaves)",
+                approval.path
+            ),
+            theme.hint,
+            width,
+        );
     }
     if let Some(error) = &approval.error {
         lines.extend(wrap::hanging(

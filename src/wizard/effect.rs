@@ -202,3 +202,36 @@ pub enum Effect {
     /// Leave the full-screen interface and run `claude setup-token` attached to the terminal.
     SetupToken,
 }
+
+impl Effect {
+    /// The ticket the effect's answer will carry; `None` for the two that get no answer.
+    pub fn ticket(&self) -> Option<Ticket> {
+        match self {
+            Self::LoadStatus { ticket }
+            | Self::StartSignIn { ticket, .. }
+            | Self::CancelSignIn { ticket }
+            | Self::SubmitPaste { ticket, .. }
+            | Self::OpenBrowser { ticket, .. }
+            | Self::ProposeWiring { ticket, .. }
+            | Self::ApplyWiring { ticket }
+            | Self::Copy { ticket, .. }
+            | Self::FindClaude { ticket }
+            | Self::SaveSso { ticket, .. }
+            | Self::SaveApiKey { ticket, .. }
+            | Self::DecideApiKey { ticket, .. }
+            | Self::ProposeHelperTtl { ticket, .. }
+            | Self::FindHelper { ticket }
+            | Self::RunHelper { ticket }
+            | Self::CancelHelper { ticket }
+            | Self::DetectProvider { ticket, .. }
+            | Self::PlanProvider { ticket, .. }
+            | Self::CheckProvider { ticket, .. }
+            | Self::CheckGateway { ticket, .. }
+            | Self::TrustGateway { ticket, .. }
+            | Self::FetchGatewayPolicy { ticket, .. }
+            | Self::PlanLogout { ticket }
+            | Self::Logout { ticket } => Some(*ticket),
+            Self::Quit { .. } | Self::SetupToken => None,
+        }
+    }
+}

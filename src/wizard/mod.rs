@@ -45,6 +45,8 @@ pub mod screens;
 mod screens_tests;
 #[cfg(test)]
 mod sign_in_tests;
+#[cfg(test)]
+mod stale_tests;
 pub mod ticket;
 pub mod update;
 
