@@ -34,7 +34,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
     render_title(model, theme, frame, title);
-    help_bar::render(frame, bar, keymap::DASHBOARD, theme);
+    help_bar::render_items(frame, bar, model.help_bar(), theme);
 
     let Some(status) = model.status.as_deref() else {
         let text = format!(

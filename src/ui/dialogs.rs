@@ -16,17 +16,17 @@ use crate::wizard::dialogs::{
 use crate::wizard::keymap::{self, Binding};
 use crate::wizard::screens::config::{config_rows, duration_words};
 
-/// Lays out a panel titled `title` with `lines` above the help bar of `table`.
+/// Lays out a panel titled `title` with `lines` above the help bar `bar_items`.
 fn screen(
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,
     title: &str,
     lines: Vec<Line<'static>>,
-    table: &[Binding],
+    bar_items: Vec<&Binding>,
 ) {
     let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    help_bar::render(frame, bar, table, theme);
+    help_bar::render_items(frame, bar, bar_items, theme);
     frame.render_widget(Paragraph::new(lines).block(panel(title, theme)), body);
 }
 
@@ -104,7 +104,14 @@ pub fn approval(approval: &Approval, theme: &Theme, frame: &mut Frame, area: Rec
             width,
         ));
     }
-    screen(frame, area, theme, " API key ", lines, keymap::APPROVAL);
+    screen(
+        frame,
+        area,
+        theme,
+        " API key ",
+        lines,
+        keymap::bar(keymap::APPROVAL, |_| true),
+    );
 }
 
 /// `ccauth config`.
@@ -185,7 +192,14 @@ pub fn config(
     if let Some(message) = &config.message {
         text(&mut lines, message, theme.text, width);
     }
-    screen(frame, area, theme, " Config ", lines, keymap::CONFIG);
+    screen(
+        frame,
+        area,
+        theme,
+        " Config ",
+        lines,
+        keymap::bar(keymap::CONFIG, |_| true),
+    );
 }
 
 /// The apiKeyHelper test, with its live elapsed time.
@@ -275,7 +289,7 @@ pub fn helper(run: &HelperRun, now_ms: i64, theme: &Theme, frame: &mut Frame, ar
         theme,
         " apiKeyHelper test ",
         lines,
-        keymap::HELPER,
+        run.help_bar(),
     );
 }
 
@@ -333,7 +347,7 @@ pub fn logout(logout: &Logout, theme: &Theme, frame: &mut Frame, area: Rect) {
             width,
         )),
     }
-    screen(frame, area, theme, " Log out ", lines, keymap::LOGOUT);
+    screen(frame, area, theme, " Log out ", lines, logout.help_bar());
 }
 
 /// What a save did, with the settings change `w` writes.
@@ -362,5 +376,5 @@ pub fn outcome(outcome: &Outcome, theme: &Theme, frame: &mut Frame, area: Rect) 
         None => lines.push(Line::styled("Working out the settings change…", theme.hint)),
     }
     let title = format!(" {} ", outcome.title);
-    screen(frame, area, theme, &title, lines, keymap::OUTCOME);
+    screen(frame, area, theme, &title, lines, outcome.help_bar());
 }

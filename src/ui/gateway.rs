@@ -17,7 +17,7 @@ use crate::wizard::sign_in::Tone;
 /// Draws `check`.
 pub fn render(check: &GatewayCheck, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    help_bar::render(frame, bar, keymap::GATEWAY, theme);
+    help_bar::render_items(frame, bar, check.help_bar(), theme);
     let width = body.width.saturating_sub(4);
     let mut lines: Vec<Line<'static>> = vec![Line::from(vec![
         Span::styled("Gateway ", theme.hint),

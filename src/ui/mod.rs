@@ -89,6 +89,8 @@ pub fn spinner(tick: usize) -> &'static str {
 }
 
 #[cfg(test)]
+mod hint_tests;
+#[cfg(test)]
 mod screen_snapshots;
 #[cfg(test)]
 mod snapshot_tests;

@@ -15,7 +15,7 @@ use crate::wizard::menu::{Choice, ClaudeCli};
 use crate::wizard::sign_in::{SignInEvent, Wiring, WiringState};
 use crate::wizard::{Key, Model, Msg, Opening, Reply, update};
 
-fn opened(opening: Opening, builder: &Builder, width: u16, height: u16) -> Model {
+pub(super) fn opened(opening: Opening, builder: &Builder, width: u16, height: u16) -> Model {
     let (mut model, _) = Model::opening(opening, Mode::Interactive, width, height);
     let load = model.load;
     update(
@@ -29,7 +29,7 @@ fn opened(opening: Opening, builder: &Builder, width: u16, height: u16) -> Model
 }
 
 /// The answer to the work of the screen on top.
-fn reply(model: &mut Model, reply: Reply) {
+pub(super) fn reply(model: &mut Model, reply: Reply) {
     let ticket = model.ticket;
     update(model, Msg::reply(ticket, reply));
 }
@@ -39,7 +39,7 @@ fn search_answer(model: &mut Model, cli: Option<ClaudeCli>) {
     update(model, Msg::reply(ticket, Reply::ClaudeFound(cli)));
 }
 
-fn screen(model: &Model) -> String {
+pub(super) fn screen(model: &Model) -> String {
     let mut terminal =
         Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
     terminal
@@ -48,19 +48,19 @@ fn screen(model: &Model) -> String {
     terminal.backend().to_string()
 }
 
-fn keys(model: &mut Model, keys: &[Key]) {
+pub(super) fn keys(model: &mut Model, keys: &[Key]) {
     for key in keys {
         update(model, Msg::Key(*key));
     }
 }
 
-fn typed(model: &mut Model, text: &str) {
+pub(super) fn typed(model: &mut Model, text: &str) {
     for c in text.chars() {
         update(model, Msg::Key(Key::Char(c)));
     }
 }
 
-fn found(model: &mut Model) {
+pub(super) fn found(model: &mut Model) {
     search_answer(
         model,
         Some(ClaudeCli {
@@ -371,7 +371,7 @@ fn gateway_at(phase_msgs: &[Reply]) -> Model {
     model
 }
 
-fn steps() -> Vec<Reply> {
+pub(super) fn steps() -> Vec<Reply> {
     use crate::wizard::sign_in::Tone;
     [
         "DNS: 10.20.0.7 (3 ms)",

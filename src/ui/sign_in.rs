@@ -25,13 +25,7 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
     ])
     .areas(area);
     render_title(sign_in, now_ms, theme, frame, title);
-    let table = sign_in.key_table();
-    let items = sign_in
-        .bar_actions()
-        .iter()
-        .filter_map(|action| keymap::binding_for(table, *action))
-        .collect();
-    help_bar::render_items(frame, bar, items, theme);
+    help_bar::render_items(frame, bar, sign_in.help_bar(), theme);
 
     match &sign_in.phase {
         Phase::Succeeded(success) => {

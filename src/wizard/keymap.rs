@@ -522,7 +522,7 @@ pub const CONFIG: &[Binding] = &[
 
 /// The apiKeyHelper test.
 pub const HELPER: &[Binding] = &[
-    bind(&[Key::Char('y')], Action::Yes, "y", "trust and run", false),
+    bind(&[Key::Char('y')], Action::Yes, "y", "trust and run", true),
     bind(&[Key::Char('r')], Action::RunAgain, "r", "run again", true),
     bind(&[Key::Esc], Action::Back, "esc", "stop / back", true),
     HELP,
@@ -532,7 +532,7 @@ pub const HELPER: &[Binding] = &[
 /// Logout.
 pub const LOGOUT: &[Binding] = &[
     bind(&[Key::Char('y')], Action::Yes, "y", "log out", true),
-    bind(&[Key::Enter], Action::Continue, "enter", "continue", false),
+    bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
     bind(
         &[Key::Esc, Key::Char('n')],
         Action::Back,
@@ -608,6 +608,23 @@ pub const ALL: &[&[Binding]] = &[
     PROVIDER,
     GATEWAY,
 ];
+
+/// The help bar of `table` where only the actions `offered` says do something right now are
+/// listed: a bar never names a key that would do nothing.
+pub fn bar(table: &'static [Binding], offered: impl Fn(Action) -> bool) -> Vec<&'static Binding> {
+    table
+        .iter()
+        .filter(|binding| binding.in_bar && offered(binding.action))
+        .collect()
+}
+
+/// The bindings of `actions` in `table`, in that order (a state's own bar).
+pub fn bar_in_order(table: &'static [Binding], actions: &[Action]) -> Vec<&'static Binding> {
+    actions
+        .iter()
+        .filter_map(|action| binding_for(table, *action))
+        .collect()
+}
 
 /// The binding of `action` in `table`, if it has one with keys.
 pub fn binding_for(table: &[Binding], action: Action) -> Option<&Binding> {

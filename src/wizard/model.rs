@@ -436,6 +436,29 @@ impl Model {
         }
     }
 
+    /// The help bar in force: the bindings of [`Self::key_table`] that do something right now.
+    /// The views draw it and the hint test presses every key it names.
+    pub fn help_bar(&self) -> Vec<&'static super::Binding> {
+        use super::keymap::{self, Action};
+        match &self.screen {
+            Screen::SignIn(sign_in) => sign_in.help_bar(),
+            Screen::Helper(run) => run.help_bar(),
+            Screen::Gateway(check) => check.help_bar(),
+            Screen::Logout(logout) => logout.help_bar(),
+            Screen::Outcome(outcome) => outcome.help_bar(),
+            Screen::Dashboard => {
+                let warnings = self
+                    .status
+                    .as_ref()
+                    .is_some_and(|status| !status.assessment.warnings.is_empty());
+                keymap::bar(keymap::DASHBOARD, |action| {
+                    action != Action::SwitchFocus || warnings
+                })
+            }
+            _ => keymap::bar(self.key_table(), |_| true),
+        }
+    }
+
     /// The exit status if ccauth stopped now: 0 on a sign-in that succeeded, 1 on one that is
     /// the only screen (`ccauth demo`, `ccauth login --sso …`) and did not; otherwise 0 when
     /// Claude Code has a usable credential.

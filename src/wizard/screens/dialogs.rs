@@ -2,7 +2,7 @@
 //! test, logout, and the outcome of saving a key or a setting (with the settings change to
 //! write). Their keys are handled in the file of each screen beside this one.
 
-use super::sign_in::Wiring;
+use super::sign_in::{Wiring, WiringState};
 
 /// What saving a key did: one line each, and warnings to read before going on.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -137,6 +137,19 @@ pub struct HelperResult {
 }
 
 impl HelperRun {
+    /// The help bar: `y` only while trust is asked, `r` once a run is over.
+    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
+        use crate::wizard::keymap::{self, Action};
+        keymap::bar(keymap::HELPER, |action| match action {
+            Action::Yes => self.phase == HelperPhase::NeedsTrust,
+            Action::RunAgain => matches!(
+                self.phase,
+                HelperPhase::Done(_) | HelperPhase::Unavailable(_)
+            ),
+            _ => true,
+        })
+    }
+
     /// Milliseconds since the helper started, at `now_ms`.
     pub fn elapsed_ms(&self, now_ms: i64) -> i64 {
         (now_ms - self.started_ms).max(0)
@@ -170,6 +183,19 @@ pub enum Logout {
     Failed(String),
 }
 
+impl Logout {
+    /// The help bar: `y` while the plan is shown, Enter once it is done, Esc unless removing.
+    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
+        use crate::wizard::keymap::{self, Action};
+        keymap::bar(keymap::LOGOUT, |action| match action {
+            Action::Yes => matches!(self, Self::Confirm(_)),
+            Action::Continue => matches!(self, Self::Done(_)),
+            Action::Back => !matches!(self, Self::Working),
+            _ => true,
+        })
+    }
+}
+
 /// The outcome of saving something, with the settings change that makes Claude Code use it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -183,6 +209,20 @@ pub struct Outcome {
     pub wiring: Option<Wiring>,
     /// Whether it reports something done or a change to review.
     pub kind: OutcomeKind,
+}
+
+impl Outcome {
+    /// The help bar: `w` only while a change is proposed.
+    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
+        use crate::wizard::keymap::{self, Action};
+        let proposed = self
+            .wiring
+            .as_ref()
+            .is_some_and(|wiring| wiring.state == WiringState::Proposed);
+        keymap::bar(keymap::OUTCOME, |action| {
+            action != Action::WriteSettings || proposed
+        })
+    }
 }
 
 /// What an outcome is about, which decides where Enter and Esc go.

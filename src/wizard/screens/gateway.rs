@@ -82,6 +82,17 @@ pub struct GatewayCheck {
 }
 
 impl GatewayCheck {
+    /// The help bar: `y` while trust is asked, `r` after a refusal, Enter at the hand-off.
+    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
+        use crate::wizard::keymap::{self, Action};
+        keymap::bar(keymap::GATEWAY, |action| match action {
+            Action::Yes => matches!(self.phase, GatewayPhase::Ask(_)),
+            Action::RunAgain => matches!(self.phase, GatewayPhase::Refused(_)),
+            Action::Continue => matches!(self.phase, GatewayPhase::HandOff(_)),
+            _ => true,
+        })
+    }
+
     /// A check of `url` starting now.
     pub fn new(url: String) -> Self {
         Self {

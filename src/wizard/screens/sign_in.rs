@@ -525,6 +525,11 @@ impl SignIn {
         }
     }
 
+    /// The help bar: the keys that do something right now.
+    pub fn help_bar(&self) -> Vec<&'static Binding> {
+        keymap::bar_in_order(self.key_table(), self.bar_actions())
+    }
+
     /// The keys that do something right now, in help-bar order.
     pub fn bar_actions(&self) -> &'static [Action] {
         if self.paste_focused && self.paste_open() {
