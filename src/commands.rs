@@ -10,7 +10,7 @@ use crate::claude::precedence::home_relative;
 use crate::claude::world::Paths;
 use crate::claude::{LoadInput, cli_login, official_cli};
 use crate::status::Status;
-use crate::wizard::dialogs::ConfigRow;
+use crate::wizard::config::ConfigRow;
 use crate::wizard::screens::config::{config_rows, duration_words};
 
 fn missing_claude(out: &mut dyn Write) {

@@ -317,7 +317,7 @@ impl Config {
             && !host.chars().any(|c| c.is_whitespace() || c.is_control());
         if !valid {
             return Err(StoreError::InvalidName {
-                name: crate::secret::redact_tokens(host),
+                name: crate::domain::secret::redact_tokens(host),
             });
         }
         self.set(TRUSTED_GATEWAYS, host, record, &GATEWAY_FIELDS)

@@ -8,12 +8,14 @@
 //! - **Domain** — [`domain`]: pure values and rules that import nothing else from the crate and
 //!   do no I/O: the [`domain::world::World`] that was read, the precedence engine
 //!   ([`domain::precedence`]) that decides which credential Claude Code uses, the env and path
-//!   rules, managed policy, the data of a status report, secret types ([`secret`] is its old
-//!   path), time and duration formatting, the QR matrix, install hints and the sign-in request.
+//!   rules, managed policy, the data of a status report, secret types, time and duration
+//!   formatting, the QR matrix, install hints and the sign-in request.
 //!   Everything else may import it.
-//! - **Pure core** — [`wizard`]: the model, messages, effects and the `update` function; the key
-//!   table. No I/O, no clock reads, no terminal types.
-//! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen and one theme.
+//! - **Pure core** — [`wizard`]: the model with its navigation stack, messages, effects, tickets
+//!   and the `update` function; one file per screen in [`wizard::screens`] (its state, key table
+//!   use, `on_key`, `on_reply`). No I/O, no clock reads, no terminal types.
+//! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen in
+//!   [`ui::screens`], mirroring the wizard's, and one theme.
 //! - **I/O** — never imports the wizard, the view, [`actions`], [`app`] or [`plain`]:
 //!   [`claude`] loaders (Claude Code's files and environment, read-only, plus
 //!   [`claude::settings_write`], the one writer of its user settings), [`store`] (ccauth's own
@@ -54,6 +56,3 @@ pub mod store;
 pub mod terminal;
 pub mod ui;
 pub mod wizard;
-
-// Old path of the secret types, now in the domain ring; callers switch to `crate::domain::secret`.
-pub use domain::secret;

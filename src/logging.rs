@@ -3,7 +3,7 @@
 //! The log lives at `$CCAUTH_LOG_FILE`, else `$XDG_STATE_HOME/ccauth/ccauth.log`, else
 //! `~/.local/state/ccauth/ccauth.log`. The file is opened only when the first line is written,
 //! so a run with nothing to log writes nothing. `RUST_LOG` sets the level (default `info`).
-//! Nothing secret is ever passed to a log macro: secrets are [`crate::secret::Secret`]s, whose
+//! Nothing secret is ever passed to a log macro: secrets are [`crate::domain::secret::Secret`]s, whose
 //! `Debug` is redacted.
 
 use std::fs::{File, OpenOptions};

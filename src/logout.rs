@@ -32,7 +32,7 @@ use crate::claude::files;
 use crate::claude::settings_write::{ChangeSet, SettingsEdit};
 use crate::claude::world::Paths;
 use crate::config::ConfigFile;
-use crate::secret::redact_tokens;
+use crate::domain::secret::redact_tokens;
 use crate::store::{KeyKind, SecretStore, StoreKey, StoreLocks, display_path};
 
 /// Everything logging out would do, in order.
@@ -342,7 +342,7 @@ mod tests {
     use std::fs;
 
     use super::*;
-    use crate::secret::Secret;
+    use crate::domain::secret::Secret;
     use crate::store::{MemoryStore, StoredTokens, UnavailableStore};
 
     fn paths(dir: &Path) -> Paths {

@@ -19,9 +19,9 @@ use std::process::{Command, Stdio};
 
 use ccauth::claude::paths;
 use ccauth::claude::world::Paths;
+use ccauth::domain::secret::Secret;
 use ccauth::helper::api_key;
 use ccauth::logout::{self, LogoutItem};
-use ccauth::secret::Secret;
 use ccauth::store::{FileStore, SecretStore, StoreKey};
 use common::{BIN, Home, command};
 use serde_json::{Value, json};

@@ -23,8 +23,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use ccauth::claude::approval::{ApprovalEdit, ApprovalError, ApprovalState, Decision, state};
 use ccauth::claude::world::Paths;
+use ccauth::domain::secret::Secret;
 use ccauth::platform::fs::FileRefusal;
-use ccauth::secret::Secret;
 use serde_json::Value;
 
 const KEY: &str = "sk-ant-api03-CANARY-APPROVAL-Zq7Xw2Lm9Pv4Rt6Ys8Ku";

@@ -25,8 +25,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use ccauth::claude::world::Paths;
+use ccauth::domain::secret::Secret;
 use ccauth::logout;
-use ccauth::secret::Secret;
 use ccauth::signin::gateway::{
     self, GatewayUrl, ManagedSettings, Preflight, PreflightEvent, PreflightOptions, PreflightStep,
     Trust,

@@ -19,7 +19,7 @@ use ccauth::claude::cli_login::{
     self, ClaudeMethod, CliEvent, LoginOptions, LoginOutcome, MAX_LINE_CHARS,
 };
 use ccauth::claude::official_cli::parse_status;
-use ccauth::secret::Secret;
+use ccauth::domain::secret::Secret;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 

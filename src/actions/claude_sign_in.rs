@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 
 use crate::claude::cli_login::{self, ClaudeMethod, CliEvent, LoginOptions, LoginOutcome};
 use crate::claude::official_cli;
-use crate::secret::Secret;
+use crate::domain::secret::Secret;
 use crate::wizard::sign_in::{SignInEvent, Success};
 
 /// Which `claude auth login`.

@@ -1,7 +1,7 @@
 //! The apiKeyHelper test in the screen's words.
 
 use crate::helper::api_key_helper::{self, HelperOutcome, HelperSpec};
-use crate::wizard::dialogs::{HelperInfo, HelperResult};
+use crate::wizard::helper::{HelperInfo, HelperResult};
 
 /// What the screen shows of a helper spec.
 pub fn helper_info(spec: &HelperSpec) -> HelperInfo {

@@ -7,10 +7,10 @@ use crate::claude::LoadInput;
 use crate::claude::approval::{ApprovalEdit, Decision};
 use crate::claude::settings_write::SettingsEdit;
 use crate::claude::world::Paths;
-use crate::secret::Secret;
+use crate::domain::secret::Secret;
 use crate::store::default_store;
-use crate::wizard::dialogs::SavedKey;
 use crate::wizard::form::FieldError;
+use crate::wizard::outcome::SavedKey;
 
 /// Saves a key the user already has; answers with what was done, or the field at fault.
 ///
@@ -36,7 +36,7 @@ pub fn save_api_key(
         .map_err(|why| (None, why))?;
     let mut lines = vec![format!(
         "Stored as \"{name}\" ({}) in {stored}.",
-        crate::secret::mask(key.expose())
+        crate::domain::secret::mask(key.expose())
     )];
     if let Some(base) = base_url {
         lines.push(format!("It will be sent to {base}."));

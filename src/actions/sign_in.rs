@@ -229,7 +229,7 @@ async fn run_gateway(
         )));
         return;
     }
-    let access = crate::secret::Secret::new(tokens.access_token.secret().clone());
+    let access = crate::domain::secret::Secret::new(tokens.access_token.secret().clone());
     // What policy the gateway serves, shown read-only: Claude Code applies it only through its
     // own gateway sign-in, which is the trade-off of wiring it through apiKeyHelper.
     send(SignInEvent::Note(

@@ -45,8 +45,8 @@ pub use super::edit::{LOCK_STALE, LOCK_WAIT};
 use super::files;
 use super::json_splice;
 use super::world::Paths;
+use crate::domain::secret::Secret;
 use crate::platform::fs::FileRefusal;
-use crate::secret::Secret;
 
 /// The key of the approval record in `.claude.json`.
 pub const RESPONSES: &str = "customApiKeyResponses";

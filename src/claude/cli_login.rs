@@ -31,8 +31,8 @@ pub use commands::{
 };
 pub use output::{MAX_LINE_CHARS, find_url, mask_line, strip_terminal};
 
+use crate::domain::secret::Secret;
 use crate::platform::child;
-use crate::secret::Secret;
 
 /// The variable that keeps the child from telemetry, update checks and other traffic it does
 /// not need for signing in.

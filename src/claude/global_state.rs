@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::files::{self, role};
 use super::world::{Account, FileReport, GlobalState, Paths};
-use crate::secret::mask;
+use crate::domain::secret::mask;
 
 /// Reads `.claude.json` from `paths`, recording the file in `reports`. A missing or unusable
 /// file gives the default (empty) state.

@@ -213,7 +213,7 @@ mod tests {
     use crate::claude::files::role;
     use crate::claude::paths::MANAGED_DIR_ENV;
     use crate::claude::world::{FileState, Layer, StoredLogin};
-    use crate::secret::Secret;
+    use crate::domain::secret::Secret;
 
     const API_KEY: &str = "sk-ant-api03-SHELLKEYVALUE-0123456789abcdefghij";
     const ACCESS: &str = "sk-ant-oat01-ACCESSTOKENVALUE";

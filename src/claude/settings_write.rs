@@ -25,8 +25,8 @@ use serde_json::{Map, Value};
 use super::edit::{FileEdit, Lock};
 use super::env::{self, Sensitivity};
 use super::world::Paths;
+use crate::domain::secret::{mask, redact_tokens};
 use crate::platform::fs::FileRefusal;
-use crate::secret::{mask, redact_tokens};
 
 /// The `env` block's key.
 const ENV: &str = "env";

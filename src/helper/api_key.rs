@@ -16,7 +16,7 @@
 use crate::claude::settings_write::{ChangeSet, SettingsEdit};
 use crate::claude::world::Paths;
 use crate::config::{ApiKeyRecord, ConfigFile};
-use crate::secret::{Secret, redact_tokens};
+use crate::domain::secret::{Secret, redact_tokens};
 use crate::store::{SecretStore, StoreKey, StoredTokens};
 
 /// The longest output Claude Code accepts from an `apiKeyHelper`.

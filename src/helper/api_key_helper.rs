@@ -36,8 +36,8 @@ use crate::claude::precedence::home_relative;
 use crate::claude::settings::Settings;
 use crate::claude::world::{FileState, Layer};
 use crate::claude::{global_state, paths};
+use crate::domain::secret::{mask, redact_tokens};
 use crate::platform::child::{self, Limits, Sink, Stopped};
-use crate::secret::{mask, redact_tokens};
 use crate::status::format::duration_words;
 
 pub use super::output::{FailureKind, HEADLINE, HelperOutcome, MAX_KEY_CHARS};

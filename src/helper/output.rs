@@ -7,8 +7,8 @@
 //! [`HelperOutcome`]; callers (`ccauth helper test`, the dashboard) show
 //! [`HelperOutcome::report`].
 
+use crate::domain::secret::redact_tokens;
 use crate::domain::time::duration_words;
-use crate::secret::redact_tokens;
 
 /// The longest key Claude Code accepts from a helper, in characters.
 pub const MAX_KEY_CHARS: usize = 16_384;
@@ -29,7 +29,7 @@ const STDERR_LINE_CHARS: usize = 240;
 pub enum HelperOutcome {
     /// It printed a valid key. The key itself is not kept.
     Token {
-        /// The key masked to its tail ([`crate::secret::mask`]).
+        /// The key masked to its tail ([`crate::domain::secret::mask`]).
         masked: String,
         /// Its length in characters.
         length: usize,
@@ -427,7 +427,7 @@ fn skip_string(chars: &mut std::iter::Peekable<impl Iterator<Item = char>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::mask;
+    use crate::domain::secret::mask;
 
     fn capture(bytes: &[u8]) -> StdoutCapture {
         let mut capture = StdoutCapture::default();

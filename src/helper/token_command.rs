@@ -13,7 +13,7 @@
 use std::io::Write;
 
 use crate::claude::world::Paths;
-use crate::secret::Secret;
+use crate::domain::secret::Secret;
 use crate::signin::error::{ErrorKind, SignInError};
 use crate::signin::http::HttpClient;
 use crate::signin::oauth::{self, RefreshRequest};

@@ -34,7 +34,7 @@ use super::regions::{self, BEDROCK_DEFAULT_REGION};
 use super::support::{expand_tilde, expiry_words, parse_rfc3339_ms, sha1_hex};
 use super::{Choice, Detection, Finding, Problem, Provider};
 use crate::claude::files::{self, ReadError};
-use crate::secret::{mask, redact_tokens};
+use crate::domain::secret::{mask, redact_tokens};
 
 /// INI keys whose values are credentials.
 const SECRET_KEYS: &[&str] = &[

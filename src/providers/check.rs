@@ -21,8 +21,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::{Provider, Selection};
+use crate::domain::secret::redact_tokens;
 use crate::platform::child::{self, Output, RunError};
-use crate::secret::redact_tokens;
 
 /// The longest line shown from a child's error output.
 const LINE_LIMIT: usize = 200;

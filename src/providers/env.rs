@@ -19,7 +19,7 @@ use crate::claude::paths;
 use crate::claude::settings::Settings;
 use crate::claude::world::{FileProblem, FileReport, FileState, Layer, Paths};
 use crate::domain::paths::home_relative;
-use crate::secret::Secret;
+use crate::domain::secret::Secret;
 
 /// Where a variable's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,7 +24,7 @@ use super::env::EnvView;
 use super::support::expand_tilde;
 use super::{Choice, Detection};
 use crate::claude::files::{self, ReadError};
-use crate::secret::redact_tokens;
+use crate::domain::secret::redact_tokens;
 
 /// The host suffix of a Foundry resource.
 pub const HOST_SUFFIX: &str = ".services.ai.azure.com";

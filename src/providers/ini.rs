@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use crate::secret::Secret;
+use crate::domain::secret::Secret;
 
 /// One value.
 #[derive(Clone, PartialEq, Eq)]

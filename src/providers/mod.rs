@@ -27,7 +27,7 @@ pub mod vertex;
 use std::fmt;
 
 use crate::claude::LoadInput;
-use crate::secret::Secret;
+use crate::domain::secret::Secret;
 
 pub use check::{CheckResult, CheckStatus, check};
 pub use env::claude_env;

@@ -5,8 +5,8 @@ use std::fs;
 
 use super::*;
 use crate::claude::settings_write::SettingsEdit;
+use crate::domain::secret::Secret;
 use crate::providers::{ModelRegion, StaleSwitch};
-use crate::secret::Secret;
 
 const EXISTING: &str = r#"{
   "model": "opus",

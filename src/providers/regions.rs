@@ -105,7 +105,7 @@ pub fn known(provider: Provider) -> &'static [&'static str] {
 pub fn validate(provider: Provider, region: &str) -> Result<(), String> {
     let trimmed = region.trim();
     // Typed text may be anything, including a pasted secret: show at most a short prefix.
-    let shown = crate::secret::redact_tokens(&trimmed.chars().take(40).collect::<String>());
+    let shown = crate::domain::secret::redact_tokens(&trimmed.chars().take(40).collect::<String>());
     if trimmed.is_empty() {
         return Err(String::from(
             "no region given: pick one from the list or type one",

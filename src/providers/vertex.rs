@@ -37,7 +37,7 @@ use super::regions::{self, VERTEX_DEFAULT_REGION};
 use super::support::expand_tilde;
 use super::{Choice, Detection, Provider};
 use crate::claude::files::{self, ReadError};
-use crate::secret::redact_tokens;
+use crate::domain::secret::redact_tokens;
 
 /// The command that writes user ADC.
 pub const ADC_LOGIN: &str = "gcloud auth application-default login";

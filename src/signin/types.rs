@@ -45,7 +45,7 @@ impl TokenSet {
         client_id: Option<String>,
         scope_fallback: Option<&str>,
     ) -> crate::store::StoredTokens {
-        use crate::secret::Secret;
+        use crate::domain::secret::Secret;
         crate::store::StoredTokens {
             access_token: Secret::new(self.access_token.secret().clone()),
             refresh_token: self

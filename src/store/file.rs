@@ -248,7 +248,7 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::secret::Secret;
+    use crate::domain::secret::Secret;
     use crate::store::testkit::{CANARY, tokens};
 
     fn mode(path: &Path) -> u32 {

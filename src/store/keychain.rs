@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::{SecretStore, StoreError, StoreKey, StoredTokens, safe_data_error};
 use crate::claude::world::Paths;
-use crate::secret::redact_tokens;
+use crate::domain::secret::redact_tokens;
 
 /// The Keychain service of ccauth's items for the default config directory.
 pub const SERVICE: &str = "ccauth";

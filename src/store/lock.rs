@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 
 use super::{SecretStore, StoreError, StoreKey, StoredTokens};
 use crate::claude::world::Paths;
+use crate::domain::secret::Secret;
 use crate::platform::fs::{FileRefusal, LockHolder, ensure_private_dir, open_lock_file};
-use crate::secret::Secret;
 
 /// The refresh lock, in ccauth's directory.
 pub const REFRESH_LOCK_FILE: &str = "credentials.lock";

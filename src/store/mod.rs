@@ -28,9 +28,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::paths::home_relative;
+use crate::domain::secret::{Secret, redact_tokens};
 use crate::domain::world::Paths;
 use crate::platform::fs::FileRefusal;
-use crate::secret::{Secret, redact_tokens};
 
 pub use file::FileStore;
 pub use keychain::KeychainStore;

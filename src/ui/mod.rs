@@ -1,16 +1,9 @@
 //! The view: renders a `&Model` into a ratatui frame. Reads the model, never changes it, never
-//! does I/O. One file per screen; every style comes from [`theme`].
+//! does I/O. One file per screen in [`screens`]; every style comes from [`theme`].
 
-pub mod dashboard;
-pub mod details;
-pub mod dialogs;
-pub mod form;
-pub mod gateway;
 pub mod help;
 pub mod help_bar;
-pub mod menu;
-pub mod provider;
-pub mod sign_in;
+pub mod screens;
 pub mod theme;
 pub mod widgets;
 pub mod wrap;
@@ -21,6 +14,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::wizard::{Model, Screen};
+use screens::{
+    approval, config, dashboard, form, gateway, helper, logout, menu, outcome, provider, sign_in,
+};
 pub use theme::Theme;
 
 /// The smallest terminal the screens are laid out for.
@@ -39,13 +35,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
         Screen::SignIn(sign_in) => sign_in::render(sign_in, model.now_ms, theme, frame, area),
         Screen::Menu(menu) => menu::render(menu, theme, frame, area),
         Screen::Form(form) => form::render(form, theme, frame, area),
-        Screen::Approval(approval) => dialogs::approval(approval, theme, frame, area),
+        Screen::Approval(approval) => approval::render(approval, theme, frame, area),
         Screen::Config(config) => {
-            dialogs::config(config, model.status.as_deref(), theme, frame, area);
+            config::render(config, model.status.as_deref(), theme, frame, area);
         }
-        Screen::Helper(run) => dialogs::helper(run, model.now_ms, theme, frame, area),
-        Screen::Logout(logout) => dialogs::logout(logout, theme, frame, area),
-        Screen::Outcome(outcome) => dialogs::outcome(outcome, theme, frame, area),
+        Screen::Helper(run) => helper::render(run, model.now_ms, theme, frame, area),
+        Screen::Logout(logout) => logout::render(logout, theme, frame, area),
+        Screen::Outcome(outcome) => outcome::render(outcome, theme, frame, area),
         Screen::Provider(setup) => provider::render(setup, theme, frame, area),
         Screen::Gateway(check) => gateway::render(check, theme, frame, area),
         Screen::Dashboard => dashboard::render(model, theme, frame, area),

@@ -10,8 +10,9 @@ use crate::domain::fixtures::{Builder, NOW, managed};
 use crate::domain::policy::ManagedPolicy;
 use crate::domain::precedence::{Mode, SourceId};
 use crate::domain::status::Status;
-use crate::wizard::dialogs::{HelperInfo, HelperResult, SavedKey};
+use crate::wizard::helper::{HelperInfo, HelperResult};
 use crate::wizard::menu::{Choice, ClaudeCli};
+use crate::wizard::outcome::SavedKey;
 use crate::wizard::sign_in::{SignInEvent, Wiring, WiringState};
 use crate::wizard::{Key, Model, Msg, Opening, Reply, update};
 

@@ -54,6 +54,8 @@ pub use effect::Effect;
 pub use keymap::{Action, Binding, Key};
 pub use model::{Focus, Model, Opening, Page, Panel, Screen};
 pub use msg::{Msg, Reply};
-pub use screens::{dialogs, form, gateway, menu, provider, sign_in};
+pub use screens::{
+    approval, config, form, gateway, helper, logout, menu, outcome, provider, sign_in,
+};
 pub use ticket::Ticket;
 pub use update::update;

@@ -7,10 +7,14 @@
 //! [`Model::quit`] is the one place that builds [`Effect::Quit`].
 
 use super::effect::Effect;
-use super::screens::dialogs::{Approval, Config, HelperPhase, HelperRun, Logout, Outcome};
+use super::screens::approval::Approval;
+use super::screens::config::Config;
 use super::screens::form::Form;
 use super::screens::gateway::GatewayCheck;
+use super::screens::helper::{HelperPhase, HelperRun};
+use super::screens::logout::Logout;
 use super::screens::menu::{Choice, ClaudeCli, Menu};
+use super::screens::outcome::Outcome;
 use super::screens::provider::ProviderSetup;
 use super::screens::sign_in::{Phase, Request, SignIn};
 use super::ticket::Ticket;

@@ -4,10 +4,11 @@
 //! `update` drops the ones whose ticket no page holds any more, in one place.
 
 use super::keymap::Key;
-use super::screens::dialogs::{HelperInfo, HelperResult, SavedKey};
 use super::screens::form::FieldError;
 use super::screens::gateway::Verdict;
+use super::screens::helper::{HelperInfo, HelperResult};
 use super::screens::menu::ClaudeCli;
+use super::screens::outcome::SavedKey;
 use super::screens::provider::{FieldKey, ProviderSetup};
 use super::screens::sign_in::{BrowserNote, SignInEvent, Tone, Wiring};
 use super::ticket::Ticket;

@@ -8,7 +8,8 @@
 
 use super::effect::Effect;
 use super::model::{Model, Opening, Screen};
-use super::screens::dialogs::{Approval, Config};
+use super::screens::approval::Approval;
+use super::screens::config::Config;
 use super::screens::{dashboard_api_key, gateway, logout, menu};
 use crate::domain::precedence::{Mode, SkipReason, SourceId, SourceState};
 use crate::domain::status::Status;

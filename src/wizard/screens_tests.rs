@@ -1,14 +1,16 @@
 //! Journeys through the onboarding screens as message scripts, asserting the model and the
 //! effects: what a user presses, what ccauth asks the world to do.
 
-use super::dialogs::{HelperInfo, HelperPhase, HelperResult, Logout, SavedKey};
 use super::effect::Effect;
 use super::form::Purpose;
 use super::gateway::{GatewayPhase, TrustView, Verdict};
+use super::helper::{HelperInfo, HelperPhase, HelperResult};
 use super::keymap::Key;
+use super::logout::Logout;
 use super::menu::{Choice, ClaudeCli, MenuKind};
 use super::model::{Model, Opening, Screen};
 use super::msg::{Msg, Reply};
+use super::outcome::SavedKey;
 use super::provider::{Check, FieldKey, PickField, ProviderSetup};
 use super::sign_in::{Flow, Target, Wiring, WiringState};
 use super::update;

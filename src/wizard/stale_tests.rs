@@ -4,9 +4,9 @@
 //! was and start nothing; the right ticket must change something, so a row that waits for
 //! nothing cannot pass.
 
-use super::dialogs::HelperInfo;
 use super::effect::Effect;
 use super::gateway::{TrustView, Verdict};
+use super::helper::HelperInfo;
 use super::keymap::Key;
 use super::menu::{Choice, ClaudeCli};
 use super::model::{Model, Opening};
@@ -403,7 +403,7 @@ fn helper_and_providers(rows: &mut Vec<Waiting>) {
     rows.push(Waiting {
         model,
         ticket,
-        reply: Reply::HelperDone(super::dialogs::HelperResult {
+        reply: Reply::HelperDone(super::helper::HelperResult {
             ok: true,
             headline: String::from("OK: printed a key"),
             lines: Vec::new(),

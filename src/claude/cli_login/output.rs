@@ -4,7 +4,7 @@
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::secret::{Secret, redact_tokens};
+use crate::domain::secret::{Secret, redact_tokens};
 
 /// Bytes of one line kept while reading; the rest of an overlong line is read and dropped, so a
 /// child printing megabytes without a newline costs no more memory than this.
@@ -151,7 +151,7 @@ pub fn mask_line(text: &str, sent: &[Secret]) -> String {
 /// characters) and runs of 32 or more base64 characters that mix digits and letters or upper
 /// and lower case.
 fn mask_runs(text: &str) -> String {
-    crate::secret::mask_words(
+    crate::domain::secret::mask_words(
         text,
         |c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-' | '#'),
         |word| looks_like_code_pair(word) || looks_like_long_run(word),

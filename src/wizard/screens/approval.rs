@@ -1,10 +1,49 @@
-//! The API-key approval dialog's part of `update`: "Detected a custom API key in your
-//! environment", Yes / No (recommended), saved the way Claude Code saves it.
+//! The API-key approval dialog, its state and its part of `update`: "Detected a custom API key in
+//! your environment", Yes / No (recommended), saved the way Claude Code saves it.
 
 use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Model, Screen};
 use super::super::msg::Reply;
+
+/// "Detected a custom API key in your environment": Yes / No (recommended).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    /// The key as Claude Code shows it: `sk-ant-...` and its last 20 characters.
+    pub shown: String,
+    /// Whether "Yes" has the cursor ("No" is the default, as in Claude Code).
+    pub yes: bool,
+    /// The file the answer is saved in, for display.
+    pub path: String,
+    /// A save in flight.
+    pub saving: bool,
+    /// Why the last save failed.
+    pub error: Option<String>,
+}
+
+impl Approval {
+    /// The dialog for `key` (shown as Claude Code shows it), saving to `path`.
+    pub fn new(key: &str, path: String) -> Self {
+        Self {
+            shown: shown_key(key),
+            yes: false,
+            path,
+            saving: false,
+            error: None,
+        }
+    }
+}
+
+/// The key as Claude Code's dialog shows it: `sk-ant-...` and the last 20 characters, which is
+/// also what it records. A key of 20 characters or fewer is masked to its last 4.
+pub fn shown_key(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() <= 20 {
+        return crate::domain::secret::mask(key);
+    }
+    let tail: String = chars[chars.len() - 20..].iter().collect();
+    format!("sk-ant-...{tail}")
+}
 
 /// A key on the dialog.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
@@ -60,5 +99,17 @@ pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
             Vec::new()
         }
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_shown_as_claude_code_shows_it() {
+        let key = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789";
+        assert_eq!(shown_key(key), "sk-ant-...qrstuvwxyz0123456789");
+        assert!(!shown_key("short-key-12345").contains("short-key"));
     }
 }

@@ -1,14 +1,46 @@
-//! `ccauth config`'s part of `update`: the "Use custom API key" toggle (shown while
-//! `ANTHROPIC_API_KEY` is set) and the helper TTL, which opens its form.
+//! `ccauth config`, its state and its part of `update`: the "Use custom API key" toggle (shown
+//! while `ANTHROPIC_API_KEY` is set) and the helper TTL, which opens its form.
 
 use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Model, Screen};
 use super::super::msg::Reply;
+use super::approval::shown_key;
 use super::dashboard::api_key;
-use super::dialogs::{ConfigRow, shown_key};
 use super::form::Form;
 use crate::domain::status::Status;
+
+/// `ccauth config`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Config {
+    /// The selected row.
+    pub selected: usize,
+    /// What the last action did, or why it failed.
+    pub message: Option<String>,
+    /// A save in flight.
+    pub saving: bool,
+}
+
+/// One row of the config screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigRow {
+    /// "Use custom API key": on when the key's tail is approved.
+    UseCustomKey {
+        /// Whether it is approved.
+        on: bool,
+        /// Whether it was ever decided.
+        decided: bool,
+        /// The key as shown.
+        shown: String,
+    },
+    /// The helper TTL in force and where it comes from.
+    HelperTtl {
+        /// Milliseconds.
+        ms: u64,
+        /// `CLAUDE_CODE_API_KEY_HELPER_TTL_MS in user settings` or `default`.
+        source: String,
+    },
+}
 
 /// The rows of the config screen, from the status read.
 pub fn config_rows(status: &Status) -> Vec<ConfigRow> {

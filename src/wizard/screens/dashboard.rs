@@ -6,7 +6,8 @@ use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Entry, Focus, Model, Panel, Screen};
 use super::super::msg::PolicyAnswer;
-use super::dialogs::{Approval, Config};
+use super::approval::Approval;
+use super::config::Config;
 use crate::domain::status::Status;
 
 /// How many warnings a page-scroll moves.

@@ -345,7 +345,7 @@ impl Form {
 use super::super::effect::Effect;
 use super::super::model::{Model, Screen};
 use super::super::msg::Reply;
-use super::dialogs::{Outcome, OutcomeKind, SavedKey};
+use super::outcome::{Outcome, OutcomeKind, SavedKey};
 use super::sign_in::{Flow, Request, Target};
 
 /// A key on a form.

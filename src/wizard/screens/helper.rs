@@ -1,11 +1,92 @@
-//! The apiKeyHelper test's part of `update`: find the helper, ask about trust for a project
-//! helper, run it as Claude Code would with a live timer, and show the verdict.
+//! The apiKeyHelper test, its state and its part of `update`: find the helper, ask about trust for
+//! a project helper, run it as Claude Code would with a live timer, and show the verdict.
 
 use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Model, Screen};
 use super::super::msg::Reply;
-use super::dialogs::{HelperPhase, HelperResult, HelperRun};
+
+/// The apiKeyHelper test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelperRun {
+    /// Where it is.
+    pub phase: HelperPhase,
+    /// The configured helper, once found.
+    pub info: Option<HelperInfo>,
+    /// When the helper was started, epoch milliseconds.
+    pub started_ms: i64,
+}
+
+/// What the screen knows about the configured helper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelperInfo {
+    /// The command.
+    pub command: String,
+    /// Where it is set, e.g. `user settings (~/.claude/settings.json)`.
+    pub source: String,
+    /// The TTL in force, in words.
+    pub ttl: String,
+    /// Whether it comes from project settings and so needs the workspace trusted.
+    pub needs_trust: bool,
+}
+
+/// What the helper test is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelperPhase {
+    /// Reading the settings.
+    Finding,
+    /// From project settings: waiting for the user to trust the workspace.
+    NeedsTrust,
+    /// Running; the elapsed time counts.
+    Running,
+    /// Finished.
+    Done(HelperResult),
+    /// No helper is configured, or it could not be read; the text says what to do.
+    Unavailable(String),
+}
+
+/// How the helper run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelperResult {
+    /// Whether Claude Code would accept what it printed.
+    pub ok: bool,
+    /// The one-line verdict.
+    pub headline: String,
+    /// Details: the reason, the exit status, the last lines of its stderr.
+    pub lines: Vec<String>,
+    /// How long it ran, milliseconds.
+    pub elapsed_ms: u64,
+}
+
+impl HelperRun {
+    /// The help bar: `y` only while trust is asked, `r` once a run is over.
+    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
+        use crate::wizard::keymap::{self, Action};
+        keymap::bar(keymap::HELPER, |action| match action {
+            Action::Yes => self.phase == HelperPhase::NeedsTrust,
+            Action::RunAgain => matches!(
+                self.phase,
+                HelperPhase::Done(_) | HelperPhase::Unavailable(_)
+            ),
+            _ => true,
+        })
+    }
+
+    /// Milliseconds since the helper started, at `now_ms`.
+    pub fn elapsed_ms(&self, now_ms: i64) -> i64 {
+        (now_ms - self.started_ms).max(0)
+    }
+
+    /// The slow-helper notice at `now_ms`, once it has run past 10 seconds (the wording is the
+    /// runner's, so the line mode and the screen say the same).
+    pub fn slow_notice(&self, now_ms: i64) -> Option<String> {
+        if self.phase != HelperPhase::Running {
+            return None;
+        }
+        let elapsed = u64::try_from(self.elapsed_ms(now_ms)).unwrap_or(0);
+        crate::domain::time::slow_notice(elapsed)
+    }
+}
 
 /// Opens the helper test over what is shown.
 pub(in crate::wizard) fn open(model: &mut Model) -> Vec<Effect> {
@@ -118,5 +199,30 @@ pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
             Vec::new()
         }
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_slow_notice_appears_at_ten_seconds_and_counts() {
+        let mut run = HelperRun {
+            phase: HelperPhase::Running,
+            info: None,
+            started_ms: 1_000,
+        };
+        assert_eq!(run.slow_notice(10_999), None);
+        assert_eq!(
+            run.slow_notice(11_000).as_deref(),
+            Some("apiKeyHelper is taking a while… 10s")
+        );
+        assert_eq!(
+            run.slow_notice(13_500).as_deref(),
+            Some("apiKeyHelper is taking a while… 12s")
+        );
+        run.phase = HelperPhase::Unavailable(String::new());
+        assert_eq!(run.slow_notice(60_000), None, "only while it runs");
     }
 }

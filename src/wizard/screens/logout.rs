@@ -1,10 +1,40 @@
-//! Logout's part of `update`: the plan first (what would be removed), then `y` carries it out.
+//! Logout, its state and its part of `update`: the plan first (what would be removed), then `y`
+//! carries it out.
 
 use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Model, Screen};
 use super::super::msg::Reply;
-use super::dialogs::Logout;
+
+/// Logout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Logout {
+    /// Working out what would be removed.
+    Planning,
+    /// Showing what will be removed; `y` goes ahead.
+    Confirm(Vec<String>),
+    /// Signed in with nothing ccauth can remove.
+    Nothing,
+    /// Removing.
+    Working,
+    /// Done: each step and whether it worked.
+    Done(Vec<(bool, String)>),
+    /// The plan could not be made; the text says why.
+    Failed(String),
+}
+
+impl Logout {
+    /// The help bar: `y` while the plan is shown, Enter once it is done, Esc unless removing.
+    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
+        use crate::wizard::keymap::{self, Action};
+        keymap::bar(keymap::LOGOUT, |action| match action {
+            Action::Yes => matches!(self, Self::Confirm(_)),
+            Action::Continue => matches!(self, Self::Done(_)),
+            Action::Back => !matches!(self, Self::Working),
+            _ => true,
+        })
+    }
+}
 
 /// Opens logout over what is shown and works out its plan.
 pub(in crate::wizard) fn open(model: &mut Model) -> Vec<Effect> {

@@ -10,19 +10,18 @@
 //!    [`Model::key_table`]);
 //! 3. `src/ui/screens/<name>.rs` and one line in `ui::render`.
 
-pub mod dialogs;
 pub mod form;
 pub mod gateway;
 pub mod menu;
 pub mod provider;
 pub mod sign_in;
 
-mod approval;
+pub mod approval;
 pub mod config;
 mod dashboard;
-mod helper;
-pub(super) mod logout;
-mod outcome;
+pub mod helper;
+pub mod logout;
+pub mod outcome;
 
 pub(super) use dashboard::api_key as dashboard_api_key;
 

@@ -1,11 +1,58 @@
-//! The outcome of a save's part of `update`: what was done, and `w` to write the settings
-//! change that makes Claude Code use it.
+//! The outcome of a save, its state and its part of `update`: what was done, and `w` to write the
+//! settings change that makes Claude Code use it.
 
 use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Model, Screen};
-use super::dialogs::OutcomeKind;
-use super::sign_in::WiringState;
+use super::sign_in::{Wiring, WiringState};
+
+/// What saving a key did: one line each, and warnings to read before going on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SavedKey {
+    /// What was done.
+    pub lines: Vec<String>,
+    /// Warnings (an unfamiliar prefix).
+    pub warnings: Vec<String>,
+}
+
+/// The outcome of saving something, with the settings change that makes Claude Code use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The headline.
+    pub title: String,
+    /// What was done, one line each.
+    pub lines: Vec<String>,
+    /// Warnings to read before going on.
+    pub warnings: Vec<String>,
+    /// The proposed settings change, once known.
+    pub wiring: Option<Wiring>,
+    /// Whether it reports something done or a change to review.
+    pub kind: OutcomeKind,
+}
+
+impl Outcome {
+    /// The help bar: `w` only while a change is proposed.
+    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
+        use crate::wizard::keymap::{self, Action};
+        let proposed = self
+            .wiring
+            .as_ref()
+            .is_some_and(|wiring| wiring.state == WiringState::Proposed);
+        keymap::bar(keymap::OUTCOME, |action| {
+            action != Action::WriteSettings || proposed
+        })
+    }
+}
+
+/// What an outcome is about, which decides where Enter and Esc go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// Something was saved (a key): the journey is over, Enter and Esc both finish it.
+    Saved,
+    /// A settings change to review (a platform setup, the helper TTL): Esc goes back to edit
+    /// it, Enter finishes once it is written (and goes back to edit it before).
+    Review,
+}
 
 /// A key on the outcome screen.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {

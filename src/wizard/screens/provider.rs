@@ -277,7 +277,7 @@ impl ProviderSetup {
 use super::super::effect::Effect;
 use super::super::model::{Model, Screen};
 use super::super::msg::Reply;
-use super::dialogs::{Outcome, OutcomeKind};
+use super::outcome::{Outcome, OutcomeKind};
 
 /// A key on the setup screen.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {

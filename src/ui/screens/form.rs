@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::sign_in::panel;
-use super::theme::Theme;
-use super::{help_bar, wrap};
+use crate::ui::theme::Theme;
+use crate::ui::{help_bar, wrap};
 use crate::wizard::form::{Field, Form, Purpose};
 use crate::wizard::keymap;
 

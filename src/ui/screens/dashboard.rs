@@ -11,11 +11,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Padding, Paragraph, Wrap};
 
 use super::details::{entry_lines, entry_title, state_word};
-use super::theme::Theme;
-use super::{help_bar, spinner, wrap};
 use crate::domain::precedence::{Resolution, Severity, SourceState};
 use crate::domain::status::Status;
 use crate::domain::time::relative;
+use crate::ui::theme::Theme;
+use crate::ui::{help_bar, spinner, wrap};
 use crate::wizard::keymap::Action;
 use crate::wizard::model::Entry;
 use crate::wizard::{Focus, Model, Panel, keymap};

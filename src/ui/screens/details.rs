@@ -4,14 +4,14 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 
-use super::theme::Theme;
-use super::wrap;
 use crate::domain::precedence::{
     Resolution, SkipReason, SourceId, SourceRow, SourceState, display_path,
 };
 use crate::domain::status::Status;
 use crate::domain::time::{relative, short_utc};
 use crate::domain::world::FileState;
+use crate::ui::theme::Theme;
+use crate::ui::wrap;
 use crate::wizard::model::Entry;
 
 /// The heading of a list entry.

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::sign_in::panel;
-use super::theme::Theme;
-use super::{help_bar, wrap};
+use crate::ui::theme::Theme;
+use crate::ui::{help_bar, wrap};
 use crate::wizard::keymap;
 use crate::wizard::menu::Menu;
 

@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
-use super::theme::Theme;
-use super::widgets::hyperlink::link_rows;
-use super::widgets::qr::QrWidget;
-use super::{help_bar, wrap};
 use crate::domain::time::{relative, short_utc};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::hyperlink::link_rows;
+use crate::ui::widgets::qr::QrWidget;
+use crate::ui::{help_bar, wrap};
 use crate::wizard::keymap::{self, Action};
 use crate::wizard::sign_in::{
     BrowserNote, Flow, Phase, SignIn, Success, Tone, Wiring, WiringState,

@@ -1,0 +1,101 @@
+//! The apiKeyHelper test, with its live elapsed time.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::{dialog, text};
+use crate::ui::theme::Theme;
+use crate::ui::wrap;
+use crate::wizard::helper::{HelperPhase, HelperRun};
+
+/// The apiKeyHelper test, with its live elapsed time.
+pub fn render(run: &HelperRun, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4);
+    let mut lines = Vec::new();
+    if let Some(info) = &run.info {
+        for (label, value) in [
+            ("command", info.command.as_str()),
+            ("from", info.source.as_str()),
+            ("TTL", info.ttl.as_str()),
+        ] {
+            lines.extend(wrap::hanging(
+                vec![Span::styled(format!("{label:<9}"), theme.hint)],
+                value,
+                theme.text,
+                width,
+            ));
+        }
+        lines.push(Line::raw(""));
+    }
+    match &run.phase {
+        HelperPhase::Finding => lines.push(Line::styled("Reading the settings…", theme.hint)),
+        HelperPhase::NeedsTrust => text(
+            &mut lines,
+            "This helper comes from the project's settings, which anyone who can change this \
+             repository can edit. Claude Code runs it only once you trust the workspace. \
+             y trusts it and runs it now; esc goes back.",
+            theme.warning,
+            width,
+        ),
+        HelperPhase::Running => {
+            let seconds = run.elapsed_ms(now_ms) / 1000;
+            lines.push(Line::from(vec![
+                Span::styled("Running… ", theme.text),
+                Span::styled(format!("{seconds}s"), theme.accent),
+            ]));
+            if let Some(notice) = run.slow_notice(now_ms) {
+                lines.push(Line::styled(notice, theme.warning));
+            }
+            text(
+                &mut lines,
+                "stdin is /dev/null, as in Claude Code; esc stops it and everything it started.",
+                theme.dim,
+                width,
+            );
+        }
+        HelperPhase::Done(result) => {
+            let (mark, style) = if result.ok {
+                ("✔ ", theme.success)
+            } else {
+                ("✘ ", theme.error)
+            };
+            if !result.ok {
+                lines.push(Line::styled(
+                    "Your apiKeyHelper script is failing",
+                    theme.error,
+                ));
+            }
+            lines.extend(wrap::hanging(
+                vec![Span::styled(mark, style)],
+                &result.headline,
+                theme.text,
+                width,
+            ));
+            for line in &result.lines {
+                lines.extend(wrap::hanging(
+                    vec![Span::raw("  ")],
+                    line,
+                    theme.hint,
+                    width,
+                ));
+            }
+            lines.push(Line::styled(
+                format!(
+                    "ran for {:.1} s",
+                    f64::from(u32::try_from(result.elapsed_ms).unwrap_or(u32::MAX)) / 1000.0
+                ),
+                theme.dim,
+            ));
+        }
+        HelperPhase::Unavailable(why) => text(&mut lines, why, theme.text, width),
+    }
+    dialog(
+        frame,
+        area,
+        theme,
+        " apiKeyHelper test ",
+        lines,
+        run.help_bar(),
+    );
+}
