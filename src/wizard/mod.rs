@@ -46,6 +46,8 @@ mod screens_tests;
 #[cfg(test)]
 mod sign_in_tests;
 #[cfg(test)]
+mod stack_tests;
+#[cfg(test)]
 mod stale_tests;
 pub mod ticket;
 pub mod update;
