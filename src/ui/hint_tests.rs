@@ -58,8 +58,13 @@ fn chooser() -> Model {
 
 /// Claude account → "Sign in with your Claude account", the official CLI's URL shown.
 fn claude_sign_in() -> Model {
+    official_sign_in(&[Key::Enter, Key::Enter])
+}
+
+/// The official CLI's sign-in reached from the chooser by `path`, its URL shown.
+fn official_sign_in(path: &[Key]) -> Model {
     let mut model = chooser();
-    keys(&mut model, &[Key::Enter, Key::Enter]);
+    keys(&mut model, path);
     reply(
         &mut model,
         Reply::SignIn {
@@ -84,6 +89,31 @@ fn sso_sign_in(flow: Flow) -> Model {
         100,
         30,
         NOW,
+    );
+    model
+}
+
+/// A sign-in by ccauth's own engine in the browser flow, its URL shown.
+fn browser_sign_in(target: Target) -> Model {
+    let (mut model, _) = Model::signing_in(
+        Request {
+            target,
+            flow: Flow::Browser,
+        },
+        String::from("corp"),
+        100,
+        30,
+        NOW,
+    );
+    reply(
+        &mut model,
+        Reply::SignIn {
+            event: SignInEvent::Url {
+                url: String::from("https://sso.example.com/authorize?state=abc"),
+                loopback_only: false,
+            },
+            now_ms: NOW + 1_000,
+        },
     );
     model
 }
@@ -224,16 +254,51 @@ fn key_saved() -> Model {
     model
 }
 
+/// Every sign-in screen, and its states.
+fn sign_in_places() -> Vec<Place> {
+    let mut paste_box = claude_sign_in();
+    keys(&mut paste_box, &[Key::Tab]);
+    typed(&mut paste_box, "abc#def");
+    vec![
+        place("Claude sign-in", claude_sign_in(), &[]),
+        place(
+            "Claude SSO sign-in",
+            // Claude account → SSO → the optional email left empty.
+            official_sign_in(&[Key::Enter, Key::Down, Key::Enter, Key::Enter]),
+            &[],
+        ),
+        place(
+            "Console sign-in",
+            official_sign_in(&[Key::Char('2'), Key::Enter, Key::Enter]),
+            &[],
+        ),
+        place(
+            "company SSO sign-in",
+            browser_sign_in(Target::Sso(String::from("corp"))),
+            &[],
+        ),
+        place("demo sign-in", browser_sign_in(Target::Demo), &[]),
+        place("Claude sign-in, paste box", paste_box, &[]),
+        place("device code", device_sign_in(), &[Action::CopyUrl]),
+        place(
+            "sign-in that failed",
+            ended_sign_in(SignInEvent::Failed(String::from("The provider said no."))),
+            &[Action::Retry],
+        ),
+        place(
+            "signed in",
+            signed_in(),
+            &[Action::WriteSettings, Action::Continue],
+        ),
+    ]
+}
+
 fn places() -> Vec<Place> {
     let mut sso_form = chooser();
     // Company SSO is the chooser's fifth row.
     keys(&mut sso_form, &[Key::Down; 4]);
     keys(&mut sso_form, &[Key::Enter]);
     typed(&mut sso_form, "corp");
-
-    let mut paste_box = claude_sign_in();
-    keys(&mut paste_box, &[Key::Tab]);
-    typed(&mut paste_box, "abc#def");
 
     let mut claude_menu = chooser();
     keys(&mut claude_menu, &[Key::Enter]);
@@ -282,19 +347,6 @@ fn places() -> Vec<Place> {
         ),
         place("chooser", chooser(), &[]),
         place("Claude account menu", claude_menu, &[]),
-        place("Claude sign-in", claude_sign_in(), &[]),
-        place("Claude sign-in, paste box", paste_box, &[]),
-        place("device code", device_sign_in(), &[Action::CopyUrl]),
-        place(
-            "failed sign-in",
-            ended_sign_in(SignInEvent::Failed(String::from("The provider said no."))),
-            &[Action::Retry],
-        ),
-        place(
-            "signed in",
-            signed_in(),
-            &[Action::WriteSettings, Action::Continue],
-        ),
         place("company SSO form", sso_form, &[]),
         place(
             "approval",
@@ -414,7 +466,14 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect], drawn:
 fn every_key_a_screen_names_does_what_it_says() {
     let mut failures = Vec::new();
     let mut pressed = 0;
-    for place in places() {
+    for place in places().into_iter().chain(sign_in_places()) {
+        if place.name.ends_with(" sign-in") {
+            assert!(
+                place.model.sign_in().is_some_and(|s| s.url.is_some()),
+                "{}: not a sign-in showing its URL",
+                place.name
+            );
+        }
         let table = place.model.key_table();
         let bar = place.model.help_bar();
         let before = drawn(&place.model);
