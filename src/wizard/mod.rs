@@ -49,6 +49,8 @@ mod sign_in_tests;
 mod stack_tests;
 #[cfg(test)]
 mod stale_tests;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod ticket;
 pub mod update;
 

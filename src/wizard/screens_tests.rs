@@ -11,7 +11,7 @@ use super::menu::{Choice, ClaudeCli, MenuKind};
 use super::model::{Model, Opening, Screen};
 use super::msg::{Msg, Reply};
 use super::outcome::SavedKey;
-use super::provider::{Check, FieldKey, PickField, ProviderSetup};
+use super::provider::{Check, FieldKey, ProviderSetup};
 use super::sign_in::{Flow, Target, Wiring, WiringState};
 use super::update;
 use crate::domain::fixtures::{Builder, NOW, managed};
@@ -551,19 +551,7 @@ fn the_setup_token_row_hands_the_terminal_over() {
 }
 
 fn bedrock_setup() -> Box<ProviderSetup> {
-    Box::new(ProviderSetup {
-        provider: Provider::Bedrock,
-        found: Vec::new(),
-        missing: Vec::new(),
-        fields: vec![
-            PickField::new(FieldKey::Profile, "AWS profile", "dev", Vec::new(), ""),
-            PickField::new(FieldKey::Region, "AWS region", "", Vec::new(), ""),
-        ],
-        focus: 0,
-        check: Check::NotRun,
-        busy: false,
-        message: None,
-    })
+    super::test_support::bedrock_setup("")
 }
 
 #[test]

@@ -8,18 +8,15 @@
 use super::effect::Effect;
 use super::gateway::{TrustView, Verdict};
 use super::keymap::Key;
-use super::menu::ClaudeCli;
 use super::model::{Model, Opening, Screen};
 use super::msg::{Msg, Reply};
 use super::outcome::{OutcomeKind, SavedKey};
-use super::provider::{Check, FieldKey, PickField, ProviderSetup};
-use super::sign_in::{SignInEvent, Wiring, WiringState};
+use super::sign_in::SignInEvent;
+use super::test_support::{bedrock_setup, claude_cli, opened, wiring};
 use super::ticket::Ticket;
 use super::update;
 use crate::domain::fixtures::{Builder, NOW};
-use crate::domain::precedence::{Mode, SourceId};
-use crate::domain::provider::Provider;
-use crate::domain::status::Status;
+use crate::domain::precedence::SourceId;
 
 /// One thing that happens in a journey.
 enum Step {
@@ -78,6 +75,11 @@ fn apply(model: &mut Model, step: &Step) -> Vec<Effect> {
 
 /// Walks `steps` from `model`; at every screen opened over another, checks that Esc restores
 /// the one below. Returns how many screens were checked.
+/// Opened on `opening` with the first status (of `builder`) read.
+fn loaded(opening: Opening, builder: &Builder) -> Model {
+    opened(opening, builder, 80, 24).0
+}
+
 fn walk(name: &str, mut model: Model, steps: &[Step]) -> usize {
     let mut checked = 0;
     for (index, step) in steps.iter().enumerate() {
@@ -129,24 +131,8 @@ fn walk(name: &str, mut model: Model, steps: &[Step]) -> usize {
     checked
 }
 
-fn loaded(opening: Opening, builder: &Builder) -> Model {
-    let (mut model, _) = Model::opening(opening, Mode::Interactive, 80, 24);
-    let load = model.load;
-    update(
-        &mut model,
-        Msg::reply(
-            load,
-            Reply::Loaded(Box::new(Status::from_world(builder.world.clone(), NOW))),
-        ),
-    );
-    model
-}
-
 fn found() -> Reply {
-    Reply::ClaudeFound(Some(ClaudeCli {
-        path: String::from("~/.local/bin/claude"),
-        version: Some(String::from("2.1.332 (Claude Code)")),
-    }))
+    Reply::ClaudeFound(Some(claude_cli()))
 }
 
 fn url() -> Reply {
@@ -180,44 +166,27 @@ fn trusted() -> Reply {
     Reply::GatewayTrusted(Ok(()))
 }
 
-fn wiring() -> Wiring {
-    Wiring {
-        path: String::from("~/.claude/settings.json"),
-        lines: vec![String::from(
-            "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
-        )],
-        state: WiringState::Proposed,
-    }
-}
-
 fn key_saved() -> Reply {
     Reply::ApiKeySaved(Ok((
         SavedKey {
             lines: vec![String::from("Stored as \"default\".")],
             warnings: Vec::new(),
         },
-        Ok(wiring()),
+        Ok(wiring(
+            "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
+        )),
     )))
 }
 
 fn bedrock() -> Reply {
-    Reply::ProviderDetected(Box::new(ProviderSetup {
-        provider: Provider::Bedrock,
-        found: Vec::new(),
-        missing: Vec::new(),
-        fields: vec![
-            PickField::new(FieldKey::Profile, "AWS profile", "dev", Vec::new(), ""),
-            PickField::new(FieldKey::Region, "AWS region", "eu-west-1", Vec::new(), ""),
-        ],
-        focus: 0,
-        check: Check::NotRun,
-        busy: false,
-        message: None,
-    }))
+    Reply::ProviderDetected(bedrock_setup("eu-west-1"))
 }
 
 fn planned() -> Reply {
-    Reply::ProviderPlanned(Ok((Vec::new(), wiring())))
+    Reply::ProviderPlanned(Ok((
+        Vec::new(),
+        wiring("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\""),
+    )))
 }
 
 fn logout_plan() -> Reply {

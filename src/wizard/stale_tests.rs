@@ -11,14 +11,12 @@ use super::keymap::Key;
 use super::menu::{Choice, ClaudeCli};
 use super::model::{Model, Opening};
 use super::msg::{Msg, PolicyAnswer, Reply};
-use super::provider::{Check, FieldKey, PickField, ProviderSetup};
-use super::sign_in::{BrowserNote, Flow, Request, SignInEvent, Target, Wiring, WiringState};
+use super::sign_in::{BrowserNote, Flow, Request, SignInEvent, Target};
+use super::test_support::{bedrock_setup, opened, status_of, wiring};
 use super::ticket::Ticket;
 use super::update;
 use crate::domain::fixtures::{Builder, NOW};
-use crate::domain::precedence::{Mode, SourceId};
-use crate::domain::provider::Provider;
-use crate::domain::status::Status;
+use crate::domain::precedence::SourceId;
 use crate::domain::world::{Configured, Layer};
 
 /// The name of each kind of answer. The match has no catch-all, so a new kind does not compile
@@ -112,48 +110,14 @@ fn answer(model: &mut Model, ticket: Ticket, reply: Reply) -> Vec<Effect> {
     update(model, Msg::reply(ticket, reply))
 }
 
-fn status(builder: &Builder) -> Reply {
-    Reply::Loaded(Box::new(Status::from_world(builder.world.clone(), NOW)))
-}
-
-/// Opened on `opening`, with the first status (of `builder`) read.
-fn opened(opening: Opening, builder: &Builder) -> (Model, Vec<Effect>) {
-    let (mut model, mut effects) = Model::opening(opening, Mode::Interactive, 80, 24);
-    let load = model.load;
-    effects.extend(answer(&mut model, load, status(builder)));
-    (model, effects)
-}
-
 fn dashboard() -> Model {
     opened(
         Opening::Dashboard,
         &Builder::new().source(SourceId::Subscription),
+        80,
+        24,
     )
     .0
-}
-
-fn wiring() -> Wiring {
-    Wiring {
-        path: String::from("~/.claude/settings.json"),
-        lines: vec![String::from("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\"")],
-        state: WiringState::Proposed,
-    }
-}
-
-fn bedrock() -> Box<ProviderSetup> {
-    Box::new(ProviderSetup {
-        provider: Provider::Bedrock,
-        found: Vec::new(),
-        missing: Vec::new(),
-        fields: vec![
-            PickField::new(FieldKey::Profile, "AWS profile", "dev", Vec::new(), ""),
-            PickField::new(FieldKey::Region, "AWS region", "eu-west-1", Vec::new(), ""),
-        ],
-        focus: 0,
-        check: Check::NotRun,
-        busy: false,
-        message: None,
-    })
 }
 
 fn trust_verdict() -> Verdict {
@@ -195,17 +159,21 @@ fn demo_sign_in() -> (Model, Ticket) {
 
 /// The Bedrock setup, detected.
 fn provider_setup() -> (Model, Ticket) {
-    let (mut model, effects) = opened(Opening::Choice(Choice::Bedrock), &Builder::new());
+    let (mut model, effects) = opened(Opening::Choice(Choice::Bedrock), &Builder::new(), 80, 24);
     let ticket = only(effects, |effect| {
         matches!(effect, Effect::DetectProvider { .. })
     });
-    answer(&mut model, ticket, Reply::ProviderDetected(bedrock()));
+    answer(
+        &mut model,
+        ticket,
+        Reply::ProviderDetected(bedrock_setup("eu-west-1")),
+    );
     (model, ticket)
 }
 
 /// The gateway form, its URL sent to the check.
 fn gateway_checking() -> (Model, Ticket) {
-    let (mut model, _) = opened(Opening::Choice(Choice::Gateway), &Builder::new());
+    let (mut model, _) = opened(Opening::Choice(Choice::Gateway), &Builder::new(), 80, 24);
     type_text(&mut model, GATEWAY);
     let ticket = ticket_of(&key(&mut model, Key::Enter));
     (model, ticket)
@@ -246,7 +214,7 @@ fn loads(rows: &mut Vec<Waiting>) {
     rows.push(Waiting {
         model,
         ticket,
-        reply: status(&Builder::new().source(SourceId::ApiKey)),
+        reply: status_of(&Builder::new().source(SourceId::ApiKey)),
     });
 
     // A wired gateway's policy is fetched after a load.
@@ -256,7 +224,7 @@ fn loads(rows: &mut Vec<Waiting>) {
         layer: Layer::User,
         file: std::path::PathBuf::from("/home/u/.claude/settings.json"),
     });
-    let (model, effects) = opened(Opening::Dashboard, &builder);
+    let (model, effects) = opened(Opening::Dashboard, &builder, 80, 24);
     rows.push(Waiting {
         model,
         ticket: only(effects, |effect| {
@@ -299,7 +267,7 @@ fn sign_in(rows: &mut Vec<Waiting>) {
     });
 
     // The chooser waits for the search for `claude`.
-    let (model, effects) = opened(Opening::Chooser, &Builder::new());
+    let (model, effects) = opened(Opening::Chooser, &Builder::new(), 80, 24);
     rows.push(Waiting {
         model,
         ticket: only(effects, |effect| {
@@ -315,7 +283,7 @@ fn sign_in(rows: &mut Vec<Waiting>) {
 /// The forms and the config screen, saved.
 fn saves(rows: &mut Vec<Waiting>) {
     // The company SSO form, saved.
-    let (mut model, _) = opened(Opening::Choice(Choice::CompanySso), &Builder::new());
+    let (mut model, _) = opened(Opening::Choice(Choice::CompanySso), &Builder::new(), 80, 24);
     type_text(&mut model, "corp");
     key(&mut model, Key::Tab);
     type_text(&mut model, "https://sso.example.com");
@@ -331,7 +299,12 @@ fn saves(rows: &mut Vec<Waiting>) {
     });
 
     // A key you have, saved.
-    let (mut model, _) = opened(Opening::Choice(Choice::ExistingKey), &Builder::new());
+    let (mut model, _) = opened(
+        Opening::Choice(Choice::ExistingKey),
+        &Builder::new(),
+        80,
+        24,
+    );
     update(
         &mut model,
         Msg::Paste(String::from("sk-ant-api03-pasted-secret-value")),
@@ -346,7 +319,7 @@ fn saves(rows: &mut Vec<Waiting>) {
 
     // The custom-key toggle in config.
     let approved = Builder::new().source(SourceId::ApiKey).approved();
-    let (mut model, _) = opened(Opening::Config, &approved);
+    let (mut model, _) = opened(Opening::Config, &approved, 80, 24);
     let ticket = ticket_of(&key(&mut model, Key::Enter));
     rows.push(Waiting {
         model,
@@ -355,7 +328,7 @@ fn saves(rows: &mut Vec<Waiting>) {
     });
 
     // The helper TTL, proposed; and a proposed change, written with `w`.
-    let (mut model, _) = opened(Opening::Config, &approved);
+    let (mut model, _) = opened(Opening::Config, &approved, 80, 24);
     key(&mut model, Key::Down);
     key(&mut model, Key::Enter);
     key(&mut model, Key::Ctrl('u'));
@@ -364,14 +337,17 @@ fn saves(rows: &mut Vec<Waiting>) {
     rows.push(Waiting {
         model,
         ticket,
-        reply: Reply::Wiring(Ok(wiring())),
+        reply: Reply::Wiring(Ok(wiring("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\""))),
     });
     let (mut model, ticket) = provider_setup();
     key(&mut model, Key::Enter);
     answer(
         &mut model,
         ticket,
-        Reply::ProviderPlanned(Ok((Vec::new(), wiring()))),
+        Reply::ProviderPlanned(Ok((
+            Vec::new(),
+            wiring("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\""),
+        ))),
     );
     let ticket = ticket_of(&key(&mut model, Key::Char('w')));
     rows.push(Waiting {
@@ -412,21 +388,24 @@ fn helper_and_providers(rows: &mut Vec<Waiting>) {
     });
 
     // A platform setup: detected, planned, checked online.
-    let (model, effects) = opened(Opening::Choice(Choice::Bedrock), &Builder::new());
+    let (model, effects) = opened(Opening::Choice(Choice::Bedrock), &Builder::new(), 80, 24);
     let ticket = only(effects, |effect| {
         matches!(effect, Effect::DetectProvider { .. })
     });
     rows.push(Waiting {
         model,
         ticket,
-        reply: Reply::ProviderDetected(bedrock()),
+        reply: Reply::ProviderDetected(bedrock_setup("eu-west-1")),
     });
     let (mut model, ticket) = provider_setup();
     key(&mut model, Key::Enter);
     rows.push(Waiting {
         model,
         ticket,
-        reply: Reply::ProviderPlanned(Ok((Vec::new(), wiring()))),
+        reply: Reply::ProviderPlanned(Ok((
+            Vec::new(),
+            wiring("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\""),
+        ))),
     });
     let (mut model, _) = provider_setup();
     let ticket = ticket_of(&key(&mut model, Key::Ctrl('t')));
