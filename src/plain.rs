@@ -133,7 +133,7 @@ fn show(
             None => format!("{summary}: accepted"),
             Some(why) => format!("{summary}: ignored ({why})"),
         },
-        SignInEvent::PasteRejected(why) => format!("Pasted text not used: {why}"),
+        SignInEvent::PasteRejected(why) => why.clone(),
         SignInEvent::Exchanging => String::from("Exchanging the code for tokens…"),
         SignInEvent::Device {
             user_code,

@@ -319,11 +319,10 @@ async fn a_paste_without_state_is_refused_and_the_next_one_still_counts() {
     attempt
         .until(|event| {
             *event
-                == line(
-                    true,
+                == CliEvent::CodeRefused(String::from(
                     "That doesn't look like the full code. Copy all of it, including the # in \
                      the middle.",
-                )
+                ))
         })
         .await;
     attempt.paste(CODE);

@@ -290,7 +290,7 @@ fn esc_on_a_first_run_sign_in_returns_to_the_chooser() {
 }
 
 #[test]
-fn a_refused_paste_gets_the_real_cli_s_words_and_esc_still_returns() {
+fn a_refused_paste_is_asked_again_with_the_real_cli_s_words_then_its_failure_shows() {
     let home = home();
     let mut pty = Pty::spawn(&home, COLS, ROWS, &["login"]);
     Way::ClaudeAi.choose(&mut pty);
@@ -300,11 +300,28 @@ fn a_refused_paste_gets_the_real_cli_s_words_and_esc_still_returns() {
     // Not CODE#STATE: the real CLI refuses it on stderr and keeps waiting (no network).
     pty.send(b"\x1b[200~badcode\x1b[201~");
     pty.send(keys::ENTER);
-    pty.wait_for("claude (stderr): That doesn't look like the full code.");
+    let screen = pty.wait_for_all(&["asked again", "enter send"]);
+    assert_eq!(
+        screen
+            .matches("claude did not take the code: That doesn't look like the full code.")
+            .count(),
+        1,
+        "claude's words show once in the pane: {screen}"
+    );
+    assert!(!screen.contains("exchanging"), "{screen}");
     assert!(
         real_claude::process(child.pid).is_some(),
         "claude stopped after a refused paste"
     );
+
+    // The box has the focus again: typed letters go into it, and the next code is sent.
+    pty.send(b"abc#def");
+    pty.wait_for("(7 characters, enter sends it)");
+    pty.send(keys::ENTER);
+    // Offline, the real CLI fails the exchange: the sign-in says so and stops waiting.
+    let screen = pty.wait_for_all(&["failed", "ENOTFOUND"]);
+    assert!(!screen.contains("asked again"), "{screen}");
+    wait_gone(&child);
 
     Way::ClaudeAi.back_to_the_chooser(&mut pty);
     wait_gone(&child);

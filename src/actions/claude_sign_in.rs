@@ -129,6 +129,9 @@ fn report(send: &impl Fn(SignInEvent), event: CliEvent) {
             url,
             loopback_only: false,
         }),
+        CliEvent::CodeRefused(words) => send(SignInEvent::PasteRejected(format!(
+            "claude did not take the code: {words}"
+        ))),
         CliEvent::CodeSent => {
             send(SignInEvent::Note(String::from(
                 "Code sent to claude (only to its stdin)",

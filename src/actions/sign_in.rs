@@ -380,7 +380,9 @@ fn translate(progress: Progress) -> SignInEvent {
                 Verdict::Rejected(why) => Some(why),
             },
         },
-        Progress::PasteRejected { reason } => SignInEvent::PasteRejected(reason),
+        Progress::PasteRejected { reason } => {
+            SignInEvent::PasteRejected(format!("Pasted text not used: {reason}"))
+        }
         Progress::Exchanging => SignInEvent::Exchanging,
         Progress::Device {
             user_code,

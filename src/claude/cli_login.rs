@@ -149,9 +149,12 @@ pub enum CliEvent {
     /// The sign-in URL it printed (the first `https://` URL only), unmasked so it can be
     /// opened or copied.
     Url(String),
-    /// A pasted line was written to its input (`claude` answers a line without `#` with
-    /// `Invalid code. …` on standard error and keeps waiting).
+    /// A pasted line was written to its input.
     CodeSent,
+    /// It did not take the line it was sent and waits for another: its words, masked (2.1.332
+    /// answers a line without `#` with "That doesn't look like the full code. …" on standard
+    /// error). Sent instead of that [`CliEvent::Line`], so the words show once.
+    CodeRefused(String),
     /// It exited (after a cancel too).
     Exited {
         /// The exit status, when it exited by itself.
@@ -292,11 +295,18 @@ struct Shown {
     sent_codes: Vec<Secret>,
     last_stdout: Option<String>,
     last_stderr: Option<String>,
+    /// A code was sent and claude has not answered it yet.
+    answer_due: bool,
 }
 
 impl Shown {
     fn line(&mut self, stderr: bool, raw: &[u8], events: &mpsc::UnboundedSender<CliEvent>) {
         for piece in output::visible_pieces(raw) {
+            if stderr && self.answer_due && output::is_refusal(&piece) {
+                self.answer_due = false;
+                let _ = events.send(CliEvent::CodeRefused(mask_line(&piece, &self.sent_codes)));
+                continue;
+            }
             let url = if self.url_sent {
                 None
             } else {
@@ -352,6 +362,7 @@ impl Shown {
         if self.sent_codes.len() < 16 {
             self.sent_codes.push(Secret::new(line));
         }
+        self.answer_due = true;
         let _ = events.send(CliEvent::CodeSent);
     }
 

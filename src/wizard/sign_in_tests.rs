@@ -181,6 +181,52 @@ fn stale_events_are_dropped() {
 }
 
 #[test]
+fn a_code_not_taken_brings_back_waiting_with_the_reason_and_the_box_focused() {
+    let (mut model, _) = demo(Flow::Browser);
+    key(&mut model, Key::Tab);
+    for c in "badcode".chars() {
+        key(&mut model, Key::Char(c));
+    }
+    key(&mut model, Key::Enter);
+    // The official CLI's driver says the code went to claude: exchanging.
+    event(&mut model, 1, SignInEvent::Exchanging);
+    assert_eq!(phase(&model), Phase::Exchanging);
+    assert!(model.sign_in().is_some_and(|s| !s.paste_focused));
+    let why = "claude did not take the code: That doesn't look like the full code.";
+    event(&mut model, 1, SignInEvent::PasteRejected(why.to_owned()));
+    assert_eq!(
+        phase(&model),
+        Phase::Waiting,
+        "claude waits for another code"
+    );
+    let sign_in = model.sign_in().expect("still signing in");
+    assert!(
+        sign_in.paste_focused,
+        "the box has focus again, to paste again"
+    );
+    assert!(sign_in.paste.is_empty());
+    assert_eq!(sign_in.refused.as_deref(), Some(why));
+    assert_eq!(
+        sign_in
+            .pane
+            .iter()
+            .filter(|line| line.text.contains("full code"))
+            .count(),
+        1,
+        "the reason shows once in the pane"
+    );
+    // Letters type again; sending another code clears the reason.
+    for c in "a#b".chars() {
+        assert!(key(&mut model, Key::Char(c)).is_empty());
+    }
+    assert!(matches!(
+        key(&mut model, Key::Enter)[..],
+        [Effect::SubmitPaste { .. }]
+    ));
+    assert_eq!(model.sign_in().and_then(|s| s.refused.clone()), None);
+}
+
+#[test]
 fn letters_type_into_the_paste_box_and_enter_submits_a_secret() {
     let (mut model, _) = demo(Flow::Browser);
     assert!(

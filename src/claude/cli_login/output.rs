@@ -67,6 +67,13 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
     }
 }
 
+/// Whether `line` (one visible piece of standard error) is the official CLI refusing a pasted
+/// line and waiting for another: 2.1.332 says "That doesn't look like the full code. Copy all
+/// of it, including the # in the middle."; earlier versions began with "Invalid code".
+pub(super) fn is_refusal(line: &str) -> bool {
+    line.starts_with("That doesn't look like the full code") || line.starts_with("Invalid code")
+}
+
 /// The pieces of one raw line as a terminal would show them: escapes and control characters
 /// removed, what a carriage return overwrote dropped, and the paste prompt split from an answer
 /// printed on the same line.
@@ -322,5 +329,19 @@ mod tests {
         );
         assert_eq!(find_url("http://localhost:1234/callback"), None);
         assert_eq!(find_url("https:// nothing"), None);
+    }
+
+    #[test]
+    fn the_official_cli_s_refusal_is_told_from_its_failures() {
+        assert!(is_refusal(
+            "That doesn't look like the full code. Copy all of it, including the # in the middle."
+        ));
+        assert!(is_refusal(
+            "Invalid code. Please make sure the full code was copied"
+        ));
+        assert!(!is_refusal(
+            "Couldn't log in: getaddrinfo ENOTFOUND platform.claude.com"
+        ));
+        assert!(!is_refusal("Login successful."));
     }
 }

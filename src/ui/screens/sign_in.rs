@@ -186,6 +186,7 @@ fn render_title(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame,
     ]);
     let state = match &sign_in.phase {
         Phase::Starting => "starting",
+        Phase::Waiting if sign_in.refused.is_some() => "asked again",
         Phase::Waiting => "waiting",
         Phase::Exchanging => "exchanging the code",
         Phase::Succeeded(_) => "signed in",
@@ -320,8 +321,16 @@ fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Re
             theme.dim,
         ));
     }
-    let block = Block::bordered()
-        .title(Span::styled(" Paste code here if prompted ", theme.accent))
+    let mut block =
+        Block::bordered().title(Span::styled(" Paste code here if prompted ", theme.accent));
+    if sign_in.refused.is_some() {
+        // The words are in the status pane; the box only says to paste again.
+        block = block.title_bottom(Span::styled(
+            " ✘ not taken: paste the whole code again ",
+            theme.error,
+        ));
+    }
+    let block = block
         .border_style(if focused {
             theme.border_focused
         } else {

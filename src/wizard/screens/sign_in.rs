@@ -106,7 +106,8 @@ pub enum SignInEvent {
         /// `None` when accepted, else why it was rejected.
         rejected: Option<String>,
     },
-    /// A pasted code was refused; the attempt goes on.
+    /// A pasted code was refused, in words the user can act on; the attempt goes on and waits
+    /// for another paste.
     PasteRejected(String),
     /// The code is being exchanged for tokens.
     Exchanging,
@@ -274,6 +275,8 @@ pub struct SignIn {
     pub browser: BrowserNote,
     /// What the last copy did.
     pub copied: Option<String>,
+    /// Why the last pasted code was not taken, until another is sent.
+    pub refused: Option<String>,
     /// Whether the QR code is shown.
     pub show_qr: bool,
     /// The QR code of the URL, computed when first shown.
@@ -306,6 +309,7 @@ impl SignIn {
             paste_focused: false,
             browser: BrowserNote::NotTried,
             copied: None,
+            refused: None,
             show_qr: false,
             qr: None,
             device: None,
@@ -371,11 +375,13 @@ impl SignIn {
                 ),
             },
             SignInEvent::PasteRejected(why) => {
-                self.log(
-                    now_ms,
-                    format!("Pasted text not used: {why}"),
-                    Tone::Rejected,
-                );
+                // Not taken: the sign-in waits for another paste, in the box again.
+                if self.phase == Phase::Exchanging {
+                    self.phase = Phase::Waiting;
+                }
+                self.log(now_ms, why.clone(), Tone::Rejected);
+                self.refused = Some(why);
+                self.focus_paste();
             }
             SignInEvent::Exchanging => {
                 self.phase = Phase::Exchanging;
@@ -500,6 +506,7 @@ impl SignIn {
                 }
                 // What was pasted is a secret code: the pane says only that it was sent.
                 self.log(now_ms, "Pasted code submitted", Tone::Info);
+                self.refused = None;
                 return vec![Effect::SubmitPaste {
                     ticket,
                     text: Secret::new(text),
