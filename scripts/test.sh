@@ -9,13 +9,14 @@ step() { printf '\n==> %s\n' "$*"; }
 
 # System packages the tests use: Node.js and npm run the real OAuth server (tests/idp) and
 # install the real Claude Code (tests/claude), curl plays the browser, Xvfb and xclip are the X
-# server and clipboard of the clipboard test.
+# server and clipboard of the clipboard test, tmux the terminal that goes away in the hang-up test.
 need=()
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v xclip >/dev/null 2>&1 || need+=(xclip)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
 if [ "${#need[@]}" -gt 0 ]; then
   step "installing ${need[*]}"
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -1,6 +1,6 @@
 //! The `ccauth` binary: parse the command line, start logging, run, exit with the status.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -145,9 +145,11 @@ fn full_screen(
         Ok(exit) => ExitCode::from(exit.code),
         Err(error) => {
             tracing::error!("{error:#}");
-            eprintln!("ccauth: {error:#}");
-            eprintln!(
-                "Try `ccauth status --plain` for the same report without the full-screen interface."
+            // The terminal may be gone (that can be the error): a failed write is not a crash.
+            let _ = writeln!(
+                std::io::stderr(),
+                "ccauth: {error:#}\nTry `ccauth status --plain` for the same report without the \
+                 full-screen interface."
             );
             ExitCode::from(2)
         }

@@ -21,7 +21,8 @@ static PANIC_HOOK: Once = Once::new();
 
 /// The full-screen terminal. Dropping it restores the terminal.
 pub struct Guard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Always `Some` until dropped (see `Drop`).
+    terminal: Option<Terminal<CrosstermBackend<Stdout>>>,
 }
 
 impl Guard {
@@ -40,7 +41,9 @@ impl Guard {
             return Err(error);
         }
         match Terminal::new(CrosstermBackend::new(stdout)) {
-            Ok(terminal) => Ok(Self { terminal }),
+            Ok(terminal) => Ok(Self {
+                terminal: Some(terminal),
+            }),
             Err(error) => {
                 restore();
                 Err(error)
@@ -50,13 +53,24 @@ impl Guard {
 
     /// The ratatui terminal to draw on.
     pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<Stdout>> {
-        &mut self.terminal
+        self.terminal
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("the terminal is only taken on drop"))
     }
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
         restore();
+        // ratatui's own drop shows a cursor it hid and, when that fails, prints with
+        // `eprintln!`, which panics once the terminal is gone (a closed window, a dropped SSH
+        // connection: SIGHUP). The cursor is shown through it here instead; where that fails
+        // there is no terminal left to restore, and its drop is skipped.
+        if let Some(mut terminal) = self.terminal.take()
+            && terminal.show_cursor().is_err()
+        {
+            std::mem::forget(terminal);
+        }
     }
 }
 
@@ -96,12 +110,18 @@ pub fn install_crash_handler(stop_children: fn()) {
             let place = info.location().map_or_else(String::new, |location| {
                 format!(" at {}:{}", location.file(), location.line())
             });
-            tracing::error!("crashed: {message}{place}");
+            // The backtrace goes to the log only, for the report the screen asks for.
+            let backtrace = std::backtrace::Backtrace::force_capture();
+            tracing::error!("crashed: {message}{place}\n{backtrace}");
             let log = crate::logging::log_path().map_or_else(
                 || String::from("no log file (set CCAUTH_LOG_FILE to keep one)"),
                 |path| format!("the log is {}", path.display()),
             );
-            eprintln!("ccauth crashed ({message}{place}) and stopped; {log}. Please report it.");
+            // Never `eprintln!` here: with the terminal gone it would panic inside the hook.
+            let _ = writeln!(
+                io::stderr(),
+                "ccauth crashed ({message}{place}) and stopped; {log}. Please report it."
+            );
             std::process::exit(101);
         }));
     });
