@@ -162,6 +162,15 @@ async fn event_loop(
                 return Ok(Exit { code, handoff: None });
             }
         };
+        if matches!(msg, Msg::Key(_) | Msg::Paste(_)) {
+            // Nothing may have ticked for minutes: what this key starts starts now.
+            update(
+                model,
+                Msg::Clock {
+                    now_ms: crate::status::now_ms(),
+                },
+            );
+        }
         for effect in update(model, msg) {
             if let Some(exit) = leaving(effects.run(effect, guard.terminal().backend_mut()), model)
             {

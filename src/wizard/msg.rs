@@ -44,6 +44,12 @@ pub enum Msg {
         /// Rows.
         height: u16,
     },
+    /// The time, given just before each key or paste, so what a key starts (a sign-in's clock,
+    /// a helper run's timer) counts from the present even when nothing ticked for a while.
+    Clock {
+        /// The current time, epoch milliseconds.
+        now_ms: i64,
+    },
     /// The clock ticked; arrives only while [`super::Model::animating`] is true.
     Tick {
         /// The current time, epoch milliseconds.

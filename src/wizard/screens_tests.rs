@@ -233,6 +233,19 @@ fn claude_sign_in_starts_the_official_cli_without_device_code() {
 }
 
 #[test]
+fn a_sign_in_started_long_after_the_last_tick_counts_from_the_present() {
+    let (mut model, _) = open(Opening::Chooser, &Builder::new());
+    found(&mut model, Some(cli()));
+    // Ten minutes on the chooser with nothing animating, then a key: the loop gives the time.
+    let later = NOW + 600_000;
+    assert!(update(&mut model, Msg::Clock { now_ms: later }).is_empty());
+    key(&mut model, Key::Enter);
+    key(&mut model, Key::Enter);
+    let sign_in = model.sign_in().expect("the sign-in screen");
+    assert_eq!(sign_in.started_ms, later, "its clock starts at 00:00");
+}
+
+#[test]
 fn claude_sso_asks_for_an_optional_email_and_checks_it() {
     let (mut model, _) = open(Opening::Choice(Choice::ClaudeSso), &Builder::new());
     found(&mut model, Some(cli()));

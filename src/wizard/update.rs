@@ -26,6 +26,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.height = height;
             Vec::new()
         }
+        Msg::Clock { now_ms } => {
+            model.now_ms = now_ms;
+            Vec::new()
+        }
         Msg::Tick { now_ms } => {
             model.now_ms = now_ms;
             model.spinner = model.spinner.wrapping_add(1);
