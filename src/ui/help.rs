@@ -1,66 +1,60 @@
-//! The help overlay: every binding of the screen on top, in its current focus (the table that
-//! handles the keys), and on the dashboard what the modes mean.
+//! The help overlay: every binding of the screen on top that does something now, in its
+//! current focus (from the table that handles the keys), and on the dashboard what the modes
+//! mean.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme::Theme;
-use super::wrap;
+use crate::wizard::keymap::{self, Action};
 use crate::wizard::{Model, Screen};
 
 /// Draws the overlay centred over `area`.
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    // Two columns of bindings, so the whole table fits a 24-row terminal. The bar's summaries
-    // (no keys of their own) are left out: the bindings they sum up are listed.
-    let bindings: Vec<_> = model
-        .key_table()
-        .iter()
-        .filter(|binding| !binding.keys.is_empty())
-        .collect();
-    let half = bindings.len().div_ceil(2);
+    // The bar's summaries (no keys of their own) are left out: the bindings they sum up are
+    // listed. Two columns where they fit, so the whole table fits a 24-row terminal; one below
+    // that, scrolled with the arrows when even that does not fit.
+    let table = model.key_table();
+    let bindings = model.help_list();
+    let width = 70.min(area.width);
+    let columns = keymap::help_columns(width);
+    // Two columns pad labels to line up; one column has the rest of the width for them.
+    let label_width = if columns == 2 {
+        14
+    } else {
+        usize::from(width.saturating_sub(13))
+    };
+    let rows = bindings.len().div_ceil(columns);
     let cell = |index: usize| {
         bindings.get(index).map_or_else(Vec::new, |binding| {
             vec![
                 Span::styled(format!("{:>7}  ", binding.shown), theme.accent),
-                Span::styled(format!("{:<14}", binding.label), theme.text),
+                Span::styled(format!("{:<label_width$}", binding.label), theme.text),
             ]
         })
     };
-    let mut lines: Vec<Line> = (0..half)
+    let mut lines: Vec<Line> = (0..rows)
         .map(|row| {
             let mut spans = cell(row);
-            spans.extend(cell(row + half));
+            if columns == 2 {
+                spans.extend(cell(row + rows));
+            }
             Line::from(spans)
         })
         .collect();
-    let width = 70.min(area.width);
-    let mode_rows: &[(&str, &str)] = if matches!(model.screen, Screen::Dashboard) {
-        &[
-            (
-                "interactive",
-                "claude in a terminal: an API key counts only once approved",
-            ),
-            ("claude -p", "scripts: ANTHROPIC_API_KEY is always used"),
-            (
-                "bare",
-                "--bare or CLAUDE_CODE_SIMPLE: API key, apiKeyHelper or cloud only",
-            ),
-        ]
-    } else {
-        &[]
-    };
-    if !mode_rows.is_empty() {
+    if matches!(model.screen, Screen::Dashboard) {
         lines.push(Line::raw(""));
-    }
-    for (mode, meaning) in mode_rows {
-        lines.extend(wrap::hanging(
-            vec![Span::styled(format!("{mode:>11}  "), theme.accent)],
-            meaning,
-            theme.hint,
-            width.saturating_sub(2),
-        ));
+        for (mode, meaning) in keymap::MODES_HELP {
+            for (index, line) in meaning.iter().enumerate() {
+                let lead = if index == 0 { *mode } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{lead:>11}  "), theme.accent),
+                    Span::styled(*line, theme.hint),
+                ]));
+            }
+        }
     }
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
@@ -77,11 +71,20 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ])
     .areas(vertical);
+    let inner = height.saturating_sub(2);
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let scroll = model.help_scroll.min(model.help_max_scroll());
+    let close = keymap::binding_for(table, Action::Help).map_or("?", |binding| binding.shown);
+    let title = if total > inner {
+        format!(" Keys · ↑↓ more · {close}/esc close ")
+    } else {
+        format!(" Keys · {close} or esc to close ")
+    };
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::bordered()
-                .title(Span::styled(" Keys · ? or esc to close ", theme.accent))
+                .title(Span::styled(title, theme.accent))
                 .border_style(theme.border_focused),
         ),
         popup,

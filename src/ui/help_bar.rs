@@ -19,24 +19,33 @@ pub fn render(frame: &mut Frame, area: Rect, table: &[Binding], theme: &Theme) {
     );
 }
 
-/// Draws `items`, in order. When the line is too narrow the last entries that are not the way
-/// out (Esc), the help or quit go first, so the bar always says how to go back and where the
-/// full list is (`?` shows every key, whatever the bar had to leave out).
+/// Draws `items`, in order. When the line is too narrow, entries go from the end, sparing the
+/// way out (Esc), the help, quit and the screen's main key (its first entry with keys); when
+/// only those are left, the arrows' summary goes, then quit (Ctrl-C and the `?` list still say
+/// it). So the bar always says how to go back, what the main key does and where the full list
+/// is (`?` shows every key the bar had to leave out).
 pub fn render_items(frame: &mut Frame, area: Rect, mut items: Vec<&Binding>, theme: &Theme) {
     let width = usize::from(area.width);
-    let essential =
-        |binding: &&Binding| matches!(binding.action, Action::Back | Action::Help | Action::Quit);
-    while line_width(&items) > width {
-        match items.iter().rposition(|binding| !essential(binding)) {
-            Some(index) => {
-                items.remove(index);
-            }
-            // Only the essentials are left: keep Esc and the help above quit.
-            None if items.len() > 1 => {
-                items.pop();
-            }
-            None => break,
-        }
+    let main = items
+        .iter()
+        .position(|binding| !binding.keys.is_empty())
+        .map(|index| items[index].action);
+    let spared = |binding: &&Binding| {
+        matches!(binding.action, Action::Back | Action::Help | Action::Quit)
+            || (Some(binding.action) == main && !binding.keys.is_empty())
+    };
+    while line_width(&items) > width && items.len() > 1 {
+        let index = items
+            .iter()
+            .rposition(|binding| !spared(binding))
+            .or_else(|| items.iter().position(|binding| binding.keys.is_empty()))
+            .or_else(|| {
+                items
+                    .iter()
+                    .position(|binding| binding.action == Action::Quit)
+            })
+            .unwrap_or(items.len() - 1);
+        items.remove(index);
     }
     let mut spans = Vec::with_capacity(items.len() * 4);
     for (index, binding) in items.iter().enumerate() {

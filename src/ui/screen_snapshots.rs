@@ -434,3 +434,37 @@ fn gateway_public_address_refused() {
     ];
     insta::assert_snapshot!(screen(&gateway_at(&msgs)));
 }
+
+#[test]
+fn the_help_at_40x12_scrolls_to_every_key() {
+    let mut model = opened(
+        Opening::Dashboard,
+        &Builder::new().source(SourceId::ApiKey),
+        40,
+        12,
+    );
+    keys(&mut model, &[Key::Char('?')]);
+    let first = screen(&model);
+    assert!(first.contains("↑↓ more"), "{first}");
+    assert!(!first.contains("bare"), "the end is below: {first}");
+    let mut seen = first;
+    for _ in 0..40 {
+        keys(&mut model, &[Key::Char('j')]);
+        seen.push_str(&screen(&model));
+    }
+    for binding in model.key_table().iter().filter(|b| !b.keys.is_empty()) {
+        assert!(
+            seen.contains(&format!("{}  {}", binding.shown, binding.label)),
+            "{} {} never shown",
+            binding.shown,
+            binding.label
+        );
+    }
+    assert!(seen.contains("bare"), "the modes end the list");
+    // Scrolled past the end it stops there, and one ↑ moves back at once.
+    let end = screen(&model);
+    keys(&mut model, &[Key::Up]);
+    assert_ne!(screen(&model), end);
+    keys(&mut model, &[Key::Esc]);
+    assert!(!model.help);
+}

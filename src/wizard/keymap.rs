@@ -592,6 +592,36 @@ pub const OUTCOME: &[Binding] = &[
     QUIT,
 ];
 
+/// What each way of running Claude Code means, under the dashboard's keys in the help overlay:
+/// short lines, so they fit the smallest terminal without wrapping.
+pub const MODES_HELP: &[(&str, &[&str])] = &[
+    (
+        "interactive",
+        &[
+            "claude in a terminal: an",
+            "API key counts only once",
+            "approved",
+        ],
+    ),
+    (
+        "claude -p",
+        &["scripts: ANTHROPIC_API_KEY", "is always used"],
+    ),
+    (
+        "bare",
+        &[
+            "--bare, CLAUDE_CODE_SIMPLE:",
+            "API key, apiKeyHelper or",
+            "cloud only",
+        ],
+    ),
+];
+
+/// How many columns of keys the help overlay has in a terminal `width` cells wide.
+pub fn help_columns(width: u16) -> usize {
+    if width.min(70) >= 52 { 2 } else { 1 }
+}
+
 /// Every table, for the checks over all of them.
 pub const ALL: &[&[Binding]] = &[
     DASHBOARD,

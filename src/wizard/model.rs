@@ -140,6 +140,9 @@ pub struct Model {
     pub last_ticket: Ticket,
     /// The key help is open over the screen.
     pub help: bool,
+    /// How far the help overlay is scrolled, in lines (it scrolls where the terminal is too
+    /// small for the whole list; the view stops at the end).
+    pub help_scroll: u16,
     /// The mode whose answer is on screen (changed with `m`).
     pub mode: Mode,
     /// The mode the exit status is computed for (from the command line).
@@ -208,6 +211,7 @@ impl Model {
             below: Vec::new(),
             last_ticket: load,
             help: false,
+            help_scroll: 0,
             mode,
             exit_mode: mode,
             status: None,
@@ -440,27 +444,75 @@ impl Model {
         }
     }
 
+    /// Whether `action` does something right now on the screen on top: the bar and the `?`
+    /// overlay list only what it offers, so neither names a key that would do nothing.
+    pub fn offers(&self, action: super::Action) -> bool {
+        use super::Action;
+        match &self.screen {
+            Screen::SignIn(sign_in) => sign_in.offers(action),
+            Screen::Helper(run) => run.offers(action),
+            Screen::Gateway(check) => check.offers(action),
+            Screen::Logout(logout) => logout.offers(action),
+            Screen::Outcome(outcome) => outcome.offers(action),
+            Screen::Dashboard => match action {
+                Action::SwitchFocus => self
+                    .status
+                    .as_ref()
+                    .is_some_and(|status| !status.assessment.warnings.is_empty()),
+                Action::ReviewApiKey => self
+                    .status
+                    .as_deref()
+                    .and_then(super::screens::dashboard_api_key)
+                    .is_some(),
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+
     /// The help bar in force: the bindings of [`Self::key_table`] that do something right now.
     /// The views draw it and the hint test presses every key it names.
     pub fn help_bar(&self) -> Vec<&'static super::Binding> {
-        use super::keymap::{self, Action};
         match &self.screen {
             Screen::SignIn(sign_in) => sign_in.help_bar(),
-            Screen::Helper(run) => run.help_bar(),
-            Screen::Gateway(check) => check.help_bar(),
-            Screen::Logout(logout) => logout.help_bar(),
-            Screen::Outcome(outcome) => outcome.help_bar(),
-            Screen::Dashboard => {
-                let warnings = self
-                    .status
-                    .as_ref()
-                    .is_some_and(|status| !status.assessment.warnings.is_empty());
-                keymap::bar(keymap::DASHBOARD, |action| {
-                    action != Action::SwitchFocus || warnings
-                })
-            }
-            _ => keymap::bar(self.key_table(), |_| true),
+            _ => super::keymap::bar(self.key_table(), |action| self.offers(action)),
         }
+    }
+
+    /// What the `?` overlay lists: every binding with keys of [`Self::key_table`] that does
+    /// something right now.
+    pub fn help_list(&self) -> Vec<&'static super::Binding> {
+        self.key_table()
+            .iter()
+            .filter(|binding| !binding.keys.is_empty() && self.offers(binding.action))
+            .collect()
+    }
+
+    /// How many lines the help overlay has: [`Self::help_list`] in
+    /// [`keymap::help_columns`] columns, and on the dashboard a blank line and
+    /// [`keymap::MODES_HELP`].
+    ///
+    /// [`keymap::help_columns`]: super::keymap::help_columns
+    /// [`keymap::MODES_HELP`]: super::keymap::MODES_HELP
+    pub fn help_lines(&self) -> usize {
+        use super::keymap;
+        let keys = self.help_list().len();
+        let modes = if matches!(self.screen, Screen::Dashboard) {
+            1 + keymap::MODES_HELP
+                .iter()
+                .map(|(_, lines)| lines.len())
+                .sum::<usize>()
+        } else {
+            0
+        };
+        keys.div_ceil(keymap::help_columns(self.width)) + modes
+    }
+
+    /// How far the help overlay can scroll: its lines past what the terminal shows inside the
+    /// overlay's border.
+    pub fn help_max_scroll(&self) -> u16 {
+        let lines = u16::try_from(self.help_lines()).unwrap_or(u16::MAX);
+        lines.saturating_sub(self.height.saturating_sub(2))
     }
 
     /// The exit status if ccauth stopped now: 0 on a sign-in that succeeded, 1 on one that is

@@ -246,6 +246,22 @@ fn a_sign_in_started_long_after_the_last_tick_counts_from_the_present() {
 }
 
 #[test]
+fn esc_on_the_warnings_gives_the_arrows_back_to_the_list() {
+    let (mut model, _) = open(Opening::Dashboard, &Builder::new().source(SourceId::ApiKey));
+    key(&mut model, Key::Tab);
+    assert_eq!(model.focus, super::Focus::Warnings);
+    assert!(
+        key(&mut model, Key::Esc).is_empty(),
+        "Esc does not quit there"
+    );
+    assert_eq!(model.focus, super::Focus::List);
+    assert!(matches!(
+        key(&mut model, Key::Esc)[..],
+        [Effect::Quit { .. }]
+    ));
+}
+
+#[test]
 fn claude_sso_asks_for_an_optional_email_and_checks_it() {
     let (mut model, _) = open(Opening::Choice(Choice::ClaudeSso), &Builder::new());
     found(&mut model, Some(cli()));

@@ -67,15 +67,24 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     }
     let action = keymap::action_for(model.key_table(), key);
     if model.help {
-        match action {
-            Some(Action::Help | Action::Back) => model.help = false,
-            Some(Action::Quit) => return vec![model.quit()],
+        // The arrows scroll the list where it does not fit, up to its end.
+        let most = model.help_max_scroll();
+        match (action, key) {
+            (Some(Action::Help | Action::Back), _) => model.help = false,
+            (Some(Action::Quit), _) => return vec![model.quit()],
+            (_, Key::Down | Key::Char('j')) => {
+                model.help_scroll = (model.help_scroll + 1).min(most);
+            }
+            (_, Key::Up | Key::Char('k')) => {
+                model.help_scroll = model.help_scroll.saturating_sub(1);
+            }
             _ => {}
         }
         return Vec::new();
     }
     if action == Some(Action::Help) {
         model.help = true;
+        model.help_scroll = 0;
         return Vec::new();
     }
     screens::on_key(model, key)

@@ -201,8 +201,44 @@ fn render_title(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame,
         Span::styled(format!("{state} "), theme.accent),
     ])
     .right_aligned();
-    frame.render_widget(Paragraph::new(left), area);
-    frame.render_widget(Paragraph::new(right), area);
+    // The state and clock keep their place; the title gives way, cut with an ellipsis, and
+    // one cell stays between them.
+    let [left_area, _, right_area] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(u16::try_from(right.width()).unwrap_or(u16::MAX)),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(ellipsized(left, left_area.width)), left_area);
+    frame.render_widget(Paragraph::new(right), right_area);
+}
+
+/// `line` cut to `width` cells, its last one an ellipsis when anything was cut.
+fn ellipsized(line: Line<'static>, width: u16) -> Line<'static> {
+    let width = usize::from(width);
+    if line.width() <= width {
+        return line;
+    }
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let cell = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if cell > room {
+                break;
+            }
+            room -= cell;
+            text.push(c);
+        }
+        let full = text.len() == span.content.len();
+        spans.push(Span::styled(text, span.style));
+        if !full {
+            break;
+        }
+    }
+    spans.push(Span::raw("…"));
+    Line::from(spans)
 }
 
 pub(super) fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {

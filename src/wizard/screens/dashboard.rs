@@ -26,6 +26,8 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             model.quit_pending = true;
         }
         Action::Back if model.panel != Panel::None => model.panel = Panel::None,
+        // Esc on the warnings gives the arrows back to the list, as Tab would.
+        Action::Back if model.focus == Focus::Warnings => model.focus = Focus::List,
         Action::Back => return model.pop(),
         Action::Quit => return vec![model.quit()],
         Action::Details => {

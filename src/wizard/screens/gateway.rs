@@ -82,15 +82,20 @@ pub struct GatewayCheck {
 }
 
 impl GatewayCheck {
-    /// The help bar: `y` while trust is asked, `r` after a refusal, Enter at the hand-off.
+    /// The help bar: what [`Self::offers`].
     pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
-        use crate::wizard::keymap::{self, Action};
-        keymap::bar(keymap::GATEWAY, |action| match action {
+        keymap::bar(keymap::GATEWAY, |action| self.offers(action))
+    }
+
+    /// Whether `action` does something now: `y` while trust is asked, `r` after a refusal,
+    /// Enter at the hand-off.
+    pub fn offers(&self, action: Action) -> bool {
+        match action {
             Action::Yes => matches!(self.phase, GatewayPhase::Ask(_)),
             Action::RunAgain => matches!(self.phase, GatewayPhase::Refused(_)),
             Action::Continue => matches!(self.phase, GatewayPhase::HandOff(_)),
             _ => true,
-        })
+        }
     }
 
     /// A check of `url` starting now.

@@ -59,17 +59,23 @@ pub struct HelperResult {
 }
 
 impl HelperRun {
-    /// The help bar: `y` only while trust is asked, `r` once a run is over.
+    /// The help bar: what [`Self::offers`].
     pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
-        use crate::wizard::keymap::{self, Action};
-        keymap::bar(keymap::HELPER, |action| match action {
+        crate::wizard::keymap::bar(crate::wizard::keymap::HELPER, |action| self.offers(action))
+    }
+
+    /// Whether `action` does something now: `y` only while trust is asked, `r` once a run is
+    /// over.
+    pub fn offers(&self, action: crate::wizard::keymap::Action) -> bool {
+        use crate::wizard::keymap::Action;
+        match action {
             Action::Yes => self.phase == HelperPhase::NeedsTrust,
             Action::RunAgain => matches!(
                 self.phase,
                 HelperPhase::Done(_) | HelperPhase::Unavailable(_)
             ),
             _ => true,
-        })
+        }
     }
 
     /// Milliseconds since the helper started, at `now_ms`.

@@ -24,15 +24,20 @@ pub enum Logout {
 }
 
 impl Logout {
-    /// The help bar: `y` while the plan is shown, Enter once it is done, Esc unless removing.
+    /// The help bar: what [`Self::offers`].
     pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
-        use crate::wizard::keymap::{self, Action};
-        keymap::bar(keymap::LOGOUT, |action| match action {
+        keymap::bar(keymap::LOGOUT, |action| self.offers(action))
+    }
+
+    /// Whether `action` does something now: `y` while the plan is shown, Enter once it is
+    /// done, Esc unless removing.
+    pub fn offers(&self, action: Action) -> bool {
+        match action {
             Action::Yes => matches!(self, Self::Confirm(_)),
             Action::Continue => matches!(self, Self::Done(_)),
             Action::Back => !matches!(self, Self::Working),
             _ => true,
-        })
+        }
     }
 }
 

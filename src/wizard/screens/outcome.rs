@@ -31,16 +31,18 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The help bar: `w` only while a change is proposed.
+    /// The help bar: what [`Self::offers`].
     pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
-        use crate::wizard::keymap::{self, Action};
-        let proposed = self
-            .wiring
-            .as_ref()
-            .is_some_and(|wiring| wiring.state == WiringState::Proposed);
-        keymap::bar(keymap::OUTCOME, |action| {
-            action != Action::WriteSettings || proposed
-        })
+        keymap::bar(keymap::OUTCOME, |action| self.offers(action))
+    }
+
+    /// Whether `action` does something now: `w` only while a change is proposed.
+    pub fn offers(&self, action: Action) -> bool {
+        action != Action::WriteSettings
+            || self
+                .wiring
+                .as_ref()
+                .is_some_and(|wiring| wiring.state == WiringState::Proposed)
     }
 }
 

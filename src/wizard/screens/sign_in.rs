@@ -532,6 +532,13 @@ impl SignIn {
         }
     }
 
+    /// Whether `action` does something now: what the bar of this state lists, and leaving
+    /// and the help, which always do.
+    pub fn offers(&self, action: Action) -> bool {
+        self.bar_actions().contains(&action)
+            || matches!(action, Action::Back | Action::Help | Action::Quit)
+    }
+
     /// The help bar: the keys that do something right now.
     pub fn help_bar(&self) -> Vec<&'static Binding> {
         keymap::bar_in_order(self.key_table(), self.bar_actions())
