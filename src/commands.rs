@@ -11,7 +11,7 @@ use crate::claude::world::Paths;
 use crate::claude::{LoadInput, cli_login, official_cli};
 use crate::status::Status;
 use crate::wizard::config::ConfigRow;
-use crate::wizard::screens::config::{config_rows, duration_words};
+use crate::wizard::screens::config::{config_rows, ttl_words};
 
 fn missing_claude(out: &mut dyn Write) {
     let _ = writeln!(
@@ -209,7 +209,7 @@ pub fn config(
                 let _ = writeln!(
                     out,
                     "apiKeyHelper TTL: {} (written to {path}).",
-                    duration_words(ms)
+                    ttl_words(ms)
                 );
             }
             Err(why) => {
@@ -233,7 +233,7 @@ pub fn config(
                     }
                 ),
                 ConfigRow::HelperTtl { ms, source } => {
-                    writeln!(out, "apiKeyHelper TTL: {} ({source})", duration_words(ms))
+                    writeln!(out, "apiKeyHelper TTL: {} ({source})", ttl_words(ms))
                 }
             };
         }

@@ -20,22 +20,41 @@ pub fn relative(at_ms: i64, now_ms: i64) -> String {
     if delta.abs() < 60_000 {
         return String::from("now");
     }
+    // A moment is told to the minute: 7 h 59 min 40 s from now is "in 8 hours".
+    let minutes = (delta.abs() + 30_000) / 60_000 * 60_000;
     if delta > 0 {
-        format!("in {}", duration_words(delta))
+        format!("in {}", duration_words(minutes))
     } else {
-        format!("{} ago", duration_words(-delta))
+        format!("{} ago", duration_words(minutes))
     }
 }
 
-/// A duration in the largest sensible unit: `45 seconds`, `5 minutes`, `3 hours`, `2 days`.
+/// A duration in words, the one way ccauth shows one: exact to its two largest units under 36
+/// hours (`45 seconds`, `1 minute 30 seconds`, `5 minutes`, `7 hours 59 minutes`), in whole
+/// days, rounded, from there (`2 days` for 47 hours).
 pub fn duration_words(ms: i64) -> String {
     let seconds = ms.max(0) / 1000;
-    let (count, unit) = match seconds {
-        0..=59 => (seconds, "second"),
-        60..=3_599 => (seconds / 60, "minute"),
-        3_600..=172_799 => (seconds / 3_600, "hour"),
-        _ => (seconds / 86_400, "day"),
-    };
+    match seconds {
+        0..=3_599 => two_units((seconds / 60, "minute"), (seconds % 60, "second")),
+        3_600..=129_599 => two_units((seconds / 3_600, "hour"), (seconds % 3_600 / 60, "minute")),
+        _ => counted((seconds + 43_200) / 86_400, "day"),
+    }
+}
+
+/// `(1, hour), (5, minute)` → `1 hour 5 minutes`, leaving out a unit that counts zero.
+fn two_units(large: (i64, &str), small: (i64, &str)) -> String {
+    match (large.0, small.0) {
+        (0, _) => counted(small.0, small.1),
+        (_, 0) => counted(large.0, large.1),
+        _ => format!(
+            "{} {}",
+            counted(large.0, large.1),
+            counted(small.0, small.1)
+        ),
+    }
+}
+
+fn counted(count: i64, unit: &str) -> String {
     if count == 1 {
         format!("1 {unit}")
     } else {
@@ -102,14 +121,20 @@ mod tests {
     }
 
     #[test]
-    fn durations_pick_the_largest_unit() {
+    fn durations_are_exact_to_two_units_then_whole_days() {
         assert_eq!(duration_words(1_000), "1 second");
+        assert_eq!(duration_words(0), "0 seconds");
+        assert_eq!(duration_words(90_000), "1 minute 30 seconds");
         assert_eq!(duration_words(5 * 60_000), "5 minutes");
         assert_eq!(duration_words(3 * 3_600_000), "3 hours");
-        assert_eq!(duration_words(47 * 3_600_000), "47 hours");
+        assert_eq!(duration_words((7 * 60 + 59) * 60_000), "7 hours 59 minutes");
+        assert_eq!(duration_words(3_600_000 + 60_000), "1 hour 1 minute");
+        assert_eq!(duration_words(47 * 3_600_000), "2 days");
         assert_eq!(duration_words(3 * 86_400_000), "3 days");
         assert_eq!(relative(10 * 60_000, 0), "in 10 minutes");
         assert_eq!(relative(0, 2 * 86_400_000), "2 days ago");
         assert_eq!(relative(30_000, 0), "now");
+        assert_eq!(relative(((7 * 60 + 59) * 60 + 40) * 1000, 0), "in 8 hours");
+        assert_eq!(relative(59 * 60_000 + 44_000, 0), "in 1 hour");
     }
 }

@@ -795,3 +795,30 @@ fn a_trusted_gateway_forced_by_policy_is_handed_off() {
         matches!(&model.screen, Screen::Gateway(check) if matches!(check.phase, GatewayPhase::HandOff(_)))
     );
 }
+
+#[test]
+fn the_helper_ttl_reads_the_same_on_the_dashboard_and_in_config() {
+    let builder = Builder::new()
+        .helper(crate::domain::world::Layer::User)
+        .plain("CLAUDE_CODE_API_KEY_HELPER_TTL_MS", "90000");
+    let status = Status::from_world(builder.world.clone(), NOW);
+    let on_the_dashboard = status
+        .assessment
+        .interactive
+        .rows
+        .iter()
+        .flat_map(|row| row.details.iter())
+        .find(|(label, _)| label == "re-run every")
+        .map(|(_, value)| value.clone());
+    assert_eq!(
+        on_the_dashboard.as_deref(),
+        Some("1 minute 30 seconds (CLAUDE_CODE_API_KEY_HELPER_TTL_MS)")
+    );
+    let in_config = super::config::config_rows(&status)
+        .into_iter()
+        .find_map(|row| match row {
+            super::config::ConfigRow::HelperTtl { ms, .. } => Some(super::config::ttl_words(ms)),
+            super::config::ConfigRow::UseCustomKey { .. } => None,
+        });
+    assert_eq!(in_config.as_deref(), Some("1 minute 30 seconds"));
+}

@@ -203,7 +203,13 @@ fn examine_helper(world: &World, row: &mut SourceRow) {
         .and_then(plain)
         .map_or_else(
             || String::from("5 minutes (default)"),
-            |ms| format!("{ms} ms (CLAUDE_CODE_API_KEY_HELPER_TTL_MS)"),
+            |ms| match ms.trim().parse::<i64>() {
+                Ok(ms) => format!(
+                    "{} (CLAUDE_CODE_API_KEY_HELPER_TTL_MS)",
+                    crate::domain::time::duration_words(ms)
+                ),
+                Err(_) => format!("{ms} ms (CLAUDE_CODE_API_KEY_HELPER_TTL_MS)"),
+            },
         );
     row.details.push((String::from("re-run every"), ttl));
     if helper.layer.is_project() {

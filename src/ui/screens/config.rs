@@ -9,7 +9,7 @@ use crate::domain::status::Status;
 use crate::ui::theme::Theme;
 use crate::wizard::config::{Config, ConfigRow};
 use crate::wizard::keymap::{self};
-use crate::wizard::screens::config::{config_rows, duration_words};
+use crate::wizard::screens::config::{config_rows, ttl_words};
 
 /// `ccauth config`.
 pub fn render(
@@ -59,7 +59,7 @@ pub fn render(
                 lines.push(Line::from(vec![
                     marker,
                     Span::styled("apiKeyHelper TTL    ", name_style),
-                    Span::styled(duration_words(*ms), theme.text),
+                    Span::styled(ttl_words(*ms), theme.text),
                 ]));
                 text(
                     &mut lines,

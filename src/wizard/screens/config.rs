@@ -87,17 +87,22 @@ fn origin(var: &crate::domain::world::EnvVar) -> String {
     }
 }
 
-/// `300000` → `5 min`; `90000` → `1.5 min`; under a minute in seconds.
-pub fn duration_words(ms: u64) -> String {
+/// The helper TTL in words (`1 minute 30 seconds`), as everywhere else.
+pub fn ttl_words(ms: u64) -> String {
+    crate::domain::time::duration_words(i64::try_from(ms).unwrap_or(i64::MAX))
+}
+
+/// The TTL form's starting value, in minutes: `5`, `1.5`; empty under a minute.
+fn minutes_text(ms: u64) -> String {
     if ms < 60_000 {
-        return format!("{} s", ms / 1000);
+        return String::new();
     }
     if ms.is_multiple_of(60_000) {
-        return format!("{} min", ms / 60_000);
+        return (ms / 60_000).to_string();
     }
     #[allow(clippy::cast_precision_loss, reason = "display only")]
     let minutes = ms as f64 / 60_000.0;
-    format!("{minutes:.1} min")
+    format!("{minutes:.1}")
 }
 
 /// A key on the config screen.
@@ -122,9 +127,7 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
                 }];
             }
             Some(ConfigRow::HelperTtl { ms, .. }) => {
-                let minutes = duration_words(*ms).trim_end_matches(" min").to_owned();
-                let minutes = if *ms < 60_000 { String::new() } else { minutes };
-                model.push(Screen::Form(Box::new(Form::helper_ttl(&minutes))));
+                model.push(Screen::Form(Box::new(Form::helper_ttl(&minutes_text(*ms)))));
             }
             None => {}
         },

@@ -442,7 +442,7 @@ fn submit(model: &mut Model) -> Vec<Effect> {
                 title: String::from("apiKeyHelper TTL"),
                 lines: vec![format!(
                     "Claude Code will re-run the apiKeyHelper every {} (and on HTTP 401).",
-                    super::config::duration_words(ms)
+                    super::config::ttl_words(ms)
                 )],
                 warnings: Vec::new(),
                 wiring: None,
