@@ -529,7 +529,8 @@ fn render_pane(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         lines.extend(wrap::hanging(
             vec![Span::styled(
-                format!("{:02}:{:02} ", seconds / 60, seconds % 60),
+                // Time since the sign-in started, marked as such.
+                format!("+{:02}:{:02} ", seconds / 60, seconds % 60),
                 theme.hint,
             )],
             &line.text,
