@@ -316,6 +316,14 @@ fn places() -> Vec<Place> {
         Reply::LogoutPlanned(Ok(vec![String::from("Log out of dev@example.com")])),
     );
 
+    let mut details = opened(
+        Opening::Dashboard,
+        &Builder::new().source(SourceId::ApiKey),
+        100,
+        30,
+    );
+    keys(&mut details, &[Key::Enter]);
+
     let mut logged_out = logout.clone();
     keys(&mut logged_out, &[Key::Char('y')]);
     reply(
@@ -346,6 +354,7 @@ fn places() -> Vec<Place> {
                 Action::ReviewApiKey,
             ],
         ),
+        place("dashboard details", details, &[]),
         place("chooser", chooser(), &[]),
         place("Claude account menu", claude_menu, &[]),
         place("company SSO form", sso_form, &[]),
@@ -398,7 +407,9 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect], drawn:
         Action::Help => after.help && !before.help,
         Action::Quit => started(|e| matches!(e, Effect::Quit { .. })),
         Action::Back => {
-            after.below.len() < before.below.len() || started(|e| matches!(e, Effect::Quit { .. }))
+            after.below.len() < before.below.len()
+                || after.panel != before.panel
+                || started(|e| matches!(e, Effect::Quit { .. }))
         }
         Action::CopyUrl => effects
             .iter()

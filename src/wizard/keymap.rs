@@ -247,6 +247,126 @@ pub const DASHBOARD: &[Binding] = &[
     },
 ];
 
+/// The dashboard with a row's details open: the same keys (the arrows move the row the details
+/// follow), the bar naming what matters there.
+pub const DASHBOARD_DETAILS: &[Binding] = &[
+    SELECT,
+    UP,
+    DOWN,
+    Binding {
+        keys: &[Key::Home, Key::Char('g')],
+        action: Action::Top,
+        shown: "g/Home",
+        label: "first row",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::End, Key::Char('G')],
+        action: Action::Bottom,
+        shown: "G/End",
+        label: "last row",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::PageUp],
+        action: Action::PageUp,
+        shown: "PgUp",
+        label: "page up",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::PageDown],
+        action: Action::PageDown,
+        shown: "PgDn",
+        label: "page down",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Enter],
+        action: Action::Details,
+        shown: "enter",
+        label: "close details",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Char('l')],
+        action: Action::Login,
+        shown: "l",
+        label: "log in",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('m')],
+        action: Action::NextMode,
+        shown: "m",
+        label: "mode",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Tab, Key::BackTab],
+        action: Action::SwitchFocus,
+        shown: "tab",
+        label: "warnings",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        action: Action::Reload,
+        shown: "r",
+        label: "reload",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('x')],
+        action: Action::Logout,
+        shown: "x",
+        label: "log out",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('h')],
+        action: Action::TestHelper,
+        shown: "h",
+        label: "test apiKeyHelper",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('c')],
+        action: Action::OpenConfig,
+        shown: "c",
+        label: "config",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('a')],
+        action: Action::ReviewApiKey,
+        shown: "a",
+        label: "approve API key",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        action: Action::Help,
+        shown: "?",
+        label: "help",
+        in_bar: true,
+    },
+    Binding {
+        keys: &[Key::Esc],
+        action: Action::Back,
+        shown: "esc",
+        label: "close details",
+        in_bar: false,
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        action: Action::Quit,
+        shown: "q",
+        label: "quit",
+        in_bar: true,
+    },
+];
+
 /// The sign-in screen's bindings, in help-bar order. While the paste box has focus, letters type
 /// into it instead; Esc or Tab leaves the box.
 pub const SIGN_IN: &[Binding] = &[
@@ -625,6 +745,7 @@ pub fn help_columns(width: u16) -> usize {
 /// Every table, for the checks over all of them.
 pub const ALL: &[&[Binding]] = &[
     DASHBOARD,
+    DASHBOARD_DETAILS,
     SIGN_IN,
     SIGN_IN_DEVICE,
     PASTE_BOX,

@@ -430,6 +430,7 @@ impl Model {
     pub fn key_table(&self) -> &'static [super::Binding] {
         use super::keymap;
         match &self.screen {
+            Screen::Dashboard if self.panel == Panel::Details => keymap::DASHBOARD_DETAILS,
             Screen::Dashboard => keymap::DASHBOARD,
             Screen::SignIn(sign_in) => sign_in.key_table(),
             Screen::Menu(_) => keymap::MENU,
@@ -455,10 +456,14 @@ impl Model {
             Screen::Logout(logout) => logout.offers(action),
             Screen::Outcome(outcome) => outcome.offers(action),
             Screen::Dashboard => match action {
-                Action::SwitchFocus => self
-                    .status
-                    .as_ref()
-                    .is_some_and(|status| !status.assessment.warnings.is_empty()),
+                // The warnings are not on screen behind the details.
+                Action::SwitchFocus => {
+                    self.panel == Panel::None
+                        && self
+                            .status
+                            .as_ref()
+                            .is_some_and(|status| !status.assessment.warnings.is_empty())
+                }
                 Action::ReviewApiKey => self
                     .status
                     .as_deref()
