@@ -319,8 +319,21 @@ fn a_refused_paste_is_asked_again_with_the_real_cli_s_words_then_its_failure_sho
     pty.wait_for("(7 characters, enter sends it)");
     pty.send(keys::ENTER);
     // Offline, the real CLI fails the exchange: the sign-in says so and stops waiting.
-    let screen = pty.wait_for_all(&["failed", "ENOTFOUND"]);
+    let screen = pty.wait_for_all(&["failed", "r retry"]);
     assert!(!screen.contains("asked again"), "{screen}");
+    // Its words once in the pane, and a next step with them in the failure panel.
+    assert_eq!(
+        screen
+            .matches("Couldn't log in: getaddrinfo ENOTFOUND")
+            .count(),
+        2,
+        "once in the failure panel, once in the pane: {screen}"
+    );
+    assert!(
+        screen.contains("There is no route to Anthropic"),
+        "{screen}"
+    );
+    assert!(screen.contains("HTTPS_PROXY"), "{screen}");
     wait_gone(&child);
 
     Way::ClaudeAi.back_to_the_chooser(&mut pty);

@@ -111,11 +111,53 @@ pub async fn run(
             send(SignInEvent::Succeeded(success));
         }
         LoginOutcome::Failed { message } => {
-            send(SignInEvent::Failed(message));
+            send(SignInEvent::Failed(with_next_step(message)));
         }
         LoginOutcome::Cancelled => {}
         LoginOutcome::NotStarted { message } => send(SignInEvent::Failed(message)),
     }
+}
+
+/// The official CLI's failure, with what to do about it where its words say what went wrong
+/// (its own words kept first: they are what a search or a report needs).
+fn with_next_step(message: String) -> String {
+    let has = |words: &[&str]| words.iter().any(|word| message.contains(word));
+    let next = if has(&["ENOTFOUND", "EAI_AGAIN", "getaddrinfo"]) {
+        let host = message
+            .split_whitespace()
+            .skip_while(|word| !word.contains("ENOTFOUND") && !word.contains("EAI_AGAIN"))
+            .nth(1)
+            .unwrap_or("Anthropic's server");
+        format!(
+            "There is no route to Anthropic from here ({host} could not be found): check the \
+             network connection and any VPN, and set HTTPS_PROXY if this network needs a \
+             proxy; then try again."
+        )
+    } else if has(&[
+        "ECONNREFUSED",
+        "ETIMEDOUT",
+        "ECONNRESET",
+        "socket hang up",
+        "fetch failed",
+    ]) {
+        String::from(
+            "The connection to Anthropic failed: check the network connection, any VPN and \
+             HTTPS_PROXY; then try again.",
+        )
+    } else if has(&["certificate", "UNABLE_TO_VERIFY", "SELF_SIGNED"]) {
+        String::from(
+            "A certificate on the way to Anthropic was not trusted: behind a company proxy, \
+             point NODE_EXTRA_CA_CERTS at its CA file for claude; then try again.",
+        )
+    } else if has(&["Invalid authorization code", "invalid_grant"]) {
+        String::from(
+            "The code was not accepted (codes work once and expire quickly): try again for a \
+             new URL and paste the code it gives.",
+        )
+    } else {
+        return message;
+    };
+    format!("{message}. {next}")
 }
 
 fn report(send: &impl Fn(SignInEvent), event: CliEvent) {
@@ -171,5 +213,43 @@ fn success(status: &official_cli::AuthStatus) -> Success {
             String::from("nothing yet: claude auth status reports no login")
         }),
         expires_at_ms: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_next_step;
+
+    #[test]
+    fn the_official_cli_s_failures_get_a_next_step() {
+        let offline = with_next_step(String::from(
+            "Couldn't log in: getaddrinfo ENOTFOUND platform.claude.com",
+        ));
+        assert!(
+            offline.starts_with("Couldn't log in: getaddrinfo ENOTFOUND platform.claude.com. "),
+            "{offline}"
+        );
+        assert!(
+            offline.contains("platform.claude.com could not be found"),
+            "{offline}"
+        );
+        assert!(offline.contains("HTTPS_PROXY"), "{offline}");
+        let refused = with_next_step(String::from(
+            "Login failed: connect ECONNREFUSED 1.2.3.4:443",
+        ));
+        assert!(
+            refused.contains("The connection to Anthropic failed"),
+            "{refused}"
+        );
+        let code = with_next_step(String::from(
+            "Login failed: Authentication failed: Invalid authorization code",
+        ));
+        assert!(code.contains("new URL"), "{code}");
+        let other = String::from("claude auth login exited with status 3");
+        assert_eq!(
+            with_next_step(other.clone()),
+            other,
+            "unknown words stay as they are"
+        );
     }
 }

@@ -437,7 +437,7 @@ impl SignIn {
                 self.paste_focused = false;
             }
             SignInEvent::Failed(why) => {
-                self.log(now_ms, why.clone(), Tone::Bad);
+                // The failure panel says why; the pane already holds what led to it.
                 self.phase = Phase::Failed(why);
                 self.paste_focused = false;
             }
