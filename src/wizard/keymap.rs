@@ -133,118 +133,22 @@ pub const DASHBOARD: &[Binding] = &[
     SELECT,
     UP,
     DOWN,
-    Binding {
-        keys: &[Key::Home, Key::Char('g')],
-        action: Action::Top,
-        shown: "g/Home",
-        label: "first row",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::End, Key::Char('G')],
-        action: Action::Bottom,
-        shown: "G/End",
-        label: "last row",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::PageUp],
-        action: Action::PageUp,
-        shown: "PgUp",
-        label: "page up",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::PageDown],
-        action: Action::PageDown,
-        shown: "PgDn",
-        label: "page down",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Enter],
-        action: Action::Details,
-        shown: "enter",
-        label: "details",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Char('l')],
-        action: Action::Login,
-        shown: "l",
-        label: "log in",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Char('m')],
-        action: Action::NextMode,
-        shown: "m",
-        label: "mode",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Tab, Key::BackTab],
-        action: Action::SwitchFocus,
-        shown: "tab",
-        label: "warnings",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Char('r')],
-        action: Action::Reload,
-        shown: "r",
-        label: "reload",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Char('x')],
-        action: Action::Logout,
-        shown: "x",
-        label: "log out",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('h')],
-        action: Action::TestHelper,
-        shown: "h",
-        label: "test apiKeyHelper",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('c')],
-        action: Action::OpenConfig,
-        shown: "c",
-        label: "config",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('a')],
-        action: Action::ReviewApiKey,
-        shown: "a",
-        label: "approve API key",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('?')],
-        action: Action::Help,
-        shown: "?",
-        label: "help",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Esc],
-        action: Action::Back,
-        shown: "esc",
-        label: "close / quit",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('q'), Key::Ctrl('c')],
-        action: Action::Quit,
-        shown: "q",
-        label: "quit",
-        in_bar: true,
-    },
+    TOP,
+    BOTTOM,
+    PAGE_UP,
+    PAGE_DOWN,
+    DETAILS,
+    LOG_IN,
+    NEXT_MODE,
+    WARNINGS,
+    RELOAD,
+    LOG_OUT,
+    TEST_HELPER,
+    OPEN_CONFIG,
+    REVIEW_KEY,
+    HELP,
+    DASHBOARD_BACK,
+    DASHBOARD_QUIT,
 ];
 
 /// The dashboard with a row's details open: the same keys (the arrows move the row the details
@@ -253,119 +157,94 @@ pub const DASHBOARD_DETAILS: &[Binding] = &[
     SELECT,
     UP,
     DOWN,
-    Binding {
-        keys: &[Key::Home, Key::Char('g')],
-        action: Action::Top,
-        shown: "g/Home",
-        label: "first row",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::End, Key::Char('G')],
-        action: Action::Bottom,
-        shown: "G/End",
-        label: "last row",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::PageUp],
-        action: Action::PageUp,
-        shown: "PgUp",
-        label: "page up",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::PageDown],
-        action: Action::PageDown,
-        shown: "PgDn",
-        label: "page down",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Enter],
-        action: Action::Details,
-        shown: "enter",
-        label: "close details",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Char('l')],
-        action: Action::Login,
-        shown: "l",
-        label: "log in",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('m')],
-        action: Action::NextMode,
-        shown: "m",
-        label: "mode",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Tab, Key::BackTab],
-        action: Action::SwitchFocus,
-        shown: "tab",
-        label: "warnings",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('r')],
-        action: Action::Reload,
-        shown: "r",
-        label: "reload",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('x')],
-        action: Action::Logout,
-        shown: "x",
-        label: "log out",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('h')],
-        action: Action::TestHelper,
-        shown: "h",
-        label: "test apiKeyHelper",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('c')],
-        action: Action::OpenConfig,
-        shown: "c",
-        label: "config",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('a')],
-        action: Action::ReviewApiKey,
-        shown: "a",
-        label: "approve API key",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('?')],
-        action: Action::Help,
-        shown: "?",
-        label: "help",
-        in_bar: true,
-    },
-    Binding {
-        keys: &[Key::Esc],
-        action: Action::Back,
-        shown: "esc",
-        label: "close details",
-        in_bar: false,
-    },
-    Binding {
-        keys: &[Key::Char('q'), Key::Ctrl('c')],
-        action: Action::Quit,
-        shown: "q",
-        label: "quit",
-        in_bar: true,
-    },
+    TOP,
+    BOTTOM,
+    PAGE_UP,
+    PAGE_DOWN,
+    relabel(DETAILS, "close details"),
+    hidden(LOG_IN),
+    hidden(NEXT_MODE),
+    hidden(WARNINGS),
+    hidden(RELOAD),
+    LOG_OUT,
+    TEST_HELPER,
+    OPEN_CONFIG,
+    REVIEW_KEY,
+    HELP,
+    relabel(DASHBOARD_BACK, "close details"),
+    DASHBOARD_QUIT,
 ];
+
+const TOP: Binding = bind(
+    &[Key::Home, Key::Char('g')],
+    Action::Top,
+    "g/Home",
+    "first row",
+    false,
+);
+const BOTTOM: Binding = bind(
+    &[Key::End, Key::Char('G')],
+    Action::Bottom,
+    "G/End",
+    "last row",
+    false,
+);
+const PAGE_UP: Binding = bind(&[Key::PageUp], Action::PageUp, "PgUp", "page up", false);
+const PAGE_DOWN: Binding = bind(
+    &[Key::PageDown],
+    Action::PageDown,
+    "PgDn",
+    "page down",
+    false,
+);
+const DETAILS: Binding = bind(&[Key::Enter], Action::Details, "enter", "details", true);
+const LOG_IN: Binding = bind(&[Key::Char('l')], Action::Login, "l", "log in", true);
+const NEXT_MODE: Binding = bind(&[Key::Char('m')], Action::NextMode, "m", "mode", true);
+const WARNINGS: Binding = bind(
+    &[Key::Tab, Key::BackTab],
+    Action::SwitchFocus,
+    "tab",
+    "warnings",
+    true,
+);
+const RELOAD: Binding = bind(&[Key::Char('r')], Action::Reload, "r", "reload", true);
+const LOG_OUT: Binding = bind(&[Key::Char('x')], Action::Logout, "x", "log out", false);
+const TEST_HELPER: Binding = bind(
+    &[Key::Char('h')],
+    Action::TestHelper,
+    "h",
+    "test apiKeyHelper",
+    false,
+);
+const OPEN_CONFIG: Binding = bind(&[Key::Char('c')], Action::OpenConfig, "c", "config", false);
+const REVIEW_KEY: Binding = bind(
+    &[Key::Char('a')],
+    Action::ReviewApiKey,
+    "a",
+    "approve API key",
+    false,
+);
+const DASHBOARD_BACK: Binding = bind(&[Key::Esc], Action::Back, "esc", "close / quit", false);
+const DASHBOARD_QUIT: Binding = bind(
+    &[Key::Char('q'), Key::Ctrl('c')],
+    Action::Quit,
+    "q",
+    "quit",
+    true,
+);
+
+/// `binding`, left out of the bar (the `?` list still has it).
+const fn hidden(binding: Binding) -> Binding {
+    Binding {
+        in_bar: false,
+        ..binding
+    }
+}
+
+/// `binding` under another label.
+const fn relabel(binding: Binding, label: &'static str) -> Binding {
+    Binding { label, ..binding }
+}
 
 /// The sign-in screen's bindings, in help-bar order. While the paste box has focus, letters type
 /// into it instead; Esc or Tab leaves the box.
