@@ -272,7 +272,7 @@ async fn run_gateway(
 
 /// What the demo changes for Claude Code: nothing.
 const DEMO_EFFECT: &str =
-    "nothing changes: the demo writes only to a temporary directory, removed when ccauth exits";
+    "unchanged: the demo writes only to a temporary directory, removed when ccauth exits";
 
 /// Runs one flow, forwarding its progress; the tokens when it succeeded.
 async fn run(

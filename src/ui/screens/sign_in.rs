@@ -331,10 +331,15 @@ fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Re
     let shown = if text.is_empty() {
         String::new()
     } else {
+        let count = text.chars().count();
+        let unit = if count == 1 {
+            "character"
+        } else {
+            "characters"
+        };
         format!(
-            "{} ({} characters, enter sends it)",
-            crate::domain::secret::mask(text),
-            text.chars().count()
+            "{} ({count} {unit}, enter sends it)",
+            crate::domain::secret::mask(text)
         )
     };
     let room = usize::from(area.width.saturating_sub(6));

@@ -121,7 +121,7 @@ impl Menu {
             MenuItem::new(
                 Choice::Console,
                 "Anthropic Console account — API usage billing",
-                "For developers billed per token through console.anthropic.com.",
+                "For developers billed per token through the Console (platform.claude.com).",
             ),
             MenuItem::new(
                 Choice::Platform,
@@ -239,7 +239,7 @@ impl Menu {
                 MenuItem::new(
                     Choice::ExistingKey,
                     "Paste an existing Console API key",
-                    "A key from console.anthropic.com → API keys; stored securely by ccauth.",
+                    "A key from the Console (platform.claude.com) → API keys; stored securely by ccauth.",
                 ),
             ],
             selected: 0,
