@@ -217,7 +217,7 @@ fn api_key_warnings(
                 "ANTHROPIC_API_KEY ({masked}) is set but not yet approved or declined: interactive Claude Code will ask at start, and `claude -p` uses it regardless."
             ),
             fix: String::from(
-                "Start `claude` and answer the prompt, or unset ANTHROPIC_API_KEY if it is not meant for Claude Code.",
+                "Answer it with `a` on ccauth's dashboard (or `ccauth config --use-custom-api-key on|off`), or unset ANTHROPIC_API_KEY if it is not meant for Claude Code.",
             ),
         });
     }
