@@ -409,3 +409,12 @@ mod wiring {
         assert!(!text.contains("w write settings"));
     }
 }
+
+#[test]
+fn the_warnings_offer_scrolling_only_when_some_are_out_of_sight() {
+    let small = screen(&model_for(&typical(), 80, 24));
+    assert!(small.contains("Warnings 1/3 · tab to scroll"), "{small}");
+    let tall = screen(&model_for(&typical(), 100, 60));
+    assert!(tall.contains("Warnings (3)"), "{tall}");
+    assert!(!tall.contains("to scroll"), "{tall}");
+}

@@ -324,8 +324,21 @@ fn warnings_height(status: &Status, body: Rect, verdict_height: u16, wide: bool)
 fn render_warnings(model: &Model, status: &Status, theme: &Theme, frame: &mut Frame, area: Rect) {
     let warnings = &status.assessment.warnings;
     let focused = model.focus == Focus::Warnings;
+    let columns = inner_width(area);
+    let all_lines: usize = warnings
+        .iter()
+        .map(|warning| {
+            wrap::hanging(vec![Span::raw("! ")], &warning.message, theme.text, columns).len()
+                + wrap::hanging(vec![Span::raw("  → ")], &warning.fix, theme.hint, columns).len()
+        })
+        .sum();
+    // Scrolling is offered only when some warning is out of sight.
+    let all_fit =
+        model.warnings_scroll == 0 && all_lines <= usize::from(area.height.saturating_sub(2));
     let title = if warnings.is_empty() {
         String::from(" No warnings ")
+    } else if warnings.len() > 1 && all_fit {
+        format!(" Warnings ({}) ", warnings.len())
     } else if warnings.len() > 1 {
         format!(
             " Warnings {}/{} {}",
@@ -341,7 +354,6 @@ fn render_warnings(model: &Model, status: &Status, theme: &Theme, frame: &mut Fr
         String::from(" Warning ")
     };
     let mut lines = Vec::new();
-    let columns = inner_width(area);
     for warning in warnings.iter().skip(model.warnings_scroll) {
         let (mark, style) = match warning.severity {
             Severity::Error => ("✘ ", theme.error),
