@@ -20,9 +20,9 @@ pub fn render(frame: &mut Frame, area: Rect, table: &[Binding], theme: &Theme) {
 }
 
 /// Draws `items`, in order. When the line is too narrow, entries go from the end, sparing the
-/// way out (Esc), the help, quit and the screen's main key (its first entry with keys); when
-/// only those are left, the arrows' summary goes, then quit (Ctrl-C and the `?` list still say
-/// it). So the bar always says how to go back, what the main key does and where the full list
+/// way out (Esc), the help, quit, a question's answers and the screen's main key (its first
+/// entry with keys); when only those are left, the arrows' summary goes, then quit (Ctrl-C and
+/// the `?` list still say it). So the bar always says how to go back, what the main key does and where the full list
 /// is (`?` shows every key the bar had to leave out).
 pub fn render_items(frame: &mut Frame, area: Rect, mut items: Vec<&Binding>, theme: &Theme) {
     let width = usize::from(area.width);
@@ -31,8 +31,11 @@ pub fn render_items(frame: &mut Frame, area: Rect, mut items: Vec<&Binding>, the
         .position(|binding| !binding.keys.is_empty())
         .map(|index| items[index].action);
     let spared = |binding: &&Binding| {
-        matches!(binding.action, Action::Back | Action::Help | Action::Quit)
-            || (Some(binding.action) == main && !binding.keys.is_empty())
+        // A question's answers are all main keys: none may vanish, least of all the default.
+        matches!(
+            binding.action,
+            Action::Back | Action::Help | Action::Quit | Action::Yes | Action::No
+        ) || (Some(binding.action) == main && !binding.keys.is_empty())
     };
     while line_width(&items) > width && items.len() > 1 {
         let index = items

@@ -468,3 +468,15 @@ fn the_help_at_40x12_scrolls_to_every_key() {
     keys(&mut model, &[Key::Esc]);
     assert!(!model.help);
 }
+
+#[test]
+fn the_approval_bar_at_40_columns_keeps_both_answers() {
+    let model = opened(
+        Opening::Onboarding,
+        &Builder::new().source(SourceId::ApiKey),
+        40,
+        12,
+    );
+    let bar = screen(&model).lines().last().unwrap_or_default().to_owned();
+    assert!(bar.contains("1/y yes") && bar.contains("2/n no"), "{bar}");
+}
