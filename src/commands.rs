@@ -174,9 +174,13 @@ pub fn config(
 ) -> u8 {
     let mut code = 0;
     if let Some(value) = &args.use_custom_api_key {
-        match actions::keys::decide_api_key(input, paths, value == "on") {
-            Ok(path) => {
-                let _ = writeln!(out, "Use custom API key: {value} (saved in {path}).");
+        match actions::keys::decide_detected_api_key(input, paths, value == "on") {
+            Ok((origin, path)) => {
+                let _ = writeln!(
+                    out,
+                    "Use custom API key: {value}, for the ANTHROPIC_API_KEY in {origin} (saved in \
+                     {path})."
+                );
             }
             Err(why) => {
                 let _ = writeln!(out, "ccauth config: {why}");

@@ -269,6 +269,113 @@ fn the_approval_dialog_records_the_answer_as_claude_code_does() {
 }
 
 #[test]
+fn a_key_set_in_settings_is_the_one_approved_and_the_dialog_says_where_it_is() {
+    // Claude Code applies the settings' env block to itself, so this is the key it asks about;
+    // the shell has none.
+    let home = Home::new()
+        .account("dev@example.com")
+        .user_settings(&serde_json::json!({"env": {"ANTHROPIC_API_KEY": CANARY_API_KEY}}));
+    let mut pty = Pty::spawn(&home, 100, 30, &[]);
+    let screen = pty.wait_for_all(&["Detected a custom API key", "esc decide later"]);
+    assert!(
+        screen.contains("Set in the env block of ~/.claude/settings.json."),
+        "{screen}"
+    );
+    pty.send(b"y");
+    pty.wait_until("the dashboard with the key in use", |screen| {
+        let text = screen.contents();
+        text.contains("Claude Code (interactive) will use") && text.contains("✔ ANTHROPIC_API_KEY")
+    });
+    let after: Value =
+        serde_json::from_str(&fs::read_to_string(home.global_state_path()).unwrap()).unwrap();
+    assert_eq!(
+        after["customApiKeyResponses"]["approved"],
+        serde_json::json!([API_KEY_TAIL])
+    );
+    // `a` on the dashboard asks again about the same key; `n` declines it.
+    pty.send(b"a");
+    pty.wait_for_all(&[
+        "Set in the env block of ~/.claude/settings.json.",
+        "esc decide later",
+    ]);
+    pty.send(b"n");
+    pty.wait_for("declined");
+    pty.send(b"q");
+    // The declined key was the only credential: nothing usable, exit 1.
+    assert_eq!(pty.wait_exit(), 1);
+    let after: Value =
+        serde_json::from_str(&fs::read_to_string(home.global_state_path()).unwrap()).unwrap();
+    assert_eq!(
+        after["customApiKeyResponses"]["rejected"],
+        serde_json::json!([API_KEY_TAIL])
+    );
+}
+
+#[test]
+fn config_use_custom_api_key_answers_for_the_key_in_settings_too() {
+    let home = Home::new()
+        .account("dev@example.com")
+        .user_settings(&serde_json::json!({"env": {"ANTHROPIC_API_KEY": CANARY_API_KEY}}));
+    let run = common::run(&home, &["config", "--use-custom-api-key", "on"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("for the ANTHROPIC_API_KEY in the env block of ~/.claude/settings.json"),
+        "{}",
+        run.stdout
+    );
+    let after: Value =
+        serde_json::from_str(&fs::read_to_string(home.global_state_path()).unwrap()).unwrap();
+    assert_eq!(
+        after["customApiKeyResponses"]["approved"],
+        serde_json::json!([API_KEY_TAIL])
+    );
+    // With no key anywhere, it says so and changes nothing.
+    let bare = Home::new().account("dev@example.com");
+    let before = fs::read_to_string(bare.global_state_path()).unwrap();
+    let run = common::run(&bare, &["config", "--use-custom-api-key", "on"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("neither in this shell nor in the env block"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        fs::read_to_string(bare.global_state_path()).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn at_the_smallest_size_the_approval_dialog_scrolls_to_its_end() {
+    const PAGE_DOWN: &[u8] = b"\x1b[6~";
+    let home = Home::new().api_key().account("dev@example.com");
+    let mut pty = Pty::spawn(&home, 40, 12, &[]);
+    // It does not fit: the border says there is more, and PgDn brings in the rest.
+    let top = pty.wait_for_all(&["Detected a custom API key", "↓ more · pgdn"]);
+    assert!(!top.contains("Claude Code looks for it"), "{top}");
+    for _ in 0..12 {
+        pty.send(PAGE_DOWN);
+    }
+    let end = pty.wait_until("the end of the dialog", |screen| {
+        let text = screen.contents();
+        text.contains("Claude Code looks for it.") && !text.contains("↓ more")
+    });
+    assert!(end.contains("↑ more · pgup"), "{end}");
+    pty.send(b"1");
+    pty.wait_for("USED");
+    let after: Value =
+        serde_json::from_str(&fs::read_to_string(home.global_state_path()).unwrap()).unwrap();
+    assert_eq!(
+        after["customApiKeyResponses"]["approved"],
+        serde_json::json!([API_KEY_TAIL])
+    );
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
 fn the_sso_form_saves_the_provider_and_starts_the_sign_in() {
     let home = Home::new();
     let mut pty = Pty::spawn(&home, 100, 30, &["login", "--method", "sso"]);

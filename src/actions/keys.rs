@@ -7,7 +7,9 @@ use crate::claude::LoadInput;
 use crate::claude::approval::{ApprovalEdit, Decision};
 use crate::claude::settings_write::SettingsEdit;
 use crate::claude::world::Paths;
+use crate::domain::precedence::origin_text;
 use crate::domain::secret::Secret;
+use crate::domain::world::{EnvValue, World};
 use crate::store::default_store;
 use crate::wizard::form::FieldError;
 use crate::wizard::outcome::SavedKey;
@@ -50,28 +52,68 @@ pub fn save_api_key(
     ))
 }
 
-/// Records Yes or No for the `ANTHROPIC_API_KEY` in `input`, as Claude Code does.
+/// The `ANTHROPIC_API_KEY` Claude Code sees, wherever it is set (the shell, or the `env` block
+/// of a settings file, which wins over the shell), and where that is, in words.
+///
+/// # Errors
+/// Why there is nothing to decide, in words that say what to do.
+pub fn detected_api_key(world: &World) -> Result<(Secret, String), String> {
+    let var = world.var("ANTHROPIC_API_KEY").ok_or_else(|| {
+        String::from(
+            "ANTHROPIC_API_KEY is not set, neither in this shell nor in the env block of any \
+             Claude Code settings file: there is no key to approve or decline",
+        )
+    })?;
+    let key = match &var.value {
+        Some(EnvValue::Secret(secret)) => secret.clone(),
+        Some(EnvValue::Plain(value)) => Secret::new(value.clone()),
+        Some(EnvValue::NotUnicode) | None => {
+            return Err(format!(
+                "ANTHROPIC_API_KEY in {} is not valid UTF-8: Claude Code cannot use it; set it \
+                 again",
+                origin_text(&var.origin, world)
+            ));
+        }
+    };
+    if key.expose().trim().is_empty() {
+        return Err(format!(
+            "ANTHROPIC_API_KEY in {} is blank: there is no key to approve or decline",
+            origin_text(&var.origin, world)
+        ));
+    }
+    Ok((key, origin_text(&var.origin, world)))
+}
+
+/// Records Yes or No for `key`, as Claude Code does; answers with the file it went to.
 ///
 /// # Errors
 /// Why not, in words that say what to do.
-pub fn decide_api_key(input: &LoadInput, paths: &Paths, approve: bool) -> Result<String, String> {
-    let key = input
-        .env
-        .iter()
-        .find(|(name, _)| name == "ANTHROPIC_API_KEY")
-        .and_then(|(_, value)| value.to_str())
-        .filter(|value| !value.is_empty())
-        .ok_or_else(|| String::from("ANTHROPIC_API_KEY is not set in this shell"))?;
-    let key = Secret::new(key.to_owned());
+pub fn decide_api_key(paths: &Paths, key: &Secret, approve: bool) -> Result<String, String> {
     let decision = if approve {
         Decision::Approve
     } else {
         Decision::Reject
     };
-    let edit = ApprovalEdit::decide(paths, &key, decision).map_err(|error| error.to_string())?;
+    let edit = ApprovalEdit::decide(paths, key, decision).map_err(|error| error.to_string())?;
     edit.apply().map_err(|error| error.to_string())?;
     Ok(crate::claude::precedence::home_relative(
         edit.path(),
         paths.home.as_deref(),
     ))
+}
+
+/// Records Yes or No for the `ANTHROPIC_API_KEY` Claude Code would see with `input`
+/// (`ccauth config --use-custom-api-key`); answers with where the key is set and the file the
+/// answer went to.
+///
+/// # Errors
+/// Why not, in words that say what to do.
+pub fn decide_detected_api_key(
+    input: &LoadInput,
+    paths: &Paths,
+    approve: bool,
+) -> Result<(String, String), String> {
+    let world = crate::claude::load(input);
+    let (key, origin) = detected_api_key(&world)?;
+    decide_api_key(paths, &key, approve).map(|path| (origin, path))
 }

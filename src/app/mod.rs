@@ -92,9 +92,7 @@ pub async fn run(
     let mut effects = Runner::new(input, tx, starter);
 
     // Draw before anything else, so the first frame never waits on a load or a query.
-    guard
-        .terminal()
-        .draw(|frame| ui::render(&model, &theme, frame))?;
+    draw(&mut guard, &mut model, &theme)?;
     let mut early_exit = None;
     for effect in initial {
         if let Some(exit) = leaving(effects.run(effect, guard.terminal().backend_mut()), &model) {
@@ -177,10 +175,24 @@ async fn event_loop(
                 return Ok(exit);
             }
         }
-        guard
-            .terminal()
-            .draw(|frame| ui::render(model, theme, frame))?;
+        draw(guard, model, theme)?;
     }
+}
+
+/// Draws `model`; when what does not fit on it changed, tells the model (which may scroll back)
+/// and draws it again.
+fn draw(guard: &mut Guard, model: &mut Model, theme: &Theme) -> std::io::Result<()> {
+    let mut overflow = 0;
+    guard
+        .terminal()
+        .draw(|frame| overflow = ui::render(model, theme, frame))?;
+    if overflow != model.overflow {
+        update(model, Msg::Overflow { rows: overflow });
+        guard.terminal().draw(|frame| {
+            ui::render(model, theme, frame);
+        })?;
+    }
+    Ok(())
 }
 
 /// Whether `next` ends the interface, and how.

@@ -210,7 +210,7 @@ impl Runner {
 
     /// Jobs that read or change Claude Code's settings and ccauth's own.
     fn run_settings_job(&mut self, effect: Effect) {
-        let (input, paths) = (Arc::clone(&self.input), self.paths.clone());
+        let paths = self.paths.clone();
         match effect {
             Effect::ProposeWiring { ticket, target } => self.blocking(ticket, move |keep| {
                 let plan = match &target {
@@ -267,8 +267,12 @@ impl Runner {
                         .map(|(saved, edit)| (saved, Ok(proposal(keep, ticket, edit, &paths)))),
                 )
             }),
-            Effect::DecideApiKey { ticket, approve } => self.blocking(ticket, move |_| {
-                Reply::ApiKeyDecided(actions::keys::decide_api_key(&input, &paths, approve))
+            Effect::DecideApiKey {
+                ticket,
+                key,
+                approve,
+            } => self.blocking(ticket, move |_| {
+                Reply::ApiKeyDecided(actions::keys::decide_api_key(&paths, &key, approve))
             }),
             Effect::ProposeHelperTtl { ticket, ms } => self.blocking(ticket, move |keep| {
                 Reply::Wiring(

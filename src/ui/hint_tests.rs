@@ -393,7 +393,9 @@ fn drawn(model: &Model) -> Buffer {
     let mut terminal =
         Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
     terminal
-        .draw(|frame| render(model, &Theme::color(), frame))
+        .draw(|frame| {
+            render(model, &Theme::color(), frame);
+        })
         .expect("draw");
     terminal.backend().buffer().clone()
 }

@@ -24,24 +24,30 @@ pub const MIN_WIDTH: u16 = 40;
 /// The smallest terminal the screens are laid out for.
 pub const MIN_HEIGHT: u16 = 12;
 
-/// Draws the whole screen for `model`.
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
+/// Draws the whole screen for `model`; answers how many rows of the top screen's text did not
+/// fit (0 when all did, or the screen does not scroll), for [`crate::wizard::Msg::Overflow`].
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, theme);
-        return;
+        return 0;
     }
+    let mut overflow = 0;
     match &model.screen {
         Screen::SignIn(sign_in) => sign_in::render(sign_in, model.now_ms, theme, frame, area),
         Screen::Menu(menu) => menu::render(menu, theme, frame, area),
         Screen::Form(form) => form::render(form, theme, frame, area),
-        Screen::Approval(approval) => approval::render(approval, theme, frame, area),
+        Screen::Approval(approval) => {
+            overflow = approval::render(approval, model.help_bar(), theme, frame, area);
+        }
         Screen::Config(config) => {
             config::render(config, model.status.as_deref(), theme, frame, area);
         }
         Screen::Helper(run) => helper::render(run, model.now_ms, theme, frame, area),
         Screen::Logout(logout) => logout::render(logout, theme, frame, area),
-        Screen::Outcome(outcome) => outcome::render(outcome, theme, frame, area),
+        Screen::Outcome(outcome) => {
+            overflow = outcome::render(outcome, model.help_bar(), theme, frame, area);
+        }
         Screen::Provider(setup) => provider::render(setup, theme, frame, area),
         Screen::Gateway(check) => gateway::render(check, theme, frame, area),
         Screen::Dashboard => dashboard::render(model, theme, frame, area),
@@ -49,6 +55,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
     if model.help {
         help::render(model, theme, frame, area);
     }
+    overflow
 }
 
 /// Below the minimum size: one centred line that says the size needed (wrapped when even that

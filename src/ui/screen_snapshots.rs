@@ -44,7 +44,9 @@ pub(super) fn screen(model: &Model) -> String {
     let mut terminal =
         Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
     terminal
-        .draw(|frame| render(model, &Theme::color(), frame))
+        .draw(|frame| {
+            render(model, &Theme::color(), frame);
+        })
         .expect("draw");
     terminal.backend().to_string()
 }
@@ -164,6 +166,34 @@ fn approval_dialog() {
         80,
         24,
     );
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn approval_dialog_at_the_smallest_size_scrolls() {
+    let mut model = opened(
+        Opening::Onboarding,
+        &Builder::new().source(SourceId::ApiKey),
+        40,
+        12,
+    );
+    let top = screen(&model);
+    assert!(top.contains("↓ more · pgdn"), "{top}");
+    // Scrolled to the end (as the loop reports what did not fit), the explanation is in view.
+    let overflow = {
+        let mut terminal =
+            Terminal::new(TestBackend::new(40, 12)).unwrap_or_else(|error| panic!("{error}"));
+        let mut rows = 0;
+        terminal
+            .draw(|frame| rows = render(&model, &Theme::color(), frame))
+            .unwrap_or_else(|error| panic!("{error}"));
+        rows
+    };
+    assert!(overflow > 0);
+    update(&mut model, Msg::Overflow { rows: overflow });
+    for _ in 0..overflow + 2 {
+        keys(&mut model, &[Key::PageDown]);
+    }
     insta::assert_snapshot!(screen(&model));
 }
 

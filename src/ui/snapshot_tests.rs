@@ -28,7 +28,9 @@ fn draw(model: &Model, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal =
         Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
     terminal
-        .draw(|frame| render(model, theme, frame))
+        .draw(|frame| {
+            render(model, theme, frame);
+        })
         .expect("draw");
     terminal
 }

@@ -44,13 +44,33 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
             row.push_str(word);
             continue;
         }
-        if !row.is_empty() {
+        // A word too long for any row starts on this one when a fair part of it fits there
+        // (`+ env.VERY_LONG_NAME` keeps its `+`); otherwise on the next.
+        let fits_here = word.width() > width && width.saturating_sub(row.width() + 1) >= width / 3;
+        if fits_here && !row.is_empty() {
+            row.push(' ');
+        } else if !row.is_empty() {
             rows.push(std::mem::take(&mut row));
         }
-        // A word longer than the line is cut into pieces.
+        // A word longer than the line (a path, a URL, an identifier) is cut into pieces: after
+        // a `/` in the last two thirds of the row, else after a `.`, `_`, `-`, `=`, `&` or `?`
+        // there, else where the row ends.
         for ch in word.chars() {
             if row.width() + UnicodeWidthStr::width(ch.encode_utf8(&mut [0; 4]) as &str) > width {
-                rows.push(std::mem::take(&mut row));
+                let after = |separators: &[char]| {
+                    row.char_indices()
+                        .filter(|&(_, c)| separators.contains(&c))
+                        .map(|(at, c)| at + c.len_utf8())
+                        .rfind(|&at| row[..at].width() * 3 >= width)
+                };
+                let cut = after(&['/']).or_else(|| after(&['.', '_', '-', '=', '&', '?']));
+                match cut {
+                    Some(at) => {
+                        let rest = row.split_off(at);
+                        rows.push(std::mem::replace(&mut row, rest));
+                    }
+                    None => rows.push(std::mem::take(&mut row)),
+                }
             }
             row.push(ch);
         }
@@ -71,6 +91,28 @@ mod tests {
         assert_eq!(wrap_words("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap_words("", 4), vec![""]);
         assert_eq!(wrap_words("a b", 0), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn paths_and_urls_break_after_a_separator() {
+        assert_eq!(
+            wrap_words("~/.claude/.credentials.json", 24),
+            vec!["~/.claude/", ".credentials.json"]
+        );
+        assert_eq!(
+            wrap_words("https://example.com/oauth/authorize?code=1", 20),
+            vec!["https://example.com/", "oauth/authorize?", "code=1"]
+        );
+        // No separator in the second half: cut where the row ends.
+        // A long word starts beside a short one when a fair part of it fits there.
+        assert_eq!(
+            wrap_words("+ env.CLAUDE_CODE_API_KEY_HELPER_TTL_MS", 24),
+            vec!["+ env.CLAUDE_CODE_API_", "KEY_HELPER_TTL_MS"]
+        );
+        assert_eq!(
+            wrap_words("ab/cdefghijklmnopqrstuv", 10),
+            vec!["ab/cdefghi", "jklmnopqrs", "tuv"]
+        );
     }
 
     #[test]

@@ -108,6 +108,8 @@ pub enum Effect {
     DecideApiKey {
         /// The job; the answer carries it.
         ticket: Ticket,
+        /// The key the user was shown, from wherever Claude Code reads it.
+        key: Secret,
         /// Yes (approve) or No (reject).
         approve: bool,
     },

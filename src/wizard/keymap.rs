@@ -498,6 +498,15 @@ pub const APPROVAL: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Choose, "enter", "confirm", true),
     bind(&[Key::Esc], Action::Back, "esc", "decide later", true),
+    // Offered when the text does not fit; the panel's border says so.
+    bind(&[Key::PageUp], Action::PageUp, "pgup", "scroll up", false),
+    bind(
+        &[Key::PageDown],
+        Action::PageDown,
+        "pgdn",
+        "scroll down",
+        false,
+    ),
     HELP,
     QUIT,
 ];
@@ -587,6 +596,21 @@ pub const OUTCOME: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
     BACK,
+    // Offered when the text does not fit; the panel's border says so.
+    bind(
+        &[Key::Up, Key::Char('k'), Key::PageUp],
+        Action::Up,
+        "↑",
+        "scroll up",
+        false,
+    ),
+    bind(
+        &[Key::Down, Key::Char('j'), Key::PageDown],
+        Action::Down,
+        "↓",
+        "scroll down",
+        false,
+    ),
     HELP,
     QUIT,
 ];

@@ -165,6 +165,9 @@ pub struct Model {
     pub width: u16,
     /// The terminal's height in cells.
     pub height: u16,
+    /// Rows of the top screen's text that did not fit when it was last drawn: how far it can
+    /// scroll. The view measures it and the loop reports it ([`super::Msg::Overflow`]).
+    pub overflow: u16,
     /// The time the screen describes, epoch milliseconds (from the last load or tick).
     pub now_ms: i64,
     /// The spinner's frame, advanced by ticks while loading.
@@ -220,6 +223,7 @@ impl Model {
             selected: 0,
             focus: Focus::List,
             warnings_scroll: 0,
+            overflow: 0,
             panel: Panel::None,
             width,
             height,
@@ -454,7 +458,16 @@ impl Model {
             Screen::Helper(run) => run.offers(action),
             Screen::Gateway(check) => check.offers(action),
             Screen::Logout(logout) => logout.offers(action),
-            Screen::Outcome(outcome) => outcome.offers(action),
+            Screen::Outcome(outcome) => match action {
+                Action::Up => outcome.scroll > 0,
+                Action::Down => outcome.scroll < self.overflow,
+                _ => outcome.offers(action),
+            },
+            Screen::Approval(approval) => match action {
+                Action::PageUp => approval.scroll > 0,
+                Action::PageDown => approval.scroll < self.overflow,
+                _ => true,
+            },
             Screen::Dashboard => match action {
                 // The warnings are not on screen behind the details.
                 Action::SwitchFocus => {

@@ -50,6 +50,12 @@ pub enum Msg {
         /// The current time, epoch milliseconds.
         now_ms: i64,
     },
+    /// The screen was drawn and `rows` of its text did not fit (0: all of it did). Sent by the
+    /// loop only when that changes.
+    Overflow {
+        /// Rows out of sight.
+        rows: u16,
+    },
     /// The clock ticked; arrives only while [`super::Model::animating`] is true.
     Tick {
         /// The current time, epoch milliseconds.

@@ -85,6 +85,5 @@ fn undecided_key(status: &Status, path: String) -> Option<Approval> {
     if row.state != SourceState::Skipped(SkipReason::Undecided) {
         return None;
     }
-    let key = dashboard_api_key(status)?;
-    Some(Approval::new(key, path))
+    Some(Approval::new(dashboard_api_key(status)?, path))
 }

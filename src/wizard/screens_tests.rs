@@ -5,7 +5,7 @@ use super::effect::Effect;
 use super::form::Purpose;
 use super::gateway::{GatewayPhase, TrustView, Verdict};
 use super::helper::{HelperInfo, HelperPhase, HelperResult};
-use super::keymap::Key;
+use super::keymap::{Action, Key};
 use super::logout::Logout;
 use super::menu::{Choice, ClaudeCli, MenuKind};
 use super::model::{Model, Opening, Screen};
@@ -374,6 +374,24 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
         model.ticket, ticket,
         "the outcome continues the save's work"
     );
+    // Drawn too small for all of it: the arrows scroll through it, as far as it goes.
+    assert!(!model.offers(Action::Down), "nothing to scroll yet");
+    update(&mut model, Msg::Overflow { rows: 2 });
+    assert!(model.offers(Action::Down) && !model.offers(Action::Up));
+    for _ in 0..5 {
+        key(&mut model, Key::Down);
+    }
+    let scroll = |model: &Model| match &model.screen {
+        Screen::Outcome(outcome) => outcome.scroll,
+        _ => panic!("outcome"),
+    };
+    assert_eq!(scroll(&model), 2);
+    assert!(!model.offers(Action::Down) && model.offers(Action::Up));
+    key(&mut model, Key::Up);
+    assert_eq!(scroll(&model), 1);
+    // A larger terminal shows it all: the scroll comes back.
+    update(&mut model, Msg::Overflow { rows: 0 });
+    assert_eq!(scroll(&model), 0);
     assert_eq!(
         key(&mut model, Key::Char('w')),
         vec![Effect::ApplyWiring { ticket }]
@@ -653,6 +671,24 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
     assert!(!setup.busy);
     key(&mut model, Key::Enter);
     reply(&mut model, Reply::ProviderPlanned(Ok((Vec::new(), wiring))));
+    // Drawn too small for all of it: the arrows scroll through it, as far as it goes.
+    assert!(!model.offers(Action::Down), "nothing to scroll yet");
+    update(&mut model, Msg::Overflow { rows: 2 });
+    assert!(model.offers(Action::Down) && !model.offers(Action::Up));
+    for _ in 0..5 {
+        key(&mut model, Key::Down);
+    }
+    let scroll = |model: &Model| match &model.screen {
+        Screen::Outcome(outcome) => outcome.scroll,
+        _ => panic!("outcome"),
+    };
+    assert_eq!(scroll(&model), 2);
+    assert!(!model.offers(Action::Down) && model.offers(Action::Up));
+    key(&mut model, Key::Up);
+    assert_eq!(scroll(&model), 1);
+    // A larger terminal shows it all: the scroll comes back.
+    update(&mut model, Msg::Overflow { rows: 0 });
+    assert_eq!(scroll(&model), 0);
     assert_eq!(
         key(&mut model, Key::Char('w')),
         vec![Effect::ApplyWiring { ticket }]

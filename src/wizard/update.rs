@@ -26,6 +26,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.height = height;
             Vec::new()
         }
+        Msg::Overflow { rows } => {
+            model.overflow = rows;
+            screens::clamp_scroll(model);
+            Vec::new()
+        }
         Msg::Clock { now_ms } => {
             model.now_ms = now_ms;
             Vec::new()

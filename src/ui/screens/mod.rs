@@ -33,9 +33,61 @@ fn dialog(
     lines: Vec<Line<'static>>,
     bar_items: Vec<&Binding>,
 ) {
+    scrolled_dialog(
+        frame,
+        area,
+        theme,
+        Scrolled {
+            title,
+            lines,
+            scroll: 0,
+            keys: ("", ""),
+        },
+        bar_items,
+    );
+}
+
+/// The text of a dialog that scrolls when it does not fit.
+struct Scrolled<'a> {
+    title: &'a str,
+    /// One row each (already wrapped to the panel's width).
+    lines: Vec<Line<'static>>,
+    /// How far it is scrolled, in rows (kept within what is out of sight).
+    scroll: u16,
+    /// The keys that scroll it up and down, named on the border while there is more to see.
+    keys: (&'a str, &'a str),
+}
+
+/// [`dialog`] with text that scrolls: the border says `↓ more · <key>` while rows are out of
+/// sight below (and `↑ <key>` above). Answers how many rows do not fit (0 when all do).
+fn scrolled_dialog(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    text: Scrolled<'_>,
+    bar_items: Vec<&Binding>,
+) -> u16 {
     let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     help_bar::render_items(frame, bar, bar_items, theme);
-    frame.render_widget(Paragraph::new(lines).block(panel(title, theme)), body);
+    let rows = u16::try_from(text.lines.len()).unwrap_or(u16::MAX);
+    let overflow = rows.saturating_sub(body.height.saturating_sub(2));
+    let scroll = text.scroll.min(overflow);
+    let mut block = panel(text.title, theme);
+    let (up, down) = text.keys;
+    let hint = match (scroll > 0, scroll < overflow) {
+        (true, true) => format!(" ↑↓ more · {up} {down} "),
+        (false, true) => format!(" ↓ more · {down} "),
+        (true, false) => format!(" ↑ more · {up} "),
+        (false, false) => String::new(),
+    };
+    if !hint.is_empty() {
+        block = block.title_bottom(Line::styled(hint, theme.accent).right_aligned());
+    }
+    frame.render_widget(
+        Paragraph::new(text.lines).block(block).scroll((scroll, 0)),
+        body,
+    );
+    overflow
 }
 
 /// Adds `value` wrapped to `width`, its leading spaces kept as an indent of every line.

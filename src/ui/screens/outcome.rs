@@ -4,14 +4,22 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::dialog;
 use super::sign_in::wiring_lines;
+use super::{Scrolled, scrolled_dialog};
 use crate::ui::theme::Theme;
 use crate::ui::wrap;
+use crate::wizard::keymap::Binding;
 use crate::wizard::outcome::Outcome;
 
 /// What a save did, with the settings change `w` writes.
-pub fn render(outcome: &Outcome, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Answers how many rows of its text do not fit.
+pub fn render(
+    outcome: &Outcome,
+    bar: Vec<&Binding>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> u16 {
     let width = area.width.saturating_sub(4);
     let mut lines = Vec::new();
     for line in &outcome.lines {
@@ -36,5 +44,16 @@ pub fn render(outcome: &Outcome, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => lines.push(Line::styled("Working out the settings change…", theme.hint)),
     }
     let title = format!(" {} ", outcome.title);
-    dialog(frame, area, theme, &title, lines, outcome.help_bar());
+    scrolled_dialog(
+        frame,
+        area,
+        theme,
+        Scrolled {
+            title: &title,
+            lines,
+            scroll: outcome.scroll,
+            keys: ("↑", "↓"),
+        },
+        bar,
+    )
 }

@@ -5,12 +5,18 @@ use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Model, Screen};
 use super::super::msg::Reply;
+use super::dashboard::DetectedKey;
+use crate::domain::secret::Secret;
 
 /// "Detected a custom API key in your environment": Yes / No (recommended).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approval {
+    /// The key the answer is for.
+    pub key: Secret,
     /// The key as Claude Code shows it: `sk-ant-...` and its last 20 characters.
     pub shown: String,
+    /// Where it is set: `the shell environment`, `the env block of ~/.claude/settings.json`.
+    pub origin: String,
     /// Whether "Yes" has the cursor ("No" is the default, as in Claude Code).
     pub yes: bool,
     /// The file the answer is saved in, for display.
@@ -19,17 +25,22 @@ pub struct Approval {
     pub saving: bool,
     /// Why the last save failed.
     pub error: Option<String>,
+    /// How far its text is scrolled, in rows (when it does not fit the terminal).
+    pub scroll: u16,
 }
 
 impl Approval {
-    /// The dialog for `key` (shown as Claude Code shows it), saving to `path`.
-    pub fn new(key: &str, path: String) -> Self {
+    /// The dialog for the `detected` key (shown as Claude Code shows it), saving to `path`.
+    pub fn new(detected: DetectedKey, path: String) -> Self {
         Self {
-            shown: shown_key(key),
+            shown: shown_key(detected.key.expose()),
+            key: detected.key,
+            origin: detected.origin,
             yes: false,
             path,
             saving: false,
             error: None,
+            scroll: 0,
         }
     }
 }
@@ -47,14 +58,20 @@ pub fn shown_key(key: &str) -> String {
 
 /// A key on the dialog.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
-    let ticket = model.ticket;
+    let (ticket, overflow) = (model.ticket, model.overflow);
     let Screen::Approval(approval) = &mut model.screen else {
         return Vec::new();
     };
-    if approval.saving {
-        return Vec::new();
-    }
     let answer = match keymap::action_for(keymap::APPROVAL, key) {
+        Some(Action::PageUp) => {
+            approval.scroll = approval.scroll.saturating_sub(1);
+            None
+        }
+        Some(Action::PageDown) => {
+            approval.scroll = (approval.scroll + 1).min(overflow);
+            None
+        }
+        _ if approval.saving => return Vec::new(),
         Some(Action::Down) => {
             approval.yes = !approval.yes;
             None
@@ -75,7 +92,11 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             approval.yes = approve;
             approval.saving = true;
             approval.error = None;
-            vec![Effect::DecideApiKey { ticket, approve }]
+            vec![Effect::DecideApiKey {
+                ticket,
+                key: approval.key.clone(),
+                approve,
+            }]
         }
         None => Vec::new(),
     }

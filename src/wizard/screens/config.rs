@@ -45,16 +45,14 @@ pub enum ConfigRow {
 /// The rows of the config screen, from the status read.
 pub fn config_rows(status: &Status) -> Vec<ConfigRow> {
     let mut rows = Vec::new();
-    if let Some(key) = api_key(status) {
-        let tail = crate::domain::secret::Secret::new(key)
-            .approval_tail()
-            .to_owned();
+    if let Some(detected) = api_key(status) {
+        let tail = detected.key.approval_tail().to_owned();
         let approved = status.world.global.approved.contains(&tail);
         let rejected = status.world.global.rejected.contains(&tail);
         rows.push(ConfigRow::UseCustomKey {
             on: approved,
             decided: approved || rejected,
-            shown: shown_key(key),
+            shown: shown_key(detected.key.expose()),
         });
     }
     let (ms, source) = match status.world.var("CLAUDE_CODE_API_KEY_HELPER_TTL_MS") {
@@ -119,10 +117,14 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         }
         Some(Action::Choose) if !config.saving => match rows.get(config.selected) {
             Some(ConfigRow::UseCustomKey { on, .. }) => {
+                let Some(detected) = model.status.as_deref().and_then(api_key) else {
+                    return Vec::new();
+                };
                 config.saving = true;
                 config.message = None;
                 return vec![Effect::DecideApiKey {
                     ticket,
+                    key: detected.key,
                     approve: !on,
                 }];
             }

@@ -8,6 +8,7 @@ use super::super::model::{Entry, Focus, Model, Panel, Screen};
 use super::super::msg::PolicyAnswer;
 use super::approval::Approval;
 use super::config::Config;
+use crate::domain::secret::Secret;
 use crate::domain::status::Status;
 
 /// How many warnings a page-scroll moves.
@@ -66,9 +67,9 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         }
         Action::ReviewApiKey => {
             let path = model.paths_label();
-            if let Some(key) = model.status.as_deref().and_then(api_key) {
+            if let Some(detected) = model.status.as_deref().and_then(api_key) {
                 model.panel = Panel::None;
-                model.push(Screen::Approval(Approval::new(key, path)));
+                model.push(Screen::Approval(Approval::new(detected, path)));
             }
         }
         Action::Up
@@ -84,12 +85,26 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
 }
 
 /// The `ANTHROPIC_API_KEY` Claude Code would see.
-pub(in crate::wizard) fn api_key(status: &Status) -> Option<&str> {
-    match status.world.var("ANTHROPIC_API_KEY")?.value.as_ref()? {
-        crate::domain::world::EnvValue::Secret(secret) => Some(secret.expose()),
-        crate::domain::world::EnvValue::Plain(plain) => Some(plain),
-        crate::domain::world::EnvValue::NotUnicode => None,
-    }
+pub(in crate::wizard) fn api_key(status: &Status) -> Option<DetectedKey> {
+    let var = status.world.var("ANTHROPIC_API_KEY")?;
+    let key = match var.value.as_ref()? {
+        crate::domain::world::EnvValue::Secret(secret) => secret.clone(),
+        crate::domain::world::EnvValue::Plain(plain) => Secret::new(plain.clone()),
+        crate::domain::world::EnvValue::NotUnicode => return None,
+    };
+    Some(DetectedKey {
+        key,
+        origin: crate::domain::precedence::origin_text(&var.origin, &status.world),
+    })
+}
+
+/// The `ANTHROPIC_API_KEY` Claude Code sees and where it is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetectedKey {
+    /// The key.
+    pub key: Secret,
+    /// Where it is set: `the shell environment`, `the env block of ~/.claude/settings.json`.
+    pub origin: String,
 }
 
 /// A status load finished (already checked to be the current one).

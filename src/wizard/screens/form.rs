@@ -447,6 +447,7 @@ fn submit(model: &mut Model) -> Vec<Effect> {
                 warnings: Vec::new(),
                 wiring: None,
                 kind: OutcomeKind::Review,
+                scroll: 0,
             })));
             vec![Effect::ProposeHelperTtl { ticket, ms }]
         }
@@ -478,6 +479,7 @@ pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
                 warnings,
                 wiring: Some(super::sign_in::wiring_or_failure(wiring)),
                 kind: OutcomeKind::Saved,
+                scroll: 0,
             })));
             vec![model.reload()]
         }

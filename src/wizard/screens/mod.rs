@@ -48,6 +48,17 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     }
 }
 
+/// The screen on top was drawn with [`Model::overflow`] rows out of sight: a scroll past them
+/// comes back to the last row (after a resize made the text fit better).
+pub(super) fn clamp_scroll(model: &mut Model) {
+    let most = model.overflow;
+    match &mut model.screen {
+        Screen::Outcome(outcome) => outcome.scroll = outcome.scroll.min(most),
+        Screen::Approval(approval) => approval.scroll = approval.scroll.min(most),
+        _ => {}
+    }
+}
+
 /// A bracketed paste: it goes to the text field of the screen on top, if it has one.
 pub(super) fn on_paste(model: &mut Model, text: &str) {
     match &mut model.screen {

@@ -28,14 +28,11 @@ pub struct Outcome {
     pub wiring: Option<Wiring>,
     /// Whether it reports something done or a change to review.
     pub kind: OutcomeKind,
+    /// How far its text is scrolled, in rows (when it does not fit the terminal).
+    pub scroll: u16,
 }
 
 impl Outcome {
-    /// The help bar: what [`Self::offers`].
-    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
-        keymap::bar(keymap::OUTCOME, |action| self.offers(action))
-    }
-
     /// Whether `action` does something now: `w` only while a change is proposed.
     pub fn offers(&self, action: Action) -> bool {
         action != Action::WriteSettings
@@ -58,7 +55,7 @@ pub enum OutcomeKind {
 
 /// A key on the outcome screen.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
-    let ticket = model.ticket;
+    let (ticket, overflow) = (model.ticket, model.overflow);
     let Screen::Outcome(outcome) = &mut model.screen else {
         return Vec::new();
     };
@@ -84,6 +81,14 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             } else {
                 model.pop()
             }
+        }
+        (Some(Action::Up), _) => {
+            outcome.scroll = outcome.scroll.saturating_sub(1);
+            Vec::new()
+        }
+        (Some(Action::Down), _) => {
+            outcome.scroll = (outcome.scroll + 1).min(overflow);
+            Vec::new()
         }
         (Some(Action::Quit), _) => vec![model.quit()],
         _ => Vec::new(),

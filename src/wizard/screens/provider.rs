@@ -326,6 +326,7 @@ pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
                 warnings: Vec::new(),
                 wiring: Some(wiring),
                 kind: OutcomeKind::Review,
+                scroll: 0,
             })));
         }
         Reply::ProviderPlanned(Err((field, why))) => setup.rejected(field, why),
