@@ -376,6 +376,47 @@ fn at_the_smallest_size_the_approval_dialog_scrolls_to_its_end() {
 }
 
 #[test]
+fn the_key_form_checks_each_field_as_it_is_left_and_never_shows_the_key() {
+    let home = Home::new();
+    let mut pty = Pty::spawn(&home, 100, 30, &["login", "--method", "api-key"]);
+    let screen = pty.wait_for_all(&["API key or auth token", "shift-tab previous"]);
+    assert!(screen.contains("enter next/save"), "{screen}");
+    let shown = |pty: &Pty| {
+        let text = pty.screen_text();
+        assert!(
+            !text.contains(CANARY_API_KEY),
+            "the key is on screen:\n{text}"
+        );
+        text
+    };
+    // A line from a shell profile is not a key: Enter says so and stays.
+    paste(
+        &mut pty,
+        &format!("export ANTHROPIC_API_KEY={CANARY_API_KEY}"),
+    );
+    pty.send(keys::ENTER);
+    pty.wait_for("paste only what comes after the `=`");
+    shown(&pty);
+    pty.send(b"\x15");
+    paste(&mut pty, CANARY_API_KEY);
+    pty.send(keys::ENTER);
+    // On the gateway URL, drawn in clear, the key is refused.
+    paste(&mut pty, CANARY_API_KEY);
+    pty.wait_for("it was not put here");
+    shown(&pty);
+    pty.send(b"gateway.example.com");
+    pty.send(keys::ENTER);
+    pty.wait_for("starting with https://");
+    pty.send(b"\x15");
+    pty.send(b"https://gateway.example.com");
+    pty.send(keys::ENTER);
+    pty.wait_for("Key saved");
+    shown(&pty);
+    pty.send(b"q");
+    pty.wait_exit();
+}
+
+#[test]
 fn the_sso_form_saves_the_provider_and_starts_the_sign_in() {
     let home = Home::new();
     let mut pty = Pty::spawn(&home, 100, 30, &["login", "--method", "sso"]);

@@ -31,11 +31,13 @@
 //! - [`install`]: how to install Claude Code.
 //! - [`sign_in`]: what a sign-in is asked to do (who with, and how).
 //! - [`provider`]: the 3rd-party platforms by name.
+//! - [`keys`]: keys and tokens as text: their kind, the checks a pasted key passes, names.
 
 pub mod env;
 #[cfg(test)]
 pub mod fixtures;
 pub mod install;
+pub mod keys;
 pub mod paths;
 pub mod policy;
 pub mod precedence;

@@ -44,7 +44,7 @@ pub use memory::MemoryStore;
 pub const DIR_NAME: &str = "ccauth";
 
 /// The longest name accepted in a [`StoreKey`] (and for an SSO provider).
-pub const MAX_NAME_CHARS: usize = 64;
+pub const MAX_NAME_CHARS: usize = crate::domain::keys::MAX_NAME_CHARS;
 
 /// The longest gateway URL accepted in a [`StoreKey`].
 pub const MAX_URL_CHARS: usize = 2048;
@@ -270,12 +270,7 @@ impl fmt::Display for StoreKey {
 /// # Errors
 /// [`StoreError::InvalidName`], with anything that looks like a token masked.
 pub fn validate_name(name: &str) -> Result<(), StoreError> {
-    let valid = !name.is_empty()
-        && name.chars().count() <= MAX_NAME_CHARS
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if valid {
+    if crate::domain::keys::valid_name(name) {
         Ok(())
     } else {
         Err(StoreError::InvalidName {

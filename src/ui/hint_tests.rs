@@ -472,6 +472,7 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect], drawn:
         | Action::Continue
         | Action::Submit
         | Action::NextField
+        | Action::PreviousField
         | Action::ClearField => drawn || !effects.is_empty(),
     }
 }

@@ -103,6 +103,8 @@ pub enum Action {
     No,
     /// Move to the next field.
     NextField,
+    /// Move to the previous field.
+    PreviousField,
     /// Save the form.
     Submit,
     /// Clear the field.
@@ -452,14 +454,22 @@ pub const MENU: &[Binding] = &[
 
 /// A form. Every printable key types into the field; only these keys act.
 pub const FORM: &[Binding] = &[
+    // Enter first: it is the main key, the one a narrow bar keeps.
+    bind(&[Key::Enter], Action::Submit, "enter", "next/save", true),
     bind(
         &[Key::Tab, Key::Down],
         Action::NextField,
         "tab",
-        "next field",
+        "next",
         true,
     ),
-    bind(&[Key::Enter], Action::Submit, "enter", "next / save", true),
+    bind(
+        &[Key::BackTab, Key::Up],
+        Action::PreviousField,
+        "shift-tab",
+        "previous",
+        true,
+    ),
     bind(
         &[Key::Ctrl('u')],
         Action::ClearField,
@@ -469,7 +479,8 @@ pub const FORM: &[Binding] = &[
     ),
     bind(&[Key::Esc], Action::Back, "esc", "back", true),
     HELP_F1,
-    bind(&[Key::Ctrl('c')], Action::Quit, "ctrl-c", "quit", true),
+    // Ctrl-C leaves from every screen; the bar keeps its room for the fields' keys.
+    bind(&[Key::Ctrl('c')], Action::Quit, "ctrl-c", "quit", false),
 ];
 
 /// "Detected a custom API key in your environment".

@@ -463,6 +463,11 @@ impl Model {
                 Action::Down => outcome.scroll < self.overflow,
                 _ => outcome.offers(action),
             },
+            Screen::Form(form) => match action {
+                Action::PreviousField => form.focus > 0,
+                Action::NextField => form.focus + 1 < form.fields.len(),
+                _ => true,
+            },
             Screen::Approval(approval) => match action {
                 Action::PageUp => approval.scroll > 0,
                 Action::PageDown => approval.scroll < self.overflow,

@@ -68,6 +68,54 @@ pub struct Field {
     pub optional: bool,
     /// What is wrong with it, after a submit.
     pub error: Option<String>,
+    /// What its text must be, checked when Enter leaves it and again on submit.
+    pub check: Check,
+}
+
+/// What a field's text must be (beyond being there, when it is required).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Anything.
+    Text,
+    /// A name to save under: letters, digits, `.`, `_`, `-`.
+    Name,
+    /// An `https://` (or `http://`) URL; the save checks the rest.
+    Url,
+    /// A key Claude Code can be given through `apiKeyHelper`.
+    Key,
+}
+
+impl Check {
+    /// Why `text` (not empty) is not right for the field, in words that say what to do.
+    fn problem(self, text: &str) -> Option<String> {
+        match self {
+            Check::Text => None,
+            Check::Name => (!crate::domain::keys::valid_name(text)).then(|| {
+                String::from(
+                    "use letters, digits, `.`, `_` or `-` (at most 64), e.g. work or corp-sso",
+                )
+            }),
+            Check::Url => {
+                let scheme = text
+                    .split_once("://")
+                    .map(|(scheme, rest)| (scheme.to_ascii_lowercase(), rest));
+                match scheme {
+                    Some((scheme, rest))
+                        if (scheme == "https" || scheme == "http")
+                            && !rest.is_empty()
+                            && !rest.starts_with('/') =>
+                    {
+                        text.contains(char::is_whitespace)
+                            .then(|| String::from("a URL has no spaces"))
+                    }
+                    _ => Some(String::from(
+                        "enter the whole URL, starting with https://, e.g. https://gateway.example.com",
+                    )),
+                }
+            }
+            Check::Key => crate::domain::keys::validate(text).err(),
+        }
+    }
 }
 
 impl Field {
@@ -79,7 +127,13 @@ impl Field {
             secret: false,
             optional: false,
             error: None,
+            check: Check::Text,
         }
+    }
+
+    fn checked(mut self, check: Check) -> Self {
+        self.check = check;
+        self
     }
 
     fn optional(mut self) -> Self {
@@ -139,11 +193,13 @@ impl Form {
                     "Name",
                     "A short name to save it under, e.g. corp (letters, digits, . _ -)",
                 )
-                .with(name),
+                .with(name)
+                .checked(Check::Name),
                 Field::new(
                     "Issuer URL",
                     "The OIDC issuer, e.g. https://login.example.com/realms/corp",
-                ),
+                )
+                .checked(Check::Url),
                 Field::new(
                     "Client id",
                     "The public client registered for ccauth (no secret needed)",
@@ -157,7 +213,8 @@ impl Form {
                     "Gateway URL",
                     "The LLM gateway behind it, for ANTHROPIC_BASE_URL (optional)",
                 )
-                .optional(),
+                .optional()
+                .checked(Check::Url),
             ],
         )
     }
@@ -185,17 +242,20 @@ impl Form {
                     "Name",
                     "A short name to save it under, e.g. work (letters, digits, . _ -)",
                 )
-                .with("default"),
+                .with("default")
+                .checked(Check::Name),
                 Field::new(
                     "API key or auth token",
                     "Paste it (shown masked); kept in ccauth's store, never in settings",
                 )
-                .secret(),
+                .secret()
+                .checked(Check::Key),
                 Field::new(
                     "Gateway URL",
                     "Optional: an LLM gateway to send it to (ANTHROPIC_BASE_URL)",
                 )
-                .optional(),
+                .optional()
+                .checked(Check::Url),
             ],
         )
     }
@@ -269,7 +329,10 @@ impl Form {
             Key::Esc => return FormKey::Back,
             Key::Tab | Key::Down => self.focus = (self.focus + 1).min(last),
             Key::BackTab | Key::Up => self.focus = self.focus.saturating_sub(1),
-            Key::Enter if self.focus < last => self.focus += 1,
+            // Enter checks the field it leaves: a mistake is fixed where it was made.
+            Key::Enter if self.focus < last => {
+                self.focus += usize::from(self.check_field(self.focus));
+            }
             Key::Enter => return self.submit(),
             Key::Backspace => {
                 if let Some(field) = self.fields.get_mut(self.focus) {
@@ -297,28 +360,59 @@ impl Form {
     }
 
     fn insert(&mut self, text: &str) {
+        let secret_label = self
+            .fields
+            .iter()
+            .find(|field| field.secret)
+            .map(|field| field.label);
         let Some(field) = self.fields.get_mut(self.focus) else {
             return;
         };
         let room = FIELD_LIMIT.saturating_sub(field.value.0.chars().count());
-        field
-            .value
-            .0
-            .extend(text.chars().filter(|c| !c.is_control()).take(room));
+        let mut value = field.value.0.clone();
+        value.extend(text.chars().filter(|c| !c.is_control()).take(room));
+        // A key never shows in a field drawn in clear: it is not put there.
+        if !field.secret && crate::domain::keys::looks_like_key(&value) {
+            field.value.0.clear();
+            field.error = Some(match secret_label {
+                Some(label) => format!(
+                    "that looks like a key, and this field is not masked: it was not put here. \
+                     Paste it into \"{label}\"."
+                ),
+                None => String::from(
+                    "that looks like a key, and this field is not masked: it was not put here",
+                ),
+            });
+            return;
+        }
+        field.value.0 = value;
         field.error = None;
         self.message = None;
     }
 
-    /// Checks that every required field has text; focuses the first empty one if not.
+    /// Checks field `index` and marks it; answers whether it is right.
+    fn check_field(&mut self, index: usize) -> bool {
+        let Some(field) = self.fields.get_mut(index) else {
+            return true;
+        };
+        let text = field.text();
+        field.error = if text.is_empty() {
+            (!field.optional).then(|| format!("{} is needed", field.label))
+        } else {
+            field.check.problem(text)
+        };
+        field.error.is_none()
+    }
+
+    /// Checks every field; focuses the first one that is wrong, if any.
     fn submit(&mut self) -> FormKey {
-        let mut first_missing = None;
-        for (index, field) in self.fields.iter_mut().enumerate() {
-            if !field.optional && field.text().is_empty() {
-                field.error = Some(format!("{} is needed", field.label));
-                first_missing.get_or_insert(index);
+        let mut first_wrong = None;
+        for index in 0..self.fields.len() {
+            if !self.check_field(index) {
+                first_wrong.get_or_insert(index);
             }
         }
-        if let Some(index) = first_missing {
+        if let Some(index) = first_wrong {
             self.focus = index;
             return FormKey::Handled;
         }
@@ -512,24 +606,32 @@ mod tests {
     fn enter_moves_down_and_submits_on_the_last_field_once_required_ones_are_filled() {
         let mut form = Form::sso_provider("corp");
         assert_eq!(form.focus, 1, "the first empty field has the cursor");
+        // Enter checks the field it leaves: an empty issuer keeps the cursor there.
         assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
-        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
-        assert_eq!(form.on_key(Key::Enter), FormKey::Handled);
-        assert_eq!(form.focus, 4);
-        assert_eq!(
-            form.on_key(Key::Enter),
-            FormKey::Handled,
-            "issuer is missing"
-        );
         assert_eq!(form.focus, 1);
         assert_eq!(
             form.fields[1].error.as_deref(),
             Some("Issuer URL is needed")
         );
+        type_text(&mut form, "sso.example.com");
+        form.on_key(Key::Enter);
+        assert_eq!(form.focus, 1, "a URL needs its https://");
+        assert!(
+            form.fields[1]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("https://")),
+            "{:?}",
+            form.fields[1].error
+        );
+        form.on_key(Key::Ctrl('u'));
         type_text(&mut form, "https://sso.example.com");
-        form.on_key(Key::Tab);
+        form.on_key(Key::Enter);
+        assert_eq!(form.focus, 2);
         type_text(&mut form, "ccauth");
-        form.focus = 4;
+        form.on_key(Key::Enter);
+        form.on_key(Key::Enter);
+        assert_eq!(form.focus, 4, "optional fields may stay empty");
         assert_eq!(form.on_key(Key::Enter), FormKey::Submit);
         assert!(form.busy);
         assert_eq!(form.value(1), "https://sso.example.com");
@@ -547,6 +649,54 @@ mod tests {
         form.on_key(Key::Ctrl('u'));
         assert_eq!(form.value(1), "");
         assert_eq!(form.fields[1].error, None);
+    }
+
+    #[test]
+    fn enter_on_the_key_field_checks_the_key_before_moving_on() {
+        let mut form = Form::api_key();
+        assert_eq!(form.focus, 1);
+        form.on_paste("export ANTHROPIC_API_KEY=sk-ant-api03-abc");
+        form.on_key(Key::Enter);
+        assert_eq!(form.focus, 1, "a shell line is not a key");
+        assert!(
+            form.fields[1]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("ANTHROPIC_API_KEY=")),
+            "{:?}",
+            form.fields[1].error
+        );
+        form.on_key(Key::Ctrl('u'));
+        form.on_paste("sk-ant-api03-abcdefghijklmnopqrstuvwxyz");
+        form.on_key(Key::Enter);
+        assert_eq!(form.focus, 2);
+        assert_eq!(form.fields[1].error, None);
+    }
+
+    #[test]
+    fn a_key_never_lands_in_a_field_drawn_in_clear() {
+        let mut form = Form::api_key();
+        form.focus = 2;
+        form.on_paste("sk-ant-api03-verysecretvalue");
+        assert_eq!(form.value(2), "", "refused in the gateway URL field");
+        assert!(
+            form.fields[2]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("\"API key or auth token\"")),
+            "{:?}",
+            form.fields[2].error
+        );
+        // Typed a character at a time, it goes as soon as it reads like one.
+        form.focus = 0;
+        form.on_key(Key::Ctrl('u'));
+        type_text(&mut form, "sk-ant-");
+        assert_eq!(form.value(0), "");
+        assert!(form.fields[0].error.is_some());
+        // In the masked field it is what belongs there.
+        form.focus = 1;
+        form.on_paste("sk-ant-api03-verysecretvalue");
+        assert_eq!(form.value(1), "sk-ant-api03-verysecretvalue");
     }
 
     #[test]
