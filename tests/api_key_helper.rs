@@ -429,6 +429,7 @@ fn line_mode(home: &Home, trust: bool, answer: Option<&str>) -> (u8, String, Str
         answers
             .as_mut()
             .map(|cursor| cursor as &mut dyn std::io::BufRead),
+        false,
         &mut out,
         &mut err,
     );
@@ -544,6 +545,36 @@ fn helper_test_refuses_an_untrusted_project_helper_without_a_terminal() {
     let out = run(&home, &["helper", "test", "--trust"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(mark.exists());
+}
+
+#[test]
+fn helper_test_on_a_terminal_rewrites_one_progress_line() {
+    let home = home_with("sleep 3; echo sk-ant-api03-afterthreeseconds0000000000");
+    let mut pty = common::Pty::spawn(&home, 100, 30, &["helper", "test"]);
+    let screen = pty.wait_for("Waiting for the helper… 2s");
+    assert!(
+        !screen.contains("Waiting for the helper… 1s"),
+        "the time is rewritten in place, not a line a second:\n{screen}"
+    );
+    let screen = pty.wait_for("OK: printed a key");
+    assert!(!screen.contains("Waiting for the helper"), "{screen}");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn helper_test_flags_output_that_is_not_a_key() {
+    let home = home_with("echo not a key at all");
+    let out = run(&home, &["helper", "test"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.contains("Doubtful: Claude Code would send"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout
+            .contains("Warning: It printed 5 words separated by spaces"),
+        "{out:?}"
+    );
 }
 
 #[test]

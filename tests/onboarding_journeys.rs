@@ -493,11 +493,45 @@ fn a_slow_helper_shows_the_notice_with_the_seconds_counting() {
         !screen.contains("slowhelperkey"),
         "the key is shown masked: {screen}"
     );
+    // The verdict says it was slow, as Claude Code would show it at every start.
+    assert!(
+        screen.contains("past 10 seconds Claude Code shows"),
+        "{screen}"
+    );
     pty.send(keys::ESC);
     pty.wait_for("Claude Code (interactive) will use");
     pty.send(b"q");
     assert_eq!(pty.wait_exit(), 0);
     assert_restored(&pty);
+}
+
+#[test]
+fn esc_stops_a_running_helper_and_says_stopped_not_failing() {
+    let home = Home::new().user_settings(
+        &serde_json::json!({"apiKeyHelper": "sleep 300; echo sk-ant-api03-neverprinted0000000000"}),
+    );
+    let mut pty = Pty::spawn(&home, 100, 30, &["status"]);
+    pty.wait_for("apiKeyHelper");
+    pty.send(b"h");
+    pty.wait_for("Running…");
+    pty.send(keys::ESC);
+    let screen = pty.wait_for("Stopped: the helper and everything it started were ended");
+    assert!(!screen.contains("is failing"), "{screen}");
+    pty.send(b"q");
+    pty.wait_exit();
+}
+
+#[test]
+fn output_that_is_not_a_key_is_flagged_on_the_helper_screen() {
+    let home =
+        Home::new().user_settings(&serde_json::json!({"apiKeyHelper": "echo not a key at all"}));
+    let mut pty = Pty::spawn(&home, 100, 30, &["status"]);
+    pty.wait_for("apiKeyHelper");
+    pty.send(b"h");
+    let screen = pty.wait_for("words separated by spaces");
+    assert!(screen.contains("It printed 5 words"), "{screen}");
+    pty.send(b"q");
+    pty.wait_exit();
 }
 
 #[test]

@@ -16,7 +16,7 @@ pub fn helper_info(spec: &HelperSpec) -> HelperInfo {
 /// The helper's outcome in the screen's words: the verdict, then the reason, how it ended and
 /// the end of its stderr. The headline "Your apiKeyHelper script is failing" is the screen's.
 pub fn helper_result(outcome: &HelperOutcome) -> HelperResult {
-    let mut lines = outcome.report();
+    let mut lines = outcome.verdict();
     if lines.first().map(String::as_str) == Some(api_key_helper::HEADLINE) {
         lines.remove(0);
     }
@@ -27,8 +27,10 @@ pub fn helper_result(outcome: &HelperOutcome) -> HelperResult {
     };
     HelperResult {
         ok: outcome.is_ok(),
+        stopped: outcome.stopped(),
         headline,
         lines,
+        warnings: outcome.warnings(),
         elapsed_ms: outcome.elapsed_ms(),
     }
 }

@@ -300,6 +300,7 @@ pub async fn run(
             masked: mask(key),
             length: key.len(),
             elapsed_ms,
+            doubts: super::output::doubts(key),
         },
         Err(kind) => HelperOutcome::Failed {
             kind,

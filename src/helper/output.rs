@@ -35,6 +35,8 @@ pub enum HelperOutcome {
         length: usize,
         /// How long the helper took.
         elapsed_ms: u64,
+        /// What makes it doubtful although Claude Code would send it ([`doubts`]).
+        doubts: Vec<String>,
     },
     /// It failed, as Claude Code would report with [`HEADLINE`].
     Failed {
@@ -188,7 +190,77 @@ fn signal_name(signal: i32) -> String {
     format!("signal {signal} ({name})")
 }
 
+/// What makes `key` doubtful as a key or token, although Claude Code would send it: spaces (a
+/// message printed instead of the key), or fewer characters than any key has.
+pub fn doubts(key: &str) -> Vec<String> {
+    let mut doubts = Vec::new();
+    let words = key.split_whitespace().count();
+    if key.contains(' ') {
+        doubts.push(format!(
+            "It printed {words} words separated by spaces: Claude Code would send that as the \
+             key, and the server would refuse it. A key or token is a single word; is the script \
+             printing a message instead of the key?"
+        ));
+    } else if key.len() < MIN_KEY_CHARS {
+        doubts.push(format!(
+            "It printed only {} characters, fewer than any API key or token has: check that it \
+             prints the key itself.",
+            key.len()
+        ));
+    }
+    doubts
+}
+
+/// Fewer characters than this cannot be a key or token (Anthropic's keys have over 100; gateway
+/// tokens and JWTs are longer still).
+const MIN_KEY_CHARS: usize = 20;
+
+/// What Claude Code shows past 10 seconds of a helper run.
+const SLOW_MS: u64 = 10_000;
+
 impl HelperOutcome {
+    /// Things to fix although Claude Code would use the key: doubts about what it printed, and a
+    /// run past the 10 seconds after which Claude Code shows its slow-helper notice.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = match self {
+            HelperOutcome::Token { doubts, .. } => doubts.clone(),
+            HelperOutcome::Failed { .. } => Vec::new(),
+        };
+        let elapsed = self.elapsed_ms();
+        let cancelled = matches!(
+            self,
+            HelperOutcome::Failed {
+                kind: FailureKind::Cancelled,
+                ..
+            }
+        );
+        if elapsed >= SLOW_MS && !cancelled {
+            warnings.push(format!(
+                "It took {}: past 10 seconds Claude Code shows \"apiKeyHelper is taking a \
+                 while…\" at every start and every re-run. Make the script cache the key, or \
+                 fetch it faster.",
+                duration_words(i64::try_from(elapsed).unwrap_or(i64::MAX))
+            ));
+        }
+        warnings
+    }
+
+    /// Whether it printed something Claude Code would send that does not look like a key.
+    pub fn doubtful(&self) -> bool {
+        matches!(self, HelperOutcome::Token { doubts, .. } if !doubts.is_empty())
+    }
+
+    /// Whether the run was stopped by the user rather than failing by itself.
+    pub fn stopped(&self) -> bool {
+        matches!(
+            self,
+            HelperOutcome::Failed {
+                kind: FailureKind::Cancelled,
+                ..
+            }
+        )
+    }
+
     /// Whether the helper printed a valid key.
     pub fn is_ok(&self) -> bool {
         matches!(self, HelperOutcome::Token { .. })
@@ -203,13 +275,40 @@ impl HelperOutcome {
         }
     }
 
-    /// The outcome as lines to show: `OK: printed a key …` or [`HEADLINE`], the reason, how the
-    /// script ended and the last lines of its error output (indented).
+    /// The outcome as lines to show: `OK: printed a key …` or [`HEADLINE`] (`Stopped` when the
+    /// user stopped it), the reason, how the script ended and the last lines of its error output
+    /// (indented), then each of [`Self::warnings`] after `Warning: `.
     pub fn report(&self) -> Vec<String> {
+        let mut lines = self.verdict();
+        lines.extend(
+            self.warnings()
+                .into_iter()
+                .map(|warning| format!("Warning: {warning}")),
+        );
+        lines
+    }
+
+    /// [`Self::report`] without the warnings.
+    pub fn verdict(&self) -> Vec<String> {
         match self {
+            HelperOutcome::Token {
+                masked,
+                length,
+                doubts,
+                ..
+            } if !doubts.is_empty() => vec![format!(
+                "Doubtful: Claude Code would send what it printed ({masked}, {length} \
+                 characters) as the key, but it does not look like one."
+            )],
             HelperOutcome::Token { masked, length, .. } => {
                 vec![format!("OK: printed a key {masked} ({length} characters)")]
             }
+            HelperOutcome::Failed {
+                kind: FailureKind::Cancelled,
+                ..
+            } => vec![String::from(
+                "Stopped: the helper and everything it started were ended before it finished.",
+            )],
             HelperOutcome::Failed {
                 kind,
                 status,
@@ -572,6 +671,7 @@ mod tests {
             masked: mask("sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123"),
             length: 43,
             elapsed_ms: 5,
+            doubts: Vec::new(),
         };
         assert_eq!(
             ok.report(),
@@ -602,6 +702,36 @@ mod tests {
             killed
                 .report()
                 .contains(&String::from("It was killed by signal 9 (SIGKILL)."))
+        );
+    }
+
+    #[test]
+    fn a_stop_is_not_a_failure_and_doubtful_or_slow_output_is_flagged() {
+        let stopped = HelperOutcome::Failed {
+            kind: FailureKind::Cancelled,
+            status: None,
+            signal: Some(15),
+            stderr_tail: Vec::new(),
+            elapsed_ms: 30_000,
+        };
+        let report = stopped.report();
+        assert!(report[0].starts_with("Stopped"), "{report:?}");
+        assert!(!report.iter().any(|line| line.contains(HEADLINE)));
+        assert!(stopped.warnings().is_empty(), "a stop is not slow");
+        assert!(doubts("not a key at all")[0].contains("5 words"));
+        assert!(doubts("abc123")[0].contains("only 6 characters"));
+        assert!(doubts("sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123").is_empty());
+        let slow = HelperOutcome::Token {
+            masked: mask("sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123"),
+            length: 43,
+            elapsed_ms: 12_400,
+            doubts: Vec::new(),
+        };
+        let report = slow.report();
+        assert_eq!(report.len(), 2, "{report:?}");
+        assert!(
+            report[1].starts_with("Warning: It took 12 seconds"),
+            "{report:?}"
         );
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! Called from `main.rs` through [`run_cli`]; [`run`] takes its streams as arguments so tests
 //! drive it directly. Everything about the helper goes to `out`; the live elapsed time goes to
-//! `err`, one line a second from the first second on.
+//! `err` from the first second on: one line rewritten in place on a terminal, a line a second
+//! into a pipe or a file.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -30,6 +31,7 @@ pub fn run_cli(input: &LoadInput, args: &HelperArgs) -> u8 {
                 test.timeout.saturating_mul(1000),
                 test.trust,
                 answers,
+                std::io::stderr().is_terminal(),
                 &mut std::io::stdout(),
                 &mut std::io::stderr(),
             )
@@ -38,16 +40,17 @@ pub fn run_cli(input: &LoadInput, args: &HelperArgs) -> u8 {
 }
 
 /// Tests the helper `input` would give Claude Code: 0 when it printed a valid key, 1 when it
-/// failed, is not configured or was not run.
+/// failed, printed something that does not look like a key, is not configured or was not run.
 ///
 /// A helper from untrusted project settings runs only with `assume_trusted` or after a `y` read
 /// from `answers` (the terminal); without a terminal it is refused with a message naming
-/// `--trust`.
+/// `--trust`. With `live` (`err` is a terminal) the elapsed time is one line rewritten in place.
 pub fn run(
     input: &LoadInput,
     timeout_ms: u64,
     assume_trusted: bool,
     answers: Option<&mut dyn BufRead>,
+    live: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
@@ -78,7 +81,7 @@ pub fn run(
         let _ = writeln!(err, "ccauth helper test: cannot start the runtime");
         return 1;
     };
-    let outcome = runtime.block_on(run_with_progress(&spec, timeout_ms, err));
+    let outcome = runtime.block_on(run_with_progress(&spec, timeout_ms, live, err));
     for line in outcome.report() {
         let _ = writeln!(out, "{line}");
     }
@@ -91,7 +94,7 @@ pub fn run(
         );
     }
     let _ = out.flush();
-    u8::from(!outcome.is_ok())
+    u8::from(!outcome.is_ok() || outcome.doubtful())
 }
 
 /// Which helper, from where, how it runs and how often.
@@ -143,10 +146,12 @@ fn confirm_trust(
     yes
 }
 
-/// Runs the helper with one progress line a second on `err`, cancelling on Ctrl-C.
+/// Runs the helper with its elapsed time on `err` (rewritten in place when `live`), cancelling
+/// on Ctrl-C.
 async fn run_with_progress(
     spec: &HelperSpec,
     timeout_ms: u64,
+    live: bool,
     err: &mut dyn Write,
 ) -> HelperOutcome {
     let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel();
@@ -161,12 +166,25 @@ async fn run_with_progress(
             }
         }
     };
-    api_key_helper::with_ticks(work, |elapsed_ms| {
+    let mut shown = false;
+    let outcome = api_key_helper::with_ticks(work, |elapsed_ms| {
         if let Some(line) = progress_line(elapsed_ms) {
-            let _ = writeln!(err, "{line}");
+            if live {
+                // Back to the start of the line, clear it, write the new time.
+                let _ = write!(err, "\r\x1b[2K{line}");
+                let _ = err.flush();
+                shown = true;
+            } else {
+                let _ = writeln!(err, "{line}");
+            }
         }
     })
-    .await
+    .await;
+    if shown {
+        let _ = write!(err, "\r\x1b[2K");
+        let _ = err.flush();
+    }
+    outcome
 }
 
 /// The progress line at `elapsed_ms`: nothing in the first second, then the seconds, then the

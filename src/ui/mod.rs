@@ -43,7 +43,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
         Screen::Config(config) => {
             config::render(config, model.status.as_deref(), theme, frame, area);
         }
-        Screen::Helper(run) => helper::render(run, model.now_ms, theme, frame, area),
+        Screen::Helper(run) => {
+            overflow = helper::render(run, model.now_ms, model.help_bar(), theme, frame, area);
+        }
         Screen::Logout(logout) => logout::render(logout, theme, frame, area),
         Screen::Outcome(outcome) => {
             overflow = outcome::render(outcome, model.help_bar(), theme, frame, area);

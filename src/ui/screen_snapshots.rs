@@ -241,6 +241,8 @@ fn helper_failed() {
         &mut model,
         Reply::HelperDone(HelperResult {
             ok: false,
+            stopped: false,
+            warnings: Vec::new(),
             headline: String::from(
                 "It exited with a non-zero status: run the command yourself to see why.",
             ),

@@ -392,6 +392,21 @@ const HELP_F1: Binding = bind(&[Key::F(1)], Action::Help, "f1", "help", true);
 
 /// Leaving: Esc goes back, `q` and Ctrl-C quit.
 const BACK: Binding = bind(&[Key::Esc], Action::Back, "esc", "back", true);
+// A dialog's text when it does not fit: offered only then, and the panel's border says so.
+const SCROLL_UP: Binding = bind(
+    &[Key::Up, Key::Char('k'), Key::PageUp],
+    Action::Up,
+    "↑",
+    "scroll up",
+    false,
+);
+const SCROLL_DOWN: Binding = bind(
+    &[Key::Down, Key::Char('j'), Key::PageDown],
+    Action::Down,
+    "↓",
+    "scroll down",
+    false,
+);
 const QUIT: Binding = bind(
     &[Key::Char('q'), Key::Ctrl('c')],
     Action::Quit,
@@ -544,6 +559,8 @@ pub const HELPER: &[Binding] = &[
     bind(&[Key::Char('y')], Action::Yes, "y", "trust and run", true),
     bind(&[Key::Char('r')], Action::RunAgain, "r", "run again", true),
     bind(&[Key::Esc], Action::Back, "esc", "stop / back", true),
+    SCROLL_UP,
+    SCROLL_DOWN,
     HELP,
     QUIT,
 ];
@@ -607,21 +624,8 @@ pub const OUTCOME: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
     BACK,
-    // Offered when the text does not fit; the panel's border says so.
-    bind(
-        &[Key::Up, Key::Char('k'), Key::PageUp],
-        Action::Up,
-        "↑",
-        "scroll up",
-        false,
-    ),
-    bind(
-        &[Key::Down, Key::Char('j'), Key::PageDown],
-        Action::Down,
-        "↓",
-        "scroll down",
-        false,
-    ),
+    SCROLL_UP,
+    SCROLL_DOWN,
     HELP,
     QUIT,
 ];

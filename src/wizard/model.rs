@@ -455,7 +455,11 @@ impl Model {
         use super::Action;
         match &self.screen {
             Screen::SignIn(sign_in) => sign_in.offers(action),
-            Screen::Helper(run) => run.offers(action),
+            Screen::Helper(run) => match action {
+                Action::Up => run.scroll > 0,
+                Action::Down => run.scroll < self.overflow,
+                _ => run.offers(action),
+            },
             Screen::Gateway(check) => check.offers(action),
             Screen::Logout(logout) => logout.offers(action),
             Screen::Outcome(outcome) => match action {

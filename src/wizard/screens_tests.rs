@@ -479,6 +479,8 @@ fn the_helper_test_asks_for_trust_counts_seconds_and_can_be_stopped() {
         &mut model,
         Reply::HelperDone(HelperResult {
             ok: true,
+            stopped: false,
+            warnings: Vec::new(),
             headline: String::from("late"),
             lines: Vec::new(),
             elapsed_ms: 1,

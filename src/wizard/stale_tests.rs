@@ -381,6 +381,8 @@ fn helper_and_providers(rows: &mut Vec<Waiting>) {
         ticket,
         reply: Reply::HelperDone(super::helper::HelperResult {
             ok: true,
+            stopped: false,
+            warnings: Vec::new(),
             headline: String::from("OK: printed a key"),
             lines: Vec::new(),
             elapsed_ms: 12,

@@ -4,13 +4,22 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{dialog, text};
+use super::{Scrolled, scrolled_dialog, text};
 use crate::ui::theme::Theme;
 use crate::ui::wrap;
-use crate::wizard::helper::{HelperPhase, HelperRun};
+use crate::wizard::helper::{HelperPhase, HelperResult, HelperRun};
+use crate::wizard::keymap::Binding;
 
 /// The apiKeyHelper test, with its live elapsed time.
-pub fn render(run: &HelperRun, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Answers how many rows of its text do not fit.
+pub fn render(
+    run: &HelperRun,
+    now_ms: i64,
+    bar: Vec<&Binding>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> u16 {
     let width = area.width.saturating_sub(4);
     let mut lines = Vec::new();
     if let Some(info) = &run.info {
@@ -54,48 +63,65 @@ pub fn render(run: &HelperRun, now_ms: i64, theme: &Theme, frame: &mut Frame, ar
                 width,
             );
         }
-        HelperPhase::Done(result) => {
-            let (mark, style) = if result.ok {
-                ("✔ ", theme.success)
-            } else {
-                ("✘ ", theme.error)
-            };
-            if !result.ok {
-                lines.push(Line::styled(
-                    "Your apiKeyHelper script is failing",
-                    theme.error,
-                ));
-            }
-            lines.extend(wrap::hanging(
-                vec![Span::styled(mark, style)],
-                &result.headline,
-                theme.text,
-                width,
-            ));
-            for line in &result.lines {
-                lines.extend(wrap::hanging(
-                    vec![Span::raw("  ")],
-                    line,
-                    theme.hint,
-                    width,
-                ));
-            }
-            lines.push(Line::styled(
-                format!(
-                    "ran for {:.1} s",
-                    f64::from(u32::try_from(result.elapsed_ms).unwrap_or(u32::MAX)) / 1000.0
-                ),
-                theme.dim,
-            ));
-        }
+        HelperPhase::Done(result) => result_lines(result, theme, width, &mut lines),
         HelperPhase::Unavailable(why) => text(&mut lines, why, theme.text, width),
     }
-    dialog(
+    scrolled_dialog(
         frame,
         area,
         theme,
-        " apiKeyHelper test ",
-        lines,
-        run.help_bar(),
-    );
+        Scrolled {
+            title: " apiKeyHelper test ",
+            lines,
+            scroll: run.scroll,
+            keys: ("↑", "↓"),
+        },
+        bar,
+    )
+}
+
+/// How the run ended: the verdict, its details, what to fix, how long it ran.
+fn result_lines(result: &HelperResult, theme: &Theme, width: u16, lines: &mut Vec<Line<'static>>) {
+    let (mark, style) = if result.ok && result.warnings.is_empty() {
+        ("✔ ", theme.success)
+    } else if result.ok || result.stopped {
+        ("! ", theme.warning)
+    } else {
+        ("✘ ", theme.error)
+    };
+    if !result.ok && !result.stopped {
+        lines.push(Line::styled(
+            "Your apiKeyHelper script is failing",
+            theme.error,
+        ));
+    }
+    lines.extend(wrap::hanging(
+        vec![Span::styled(mark, style)],
+        &result.headline,
+        theme.text,
+        width,
+    ));
+    for line in &result.lines {
+        lines.extend(wrap::hanging(
+            vec![Span::raw("  ")],
+            line,
+            theme.hint,
+            width,
+        ));
+    }
+    for warning in &result.warnings {
+        lines.extend(wrap::hanging(
+            vec![Span::styled("! ", theme.warning)],
+            warning,
+            theme.text,
+            width,
+        ));
+    }
+    lines.push(Line::styled(
+        format!(
+            "ran for {:.1} s",
+            f64::from(u32::try_from(result.elapsed_ms).unwrap_or(u32::MAX)) / 1000.0
+        ),
+        theme.dim,
+    ));
 }

@@ -80,7 +80,7 @@ fn scrolled_dialog(
         (true, false) => format!(" ↑ more · {up} "),
         (false, false) => String::new(),
     };
-    if !hint.is_empty() {
+    if !hint.is_empty() && !up.is_empty() {
         block = block.title_bottom(Line::styled(hint, theme.accent).right_aligned());
     }
     frame.render_widget(

@@ -15,6 +15,8 @@ pub struct HelperRun {
     pub info: Option<HelperInfo>,
     /// When the helper was started, epoch milliseconds.
     pub started_ms: i64,
+    /// How far its text is scrolled, in rows (when it does not fit the terminal).
+    pub scroll: u16,
 }
 
 /// What the screen knows about the configured helper.
@@ -50,10 +52,15 @@ pub enum HelperPhase {
 pub struct HelperResult {
     /// Whether Claude Code would accept what it printed.
     pub ok: bool,
+    /// Whether the user stopped it (not a failure of the script).
+    pub stopped: bool,
     /// The one-line verdict.
     pub headline: String,
     /// Details: the reason, the exit status, the last lines of its stderr.
     pub lines: Vec<String>,
+    /// What to fix although Claude Code would use it: output that does not look like a key, a
+    /// run past the 10 seconds after which Claude Code shows its notice.
+    pub warnings: Vec<String>,
     /// How long it ran, milliseconds.
     pub elapsed_ms: u64,
 }
@@ -100,17 +107,26 @@ pub(in crate::wizard) fn open(model: &mut Model) -> Vec<Effect> {
         phase: HelperPhase::Finding,
         info: None,
         started_ms: model.now_ms,
+        scroll: 0,
     }));
     vec![Effect::FindHelper { ticket }]
 }
 
 /// A key on the helper test.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
-    let (ticket, now_ms) = (model.ticket, model.now_ms);
+    let (ticket, now_ms, overflow) = (model.ticket, model.now_ms, model.overflow);
     let Screen::Helper(run) = &mut model.screen else {
         return Vec::new();
     };
     match keymap::action_for(keymap::HELPER, key) {
+        Some(Action::Up) => {
+            run.scroll = run.scroll.saturating_sub(1);
+            Vec::new()
+        }
+        Some(Action::Down) => {
+            run.scroll = (run.scroll + 1).min(overflow);
+            Vec::new()
+        }
         Some(Action::Yes) if run.phase == HelperPhase::NeedsTrust => {
             run.phase = HelperPhase::Running;
             run.started_ms = now_ms;
@@ -125,14 +141,19 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             run.phase = HelperPhase::Finding;
             run.info = None;
             run.started_ms = now_ms;
+            run.scroll = 0;
             let ticket = model.renew();
             vec![Effect::FindHelper { ticket }]
         }
         Some(Action::Back) if run.phase == HelperPhase::Running => {
             run.phase = HelperPhase::Done(HelperResult {
                 ok: false,
-                headline: String::from("Stopped: the helper and everything it started were ended."),
+                stopped: true,
+                headline: String::from(
+                    "Stopped: the helper and everything it started were ended before it finished.",
+                ),
                 lines: Vec::new(),
+                warnings: Vec::new(),
                 elapsed_ms: u64::try_from(run.elapsed_ms(now_ms)).unwrap_or(0),
             });
             vec![Effect::CancelHelper { ticket }]
@@ -218,6 +239,7 @@ mod tests {
             phase: HelperPhase::Running,
             info: None,
             started_ms: 1_000,
+            scroll: 0,
         };
         assert_eq!(run.slow_notice(10_999), None);
         assert_eq!(

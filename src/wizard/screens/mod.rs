@@ -55,6 +55,7 @@ pub(super) fn clamp_scroll(model: &mut Model) {
     match &mut model.screen {
         Screen::Outcome(outcome) => outcome.scroll = outcome.scroll.min(most),
         Screen::Approval(approval) => approval.scroll = approval.scroll.min(most),
+        Screen::Helper(run) => run.scroll = run.scroll.min(most),
         _ => {}
     }
 }
