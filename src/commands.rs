@@ -264,13 +264,13 @@ pub fn gateway_login(
 ) -> u8 {
     use crate::signin::gateway::{self, PreflightEvent, PreflightOptions};
     let Ok(runtime) = crate::platform::runtime::build() else {
-        eprintln!("ccauth: cannot start the gateway check");
+        crate::say_err!("ccauth: cannot start the gateway check");
         return 2;
     };
     let url = match gateway::normalise(url) {
         Ok(url) => url,
         Err(why) => {
-            eprintln!("ccauth login --gateway: {why}");
+            crate::say_err!("ccauth login --gateway: {why}");
             return 2;
         }
     };
@@ -301,7 +301,7 @@ pub fn gateway_login(
     let checked = match checked {
         Ok(checked) => checked,
         Err(why) => {
-            eprintln!("The gateway was refused: {why}");
+            crate::say_err!("The gateway was refused: {why}");
             return 1;
         }
     };
@@ -364,7 +364,7 @@ fn confirm_trust(
             true
         }
         Err(why) => {
-            eprintln!("ccauth login --gateway: {why}");
+            crate::say_err!("ccauth login --gateway: {why}");
             return Err(1);
         }
     };
@@ -378,7 +378,7 @@ fn confirm_trust(
             return Err(1);
         }
         if let Err(why) = gateway::trust(paths, url, fingerprint, crate::status::now_ms()) {
-            eprintln!("ccauth login --gateway: {why}");
+            crate::say_err!("ccauth login --gateway: {why}");
             return Err(1);
         }
         let _ = writeln!(out, "Trusted.");
@@ -396,13 +396,13 @@ pub fn token_sign_in(paths: &crate::claude::world::Paths, name: &str) -> u8 {
     {
         Ok(Some(provider)) => format!("{name} ({})", provider.issuer),
         Ok(None) => {
-            eprintln!(
+            crate::say_err!(
                 "ccauth token: no SSO provider named \"{name}\" is saved: run `ccauth login --sso {name} --issuer URL --client-id ID`"
             );
             return 1;
         }
         Err(error) => {
-            eprintln!("ccauth token: {error}");
+            crate::say_err!("ccauth token: {error}");
             return 1;
         }
     };

@@ -10,6 +10,8 @@ use ccauth::app::{self, Start};
 use ccauth::claude::world::Paths;
 use ccauth::claude::{LoadInput, paths};
 use ccauth::cli::{self, Command, LoginArgs, Method, StatusArgs};
+use ccauth::domain::glyphs;
+use ccauth::platform::output::Out;
 use ccauth::wizard::Opening;
 use ccauth::wizard::menu::Choice;
 use ccauth::wizard::sign_in::{Flow, Request, Target};
@@ -23,12 +25,20 @@ fn main() -> ExitCode {
     logging::init();
     let input = LoadInput::from_process();
     let claude_paths = paths::resolve(&input.env, input.cwd.as_deref());
-    let terminal = !cli.plain && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    let var = |name: &str| std::env::var(name).ok();
+    // A dumb (or unknown) terminal cannot draw the screen: line mode, as with --plain.
+    let plain = cli.plain || !glyphs::can_draw(var("TERM").as_deref());
+    ccauth::platform::output::set_ascii(!glyphs::utf8_locale(
+        var("LC_ALL").as_deref(),
+        var("LC_CTYPE").as_deref(),
+        var("LANG").as_deref(),
+    ));
+    let terminal = !plain && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     let wire = matches!(&cli.command, Some(Command::Login(args)) if args.wire);
-    let mut stdout = std::io::stdout();
+    let mut stdout = Out::new(std::io::stdout());
     let start = match cli.command {
         None if terminal => Ok(Start::Opening(Opening::Onboarding)),
-        None => status_or_dashboard(&input, &StatusArgs::default(), cli.plain),
+        None => status_or_dashboard(&input, &StatusArgs::default(), plain),
         Some(Command::SetupToken) => {
             return ExitCode::from(commands::setup_token(&input, &claude_paths, &mut stdout));
         }
@@ -51,7 +61,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(commands::config(&input, &claude_paths, &args, &mut stdout));
             }
         }
-        Some(Command::Status(args)) => status_or_dashboard(&input, &args, cli.plain),
+        Some(Command::Status(args)) => status_or_dashboard(&input, &args, plain),
         Some(Command::ClipboardHold) => {
             return ExitCode::from(ccauth::platform::clipboard::hold_from_stdin());
         }
@@ -92,7 +102,7 @@ fn main() -> ExitCode {
     let demo_dir = match tempfile::Builder::new().prefix("ccauth-demo-").tempdir() {
         Ok(dir) => dir,
         Err(error) => {
-            eprintln!("ccauth: cannot create a temporary directory: {error}");
+            ccauth::say_err!("ccauth: cannot create a temporary directory: {error}");
             return ExitCode::from(2);
         }
     };
@@ -107,7 +117,7 @@ fn main() -> ExitCode {
             starter.as_ref(),
             &claude_paths,
             Some(wire),
-            &mut std::io::stdout(),
+            &mut Out::new(std::io::stdout()),
         ));
     }
     full_screen(start, input, &claude_paths, starter)
@@ -127,7 +137,7 @@ fn full_screen(
     let runtime = match ccauth::platform::runtime::build() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("ccauth: cannot start: {error}");
+            ccauth::say_err!("ccauth: cannot start: {error}");
             return ExitCode::from(2);
         }
     };
@@ -141,7 +151,11 @@ fn full_screen(
         Ok(app::Exit {
             handoff: Some(Handoff::SetupToken),
             ..
-        }) => ExitCode::from(commands::setup_token(&input, paths, &mut std::io::stdout())),
+        }) => ExitCode::from(commands::setup_token(
+            &input,
+            paths,
+            &mut Out::new(std::io::stdout()),
+        )),
         Ok(exit) => ExitCode::from(exit.code),
         Err(error) => {
             tracing::error!("{error:#}");
@@ -167,7 +181,7 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
                 url,
                 args.wire,
                 &starter,
-                &mut std::io::stdout(),
+                &mut Out::new(std::io::stdout()),
             ));
         }
         return Ok(Start::Gateway(url.clone()));
@@ -182,7 +196,7 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
                 provider,
             }),
             Err(message) => {
-                eprintln!("ccauth login: {message}");
+                ccauth::say_err!("ccauth login: {message}");
                 Err(2)
             }
         },
@@ -195,7 +209,7 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
                 method == Method::Console,
                 method == Method::ClaudeaiSso,
                 args.email.as_deref(),
-                &mut std::io::stdout(),
+                &mut Out::new(std::io::stdout()),
             ))
         }
         (None, Some(Method::ClaudeaiSso)) if args.email.is_some() => Ok(Start::SignIn {
@@ -215,7 +229,7 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
             })))
         }
         (None, _) => {
-            eprintln!(
+            ccauth::say_err!(
                 "ccauth login: this needs a terminal. Without one, use --method claudeai or \
                  --method console (the official claude CLI runs here), or --sso NAME \
                  --issuer URL --client-id ID for company SSO."

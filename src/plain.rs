@@ -16,7 +16,7 @@ pub fn status(input: &LoadInput, mode: Mode, as_json: bool) -> u8 {
     } else {
         prose::render(&status, mode)
     };
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::platform::output::Out::new(std::io::stdout().lock());
     // A closed pipe (`ccauth status | head -1`) is not an error worth a message.
     let _ = writeln!(stdout, "{}", text.trim_end());
     let _ = stdout.flush();
@@ -39,7 +39,7 @@ pub fn sign_in(
     use crate::wizard::{Msg, Reply, Ticket};
 
     let Ok(runtime) = crate::platform::runtime::build() else {
-        eprintln!("ccauth: cannot start the sign-in");
+        crate::say_err!("ccauth: cannot start the sign-in");
         return 2;
     };
     runtime.block_on(async {
@@ -172,7 +172,7 @@ fn show(
             return Step::SignedIn;
         }
         SignInEvent::Failed(why) => {
-            eprintln!("Sign-in failed: {why}");
+            crate::say_err!("Sign-in failed: {why}");
             return Step::Failed;
         }
     };
@@ -192,7 +192,7 @@ fn wire_claude_code(
     let edit = match plan {
         Ok(edit) => edit,
         Err(why) => {
-            eprintln!("Claude Code's settings were not changed: {why}");
+            crate::say_err!("Claude Code's settings were not changed: {why}");
             return u8::from(wire);
         }
     };
@@ -218,7 +218,7 @@ fn wire_claude_code(
             0
         }
         Err(error) => {
-            eprintln!("Claude Code's settings were not changed: {error}");
+            crate::say_err!("Claude Code's settings were not changed: {error}");
             1
         }
     }

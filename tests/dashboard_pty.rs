@@ -511,3 +511,42 @@ fn secrets_never_reach_the_terminal_or_the_log() {
     let log = std::fs::read(&home.log).expect("leaving on a signal is logged");
     assert_no_secrets(&log, "the log");
 }
+
+#[test]
+fn a_locale_without_utf8_gets_ascii_glyphs_on_screen_and_in_line_mode() {
+    let home = subscription_and_undecided_key().env("LANG", "C");
+    let mut pty = Pty::spawn(&home, 100, 30, &["status"]);
+    let screen = pty.wait_until("the dashboard", |screen| {
+        screen.contents().contains(VERDICT) && screen.contents().contains("Sources")
+    });
+    let wide: Vec<char> = screen.chars().filter(|c| !c.is_ascii()).collect();
+    assert!(wide.is_empty(), "non-ASCII {wide:?} on:\n{screen}");
+    assert!(
+        screen.contains("+ Sources"),
+        "borders are drawn with + - |:\n{screen}"
+    );
+    pty.send(b"q");
+    pty.wait_exit();
+    let out = common::run(&home, &["status"]);
+    assert!(out.stdout.is_ascii(), "{}", out.stdout);
+    assert!(out.stdout.contains(" - "), "{}", out.stdout);
+}
+
+#[test]
+fn a_dumb_terminal_gets_line_mode() {
+    let home = subscription_and_undecided_key().env("TERM", "dumb");
+    let mut pty = Pty::spawn(&home, 100, 30, &[]);
+    assert_eq!(pty.wait_exit(), 0);
+    let printed = String::from_utf8_lossy(&pty.raw()).into_owned();
+    assert!(printed.contains(VERDICT), "{printed}");
+    assert!(
+        printed.contains("Sources, highest precedence first"),
+        "{printed}"
+    );
+    assert!(
+        !pty.raw()
+            .windows(common::pty::seq::ALT_SCREEN_ON.len())
+            .any(|window| window == common::pty::seq::ALT_SCREEN_ON),
+        "no full screen on a dumb terminal"
+    );
+}

@@ -31,11 +31,13 @@
 //! - [`install`]: how to install Claude Code.
 //! - [`sign_in`]: what a sign-in is asked to do (who with, and how).
 //! - [`provider`]: the 3rd-party platforms by name.
+//! - [`glyphs`]: whether the terminal can draw a screen, and ASCII for a locale without UTF-8.
 //! - [`keys`]: keys and tokens as text: their kind, the checks a pasted key passes, names.
 
 pub mod env;
 #[cfg(test)]
 pub mod fixtures;
+pub mod glyphs;
 pub mod install;
 pub mod keys;
 pub mod paths;

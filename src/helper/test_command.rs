@@ -32,8 +32,8 @@ pub fn run_cli(input: &LoadInput, args: &HelperArgs) -> u8 {
                 test.trust,
                 answers,
                 std::io::stderr().is_terminal(),
-                &mut std::io::stdout(),
-                &mut std::io::stderr(),
+                &mut crate::platform::output::Out::new(std::io::stdout()),
+                &mut crate::platform::output::Out::new(std::io::stderr()),
             )
         }
     }

@@ -35,8 +35,8 @@ pub fn run(paths: &Paths, name: &str, force: bool, interactive: Option<&SignInAg
     if let Err(message) = &result
         && let Some(sign_in) = interactive
     {
-        eprintln!("ccauth token: {message}");
-        eprintln!("Signing in again…");
+        crate::say_err!("ccauth token: {message}");
+        crate::say_err!("Signing in again…");
         if sign_in(paths, name) != 0 {
             return 1;
         }
@@ -45,7 +45,7 @@ pub fn run(paths: &Paths, name: &str, force: bool, interactive: Option<&SignInAg
     match result {
         Ok(token) => print_line(&token),
         Err(message) => {
-            eprintln!("ccauth token: {message}");
+            crate::say_err!("ccauth token: {message}");
             1
         }
     }
@@ -64,7 +64,7 @@ pub fn run_gateway(paths: &Paths, url: &str, force: bool) -> u8 {
     match result {
         Ok(token) => print_line(&token),
         Err(message) => {
-            eprintln!("ccauth token: {message}");
+            crate::say_err!("ccauth token: {message}");
             1
         }
     }
@@ -78,7 +78,7 @@ pub fn run_api_key(paths: &Paths, name: &str) -> u8 {
     match stored_api_key(store.as_ref(), name) {
         Ok(key) => print_line(&key),
         Err(message) => {
-            eprintln!("ccauth token: {message}");
+            crate::say_err!("ccauth token: {message}");
             1
         }
     }

@@ -8,4 +8,5 @@ pub mod child;
 pub mod clipboard;
 pub mod environment;
 pub mod fs;
+pub mod output;
 pub mod runtime;

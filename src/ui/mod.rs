@@ -57,7 +57,24 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
     if model.help {
         help::render(model, theme, frame, area);
     }
+    if theme.ascii {
+        ascii_only(frame);
+    }
     overflow
+}
+
+/// Every cell drawn with its ASCII stand-in, for a terminal whose locale cannot show more.
+fn ascii_only(frame: &mut Frame) {
+    for cell in &mut frame.buffer_mut().content {
+        let symbol = cell.symbol();
+        if !symbol.is_ascii() {
+            let stand_in = symbol
+                .chars()
+                .next()
+                .map_or(' ', crate::domain::glyphs::ascii_char);
+            cell.set_char(stand_in);
+        }
+    }
 }
 
 /// Below the minimum size: one centred line that says the size needed (wrapped when even that

@@ -30,6 +30,9 @@ pub struct Theme {
     /// Whether URLs are also written as OSC 8 hyperlinks (clickable where the terminal supports
     /// them). Off on the Linux console and dumb terminals, and with `CCAUTH_NO_HYPERLINKS`.
     pub hyperlinks: bool,
+    /// Whether the terminal's locale shows only ASCII: every glyph is drawn as its ASCII stand-in
+    /// ([`crate::domain::glyphs::ascii_char`]).
+    pub ascii: bool,
 }
 
 impl Theme {
@@ -44,9 +47,15 @@ impl Theme {
             Self::color()
         };
         let term = std::env::var("TERM").unwrap_or_default();
+        let var = |name: &str| std::env::var(name).ok();
         Self {
             hyperlinks: std::env::var_os("CCAUTH_NO_HYPERLINKS").is_none()
                 && !matches!(term.as_str(), "linux" | "dumb" | ""),
+            ascii: !crate::domain::glyphs::utf8_locale(
+                var("LC_ALL").as_deref(),
+                var("LC_CTYPE").as_deref(),
+                var("LANG").as_deref(),
+            ),
             ..theme
         }
     }
@@ -65,6 +74,7 @@ impl Theme {
             border_focused: Style::new().fg(Color::Cyan),
             text: Style::new(),
             hyperlinks: false,
+            ascii: false,
         }
     }
 
@@ -82,6 +92,7 @@ impl Theme {
             border_focused: Style::new().add_modifier(Modifier::BOLD),
             text: Style::new(),
             hyperlinks: false,
+            ascii: false,
         }
     }
 }
