@@ -128,6 +128,27 @@ fn a_saved_key_is_served_by_ccauth_token_and_through_the_wired_helper() {
         !log_text(&home).contains("KEYCANARY"),
         "the key reached the log"
     );
+    // The dashboard knows ccauth serves it; with the key gone, it says the helper would fail.
+    let status = ccauth(&home, &["status", "--json"]);
+    assert_eq!(status.code, 0, "{}", status.stdout);
+    assert!(
+        status.stdout.contains("\"state\": \"wins\""),
+        "{}",
+        status.stdout
+    );
+    store.delete(&StoreKey::api_key("work").unwrap()).unwrap();
+    let status = ccauth(&home, &["status", "--json"]);
+    assert_eq!(status.code, 1, "{}", status.stdout);
+    assert!(
+        status.stdout.contains("\"state\": \"fails\""),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stdout.contains("has no key saved as \\\"work\\\""),
+        "{}",
+        status.stdout
+    );
 }
 
 #[test]

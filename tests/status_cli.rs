@@ -710,3 +710,44 @@ fn no_secret_is_ever_printed() {
     );
     assert_eq!(source(&json, "console_key")["value"], "sk-ant-api03-…g3Kh");
 }
+
+#[test]
+fn a_ccauth_helper_ccauth_cannot_serve_fails_and_says_what_to_do() {
+    // The state `ccauth logout` leaves when the helper line stays: no provider, no sign-in.
+    let home = Home::new()
+        .login(&Login::valid())
+        .account("me@example.com")
+        .user_settings(&json!({"apiKeyHelper": "ccauth token --sso corp"}));
+    let (code, json) = status_json(&home, &[]);
+    assert_eq!(code, 1, "Claude Code would fail: {json:#}");
+    assert_eq!(json["usable"], false);
+    assert_eq!(source(&json, "api_key_helper")["state"], "fails");
+    let ids = warning_ids(&json);
+    assert_eq!(ids[0], "helper_cannot_serve", "{ids:?}");
+    assert!(
+        ids.contains(&String::from("api_key_overrides_subscription")),
+        "a helper over a working subscription is warned about, as a key is: {ids:?}"
+    );
+    let prose = run_read_only(&home, &["status"]);
+    assert_eq!(prose.code, 1);
+    assert!(prose.stdout.contains("[FAILS]"), "{}", prose.stdout);
+    assert!(
+        prose
+            .stdout
+            .contains("ccauth has no SSO provider named \"corp\""),
+        "{}",
+        prose.stdout
+    );
+    assert!(
+        prose
+            .stdout
+            .contains("ccauth login --sso corp --issuer URL"),
+        "{}",
+        prose.stdout
+    );
+    // A helper that is not ccauth's is left to the helper test.
+    let other = Home::new().user_settings(&json!({"apiKeyHelper": "/usr/local/bin/vault-key"}));
+    let (code, json) = status_json(&other, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(source(&json, "api_key_helper")["state"], "wins");
+}

@@ -5,7 +5,9 @@
 //! tests, from a hand-built world with [`Status::from_world`]; shown by the dashboard, the prose
 //! report and the JSON report.
 
-use super::precedence::{Assessment, Mode, SourceId, assess};
+use super::precedence::{
+    Assessment, Mode, Severity, SourceId, SourceState, Warning, WarningId, assess,
+};
 use super::world::World;
 
 /// Everything the status screens and reports show, read at one instant.
@@ -17,6 +19,44 @@ pub struct Status {
     pub assessment: Assessment,
     /// When it was read, epoch milliseconds.
     pub read_at_ms: i64,
+}
+
+/// What an apiKeyHelper that is `ccauth token …` asks ccauth for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CcauthHelper {
+    /// `ccauth token --sso NAME`.
+    Sso(String),
+    /// `ccauth token --api-key NAME`.
+    ApiKey(String),
+    /// `ccauth token --gateway URL`.
+    Gateway(String),
+}
+
+impl CcauthHelper {
+    /// Reads `command`: a program whose file name is `ccauth`, then `token` and one of the
+    /// three flags with its value (quotes around words removed). Anything else is not ccauth's.
+    pub fn parse(command: &str) -> Option<Self> {
+        let words: Vec<&str> = command
+            .split_whitespace()
+            .map(|word| word.trim_matches(|c| c == '\'' || c == '"'))
+            .collect();
+        let program = words.first()?;
+        let name = program.rsplit(['/', '\\']).next()?;
+        if !matches!(name, "ccauth" | "ccauth.exe") || words.get(1) != Some(&"token") {
+            return None;
+        }
+        let value = |flag: &str| {
+            let at = words.iter().position(|word| *word == flag)?;
+            words
+                .get(at + 1)
+                .filter(|value| !value.is_empty() && !value.starts_with("--"))
+                .map(|value| (*value).to_owned())
+        };
+        value("--sso")
+            .map(Self::Sso)
+            .or_else(|| value("--api-key").map(Self::ApiKey))
+            .or_else(|| value("--gateway").map(Self::Gateway))
+    }
 }
 
 /// The label of the gateway's managed settings on the apiKeyHelper row.
@@ -40,10 +80,58 @@ impl Status {
 
     /// The gateway URL when the apiKeyHelper in force is `ccauth token --gateway URL`.
     pub fn gateway_helper_url(&self) -> Option<String> {
-        let helper = self.world.api_key_helper.as_ref()?;
-        let rest = helper.value.split(" token --gateway ").nth(1)?;
-        let url = rest.trim().trim_matches(|c| c == '\'' || c == '"');
-        (!url.is_empty()).then(|| url.to_owned())
+        match self.ccauth_helper()? {
+            CcauthHelper::Gateway(url) => Some(url),
+            _ => None,
+        }
+    }
+
+    /// What the apiKeyHelper asks ccauth for, when it is `ccauth token …` (by name or by path).
+    pub fn ccauth_helper(&self) -> Option<CcauthHelper> {
+        CcauthHelper::parse(&self.world.api_key_helper.as_ref()?.value)
+    }
+
+    /// The apiKeyHelper is `ccauth token …` and ccauth cannot serve it (`why`, e.g. "has no
+    /// sign-in for corp"): wherever Claude Code would use it, it fails, and a warning says what to
+    /// do (`fix`).
+    pub fn helper_cannot_serve(&mut self, why: &str, fix: String) {
+        let Some(helper) = self.world.api_key_helper.as_ref() else {
+            return;
+        };
+        let command = crate::domain::secret::redact_tokens(&helper.value);
+        let mut failing = false;
+        for resolution in [
+            &mut self.assessment.interactive,
+            &mut self.assessment.print,
+            &mut self.assessment.bare,
+        ] {
+            if resolution.winner != Some(SourceId::ApiKeyHelper) {
+                continue;
+            }
+            if let Some(row) = resolution
+                .rows
+                .iter_mut()
+                .find(|row| row.id == SourceId::ApiKeyHelper)
+            {
+                row.state = SourceState::Fails(format!("ccauth {why}"));
+                resolution.usable = false;
+                failing = true;
+            }
+        }
+        if failing {
+            self.assessment.warnings.insert(
+                0,
+                Warning {
+                    id: WarningId::HelperCannotServe,
+                    severity: Severity::Error,
+                    message: format!(
+                        "The apiKeyHelper runs `{command}`, but ccauth {why}: Claude Code would \
+                         stop with \"Your apiKeyHelper script is failing\"."
+                    ),
+                    fix,
+                },
+            );
+        }
     }
 
     /// Adds (or replaces) the line about the gateway's managed settings on the apiKeyHelper row.

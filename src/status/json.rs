@@ -25,7 +25,7 @@
 //! Source ids: `cloud_gateway`, `cloud_provider`, `auth_token`, `api_key`, `api_key_helper`,
 //! `oauth_token_env`, `anthropic_profile`, `subscription`, `console_key`, `default_profile`.
 //! States: `wins`, `overridden`, `not_found`, `skipped_bare_mode`, `declined`, `undecided`,
-//! `unusable`, `refused_by_policy`. New fields may be added; existing ones keep their meaning.
+//! `unusable`, `refused_by_policy`, `fails`. New fields may be added; existing ones keep their meaning.
 
 use serde::Serialize;
 

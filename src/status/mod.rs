@@ -14,6 +14,7 @@ pub use crate::domain::time as format;
 
 use crate::claude::{LoadInput, load};
 use crate::domain::precedence::{Mode, SourceId};
+use crate::domain::status::CcauthHelper;
 use crate::domain::time::relative;
 
 impl Status {
@@ -23,7 +24,83 @@ impl Status {
         let mut status = Self::from_world(world, now_ms);
         status.add_provider_credentials(input, now_ms);
         status.add_gateway_sign_in(now_ms);
+        status.check_ccauth_helper(now_ms);
         status
+    }
+
+    /// When the apiKeyHelper is `ccauth token …`, checks that ccauth can serve it (the SSO
+    /// provider saved and signed in, the key saved, the gateway signed in), as `ccauth token`
+    /// would, without network; where it cannot, the helper is marked as failing. Reads ccauth's
+    /// own config and store only.
+    fn check_ccauth_helper(&mut self, now_ms: i64) {
+        let Some(helper) = self.ccauth_helper() else {
+            return;
+        };
+        let paths = self.world.paths.clone();
+        let store = crate::store::default_store(&paths);
+        let stored = |key: Result<crate::store::StoreKey, crate::store::StoreError>| {
+            key.ok().and_then(|key| store.load(&key).ok().flatten())
+        };
+        // A token that ran out and cannot renew itself serves nothing.
+        let dead = |tokens: &crate::store::StoredTokens| {
+            tokens.refresh_token.is_none() && tokens.expires_at_ms.is_some_and(|at| at <= now_ms)
+        };
+        let problem = match &helper {
+            CcauthHelper::Sso(name) => {
+                let config = crate::config::ConfigFile::new(&paths).read().ok();
+                let provider = config.and_then(|config| config.sso(name).ok().flatten());
+                match (provider, stored(crate::store::StoreKey::sso(name))) {
+                    (None, _) => Some((
+                        format!("has no SSO provider named \"{name}\""),
+                        format!(
+                            "Add it with `ccauth login --sso {name} --issuer URL --client-id ID`, \
+                             or remove the apiKeyHelper line from the settings (`ccauth logout` \
+                             offers to)."
+                        ),
+                    )),
+                    (Some(_), None) => Some((
+                        format!("is not signed in to \"{name}\""),
+                        format!(
+                            "Run `ccauth login --sso {name}` to sign in, or remove the \
+                             apiKeyHelper line from the settings."
+                        ),
+                    )),
+                    (Some(_), Some(tokens)) if dead(&tokens) => Some((
+                        format!("has a \"{name}\" sign-in that expired and cannot renew itself"),
+                        format!("Run `ccauth login --sso {name}` to sign in again."),
+                    )),
+                    (Some(_), Some(_)) => None,
+                }
+            }
+            CcauthHelper::ApiKey(name) => stored(crate::store::StoreKey::api_key(name))
+                .is_none()
+                .then(|| {
+                    (
+                        format!("has no key saved as \"{name}\""),
+                        format!(
+                            "Save it again with `ccauth login --method api-key` (as \"{name}\"), \
+                             or remove the apiKeyHelper line from the settings."
+                        ),
+                    )
+                }),
+            CcauthHelper::Gateway(url) => match crate::signin::gateway::normalise(url)
+                .ok()
+                .and_then(|url| store.load(url.store_key()).ok().flatten())
+            {
+                None => Some((
+                    format!("is not signed in to the gateway {url}"),
+                    format!("Run `ccauth login --gateway {url}` to sign in."),
+                )),
+                Some(tokens) if dead(&tokens) => Some((
+                    format!("has a sign-in to {url} that expired and cannot renew itself"),
+                    format!("Run `ccauth login --gateway {url}` to sign in again."),
+                )),
+                Some(_) => None,
+            },
+        };
+        if let Some((why, fix)) = problem {
+            self.helper_cannot_serve(&why, fix);
+        }
     }
 
     /// When the apiKeyHelper is `ccauth token --gateway URL`, adds to its row the gateway ccauth

@@ -96,7 +96,9 @@ fn winner_words(status: &Status, mode: Mode) -> String {
     if let Some(value) = &row.value {
         let _ = write!(words, " ({value})");
     }
-    if !resolution.usable {
+    if let SourceState::Fails(why) = &row.state {
+        let _ = write!(words, " — it would fail: {why}");
+    } else if !resolution.usable {
         words.push_str(" — refused by managed policy, so Claude Code will not start");
     }
     words
@@ -109,6 +111,7 @@ fn tag(state: &SourceState) -> &'static str {
         SourceState::NotFound => "not set",
         SourceState::Skipped(_) => "skipped",
         SourceState::Refused(_) => "refused",
+        SourceState::Fails(_) => "FAILS",
     }
 }
 

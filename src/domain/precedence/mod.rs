@@ -194,6 +194,9 @@ pub enum SourceState {
     /// Claude Code would pick this source and then refuse to start (managed policy), or the
     /// managed policy refuses it outright.
     Refused(String),
+    /// Claude Code picks this source and it would fail (an `apiKeyHelper` that is `ccauth token
+    /// …` for a sign-in ccauth does not have); the text says why.
+    Fails(String),
 }
 
 /// Why a found source is passed over.
@@ -221,6 +224,7 @@ impl SourceState {
             SourceState::Skipped(SkipReason::Undecided) => "undecided",
             SourceState::Skipped(SkipReason::Unusable(_)) => "unusable",
             SourceState::Refused(_) => "refused_by_policy",
+            SourceState::Fails(_) => "fails",
         }
     }
 
@@ -239,6 +243,7 @@ impl SourceState {
             }
             SourceState::Skipped(SkipReason::Unusable(why)) => format!("not usable: {why}"),
             SourceState::Refused(why) => format!("refused by managed policy: {why}"),
+            SourceState::Fails(why) => format!("used by Claude Code, and it would fail: {why}"),
         }
     }
 }
@@ -330,6 +335,8 @@ pub enum WarningId {
     ProfileNotFound,
     /// `CLAUDE_CODE_SIMPLE` turns every session into bare mode.
     BareModeForced,
+    /// The `apiKeyHelper` is `ccauth token …` for a sign-in or key ccauth does not have.
+    HelperCannotServe,
 }
 
 /// A warning in plain words, with the fix.

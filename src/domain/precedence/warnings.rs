@@ -229,17 +229,30 @@ fn api_key_warnings(
         let Some(winner) = resolution.winner else {
             continue;
         };
-        if !resolution.usable || !matches!(winner, SourceId::ApiKey | SourceId::AuthToken) {
+        if !resolution.usable
+            || !matches!(
+                winner,
+                SourceId::ApiKey | SourceId::AuthToken | SourceId::ApiKeyHelper
+            )
+        {
             continue;
         }
-        let origin = world
-            .var(if winner == SourceId::ApiKey {
-                "ANTHROPIC_API_KEY"
-            } else {
-                "ANTHROPIC_AUTH_TOKEN"
-            })
-            .map(|var| origin_text(&var.origin, world))
-            .unwrap_or_default();
+        let origin = match winner {
+            SourceId::ApiKeyHelper => world.api_key_helper.as_ref().map(|helper| {
+                format!(
+                    "{} ({})",
+                    display_path(&helper.file, world),
+                    helper.layer.label()
+                )
+            }),
+            SourceId::ApiKey => world
+                .var("ANTHROPIC_API_KEY")
+                .map(|var| origin_text(&var.origin, world)),
+            _ => world
+                .var("ANTHROPIC_AUTH_TOKEN")
+                .map(|var| origin_text(&var.origin, world)),
+        }
+        .unwrap_or_default();
         let sessions = if mode == Mode::Interactive {
             "Interactive sessions"
         } else {
@@ -253,7 +266,8 @@ fn api_key_warnings(
                 winner.label()
             ),
             fix: format!(
-                "Unset {} (in {origin}) to use your subscription{}.",
+                "{} {} (in {origin}) to use your subscription{}.",
+                if winner == SourceId::ApiKeyHelper { "Remove" } else { "Unset" },
                 winner.label(),
                 if winner == SourceId::ApiKey && mode == Mode::Interactive {
                     ", or decline the key in Claude Code's /config"

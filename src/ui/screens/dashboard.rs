@@ -189,7 +189,11 @@ fn render_verdict(
             lines.push(Line::from(vec![
                 Span::styled("✘ ", theme.error),
                 Span::styled(
-                    format!("{} is refused: Claude Code will not start", row.id.label()),
+                    if matches!(row.state, SourceState::Fails(_)) {
+                        format!("{} fails: Claude Code will not get a key", row.id.label())
+                    } else {
+                        format!("{} is refused: Claude Code will not start", row.id.label())
+                    },
                     theme.error,
                 ),
             ]));

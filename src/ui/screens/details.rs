@@ -36,6 +36,7 @@ pub fn state_word(row: &SourceRow, theme: &Theme) -> (&'static str, Style) {
             SkipReason::Unusable(_) => ("unusable", theme.warning),
         },
         SourceState::Refused(_) => ("refused", theme.error),
+        SourceState::Fails(_) => ("FAILS", theme.error),
     }
 }
 
