@@ -474,6 +474,37 @@ fn logout_runs_the_official_cli_after_showing_the_plan() {
 }
 
 #[test]
+fn logout_offers_to_remove_the_helper_line_ccauth_no_longer_serves() {
+    let home = Home::new().user_settings(&serde_json::json!({
+        "apiKeyHelper": "ccauth token --sso corp",
+        "env": {"CLAUDE_CODE_API_KEY_HELPER_TTL_MS": "3300000", "KEEP_ME": "1"},
+        "model": "opus"
+    }));
+    let mut pty = Pty::spawn(&home, 100, 30, &["logout"]);
+    pty.wait_for_all(&["Logging out will:", "y log out"]);
+    pty.send(b"y");
+    // Nothing of ccauth's is left, so the helper line would fail: u offers to remove it.
+    pty.wait_for_all(&["Nothing needed removing", "u remove apiKeyHelper"]);
+    pty.send(b"u");
+    let review = pty.wait_for_all(&["Remove the apiKeyHelper", "w write settings"]);
+    assert!(
+        review.contains("- \"apiKeyHelper\": \"ccauth token --sso corp\""),
+        "{review}"
+    );
+    pty.send(b"w");
+    pty.wait_for("Written to ~/.claude/settings.json");
+    let settings: Value =
+        serde_json::from_str(&fs::read_to_string(home.user_settings_path()).unwrap()).unwrap();
+    assert_eq!(
+        settings,
+        serde_json::json!({"env": {"KEEP_ME": "1"}, "model": "opus"}),
+        "only the helper and its TTL went"
+    );
+    pty.send(b"q");
+    pty.wait_exit();
+}
+
+#[test]
 fn a_slow_helper_shows_the_notice_with_the_seconds_counting() {
     let home = Home::new();
     fs::create_dir_all(home.user_settings_path().parent().unwrap()).unwrap();

@@ -183,7 +183,8 @@ impl Runner {
             | Effect::SaveSso { .. }
             | Effect::SaveApiKey { .. }
             | Effect::DecideApiKey { .. }
-            | Effect::ProposeHelperTtl { .. }) => self.run_settings_job(effect),
+            | Effect::ProposeHelperTtl { .. }
+            | Effect::ProposeUnwire { .. }) => self.run_settings_job(effect),
             effect @ (Effect::DetectProvider { .. }
             | Effect::PlanProvider { .. }
             | Effect::CheckProvider { .. }
@@ -273,6 +274,15 @@ impl Runner {
                 approve,
             } => self.blocking(ticket, move |_| {
                 Reply::ApiKeyDecided(actions::keys::decide_api_key(&paths, &key, approve))
+            }),
+            Effect::ProposeUnwire { ticket } => self.blocking(ticket, move |keep| {
+                Reply::Wiring(match crate::logout::unwire_plan(&paths) {
+                    Ok(Some(edit)) => Ok(proposal(keep, ticket, edit, &paths)),
+                    Ok(None) => Err(String::from(
+                        "the user settings have no apiKeyHelper that runs ccauth token",
+                    )),
+                    Err(why) => Err(why),
+                })
             }),
             Effect::ProposeHelperTtl { ticket, ms } => self.blocking(ticket, move |keep| {
                 Reply::Wiring(

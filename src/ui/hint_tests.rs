@@ -435,6 +435,7 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect], drawn:
         Action::TestHelper => started(|e| matches!(e, Effect::FindHelper { .. })),
         Action::OpenConfig => matches!(after.screen, Screen::Config(_)),
         Action::ReviewApiKey => matches!(after.screen, Screen::Approval(_)),
+        Action::RemoveHelper => started(|e| matches!(e, Effect::ProposeUnwire { .. })),
         Action::Reload => started(|e| matches!(e, Effect::LoadStatus { .. })),
         Action::NextMode => after.mode != before.mode,
         Action::Yes => started(|e| {

@@ -46,7 +46,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
         Screen::Helper(run) => {
             overflow = helper::render(run, model.now_ms, model.help_bar(), theme, frame, area);
         }
-        Screen::Logout(logout) => logout::render(logout, theme, frame, area),
+        Screen::Logout(logout) => logout::render(logout, model.help_bar(), theme, frame, area),
         Screen::Outcome(outcome) => {
             overflow = outcome::render(outcome, model.help_bar(), theme, frame, area);
         }

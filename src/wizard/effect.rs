@@ -121,6 +121,12 @@ pub enum Effect {
         /// The TTL, milliseconds.
         ms: u64,
     },
+    /// Work out the settings change that removes an apiKeyHelper ccauth no longer serves (and
+    /// the TTL set beside it); answer with [`super::msg::Reply::Wiring`] for `ticket`.
+    ProposeUnwire {
+        /// The job; the answer carries it.
+        ticket: Ticket,
+    },
     /// Find the configured apiKeyHelper; answer with [`super::msg::Reply::HelperFound`].
     FindHelper {
         /// The job; the answer carries it.
@@ -222,6 +228,7 @@ impl Effect {
             | Self::SaveApiKey { ticket, .. }
             | Self::DecideApiKey { ticket, .. }
             | Self::ProposeHelperTtl { ticket, .. }
+            | Self::ProposeUnwire { ticket }
             | Self::FindHelper { ticket }
             | Self::RunHelper { ticket }
             | Self::CancelHelper { ticket }

@@ -95,6 +95,8 @@ pub enum Action {
     OpenConfig,
     /// Answer "use this API key?" for the key in the environment.
     ReviewApiKey,
+    /// Show (then write) the change that removes an apiKeyHelper ccauth no longer serves.
+    RemoveHelper,
     /// Choose the selected row.
     Choose,
     /// Answer yes.
@@ -569,6 +571,13 @@ pub const HELPER: &[Binding] = &[
 pub const LOGOUT: &[Binding] = &[
     bind(&[Key::Char('y')], Action::Yes, "y", "log out", true),
     bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
+    bind(
+        &[Key::Char('u')],
+        Action::RemoveHelper,
+        "u",
+        "remove apiKeyHelper",
+        true,
+    ),
     bind(
         &[Key::Esc, Key::Char('n')],
         Action::Back,

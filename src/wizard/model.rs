@@ -461,7 +461,15 @@ impl Model {
                 _ => run.offers(action),
             },
             Screen::Gateway(check) => check.offers(action),
-            Screen::Logout(logout) => logout.offers(action),
+            Screen::Logout(logout) => {
+                logout.offers(action)
+                    && (action != Action::RemoveHelper
+                        || self.status.as_deref().is_some_and(|status| {
+                            status.assessment.warnings.iter().any(|w| {
+                                w.id == crate::domain::precedence::WarningId::HelperCannotServe
+                            })
+                        }))
+            }
             Screen::Outcome(outcome) => match action {
                 Action::Up => outcome.scroll > 0,
                 Action::Down => outcome.scroll < self.overflow,

@@ -10,7 +10,13 @@ use crate::ui::wrap;
 use crate::wizard::logout::Logout;
 
 /// Logout: what will be removed, then what was.
-pub fn render(logout: &Logout, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(
+    logout: &Logout,
+    bar: Vec<&crate::wizard::keymap::Binding>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let width = area.width.saturating_sub(4);
     let mut lines = Vec::new();
     match logout {
@@ -42,6 +48,14 @@ pub fn render(logout: &Logout, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
         Logout::Working => lines.push(Line::styled("Logging out…", theme.hint)),
         Logout::Done(steps) => {
+            if steps.is_empty() {
+                text(
+                    &mut lines,
+                    "Nothing needed removing: every file was left as it was.",
+                    theme.text,
+                    width,
+                );
+            }
             for (ok, step) in steps {
                 let (mark, style) = if *ok {
                     ("✔ ", theme.success)
@@ -63,5 +77,5 @@ pub fn render(logout: &Logout, theme: &Theme, frame: &mut Frame, area: Rect) {
             width,
         )),
     }
-    dialog(frame, area, theme, " Log out ", lines, logout.help_bar());
+    dialog(frame, area, theme, " Log out ", lines, bar);
 }

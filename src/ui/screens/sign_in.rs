@@ -142,10 +142,7 @@ pub(super) fn wiring_lines(wiring: &Wiring, theme: &Theme, width: u16) -> Vec<Li
         WiringState::Proposed => {
             let mut lines = wrap::hanging(
                 Vec::new(),
-                &format!(
-                    "Claude Code does not use it yet. w writes this change to {}:",
-                    wiring.path
-                ),
+                &format!("Not written yet: w writes this change to {}:", wiring.path),
                 theme.text,
                 width,
             );

@@ -5,6 +5,7 @@ use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Key};
 use super::super::model::{Model, Screen};
 use super::super::msg::Reply;
+use super::outcome::{Outcome, OutcomeKind};
 
 /// Logout.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,17 +25,14 @@ pub enum Logout {
 }
 
 impl Logout {
-    /// The help bar: what [`Self::offers`].
-    pub fn help_bar(&self) -> Vec<&'static crate::wizard::keymap::Binding> {
-        keymap::bar(keymap::LOGOUT, |action| self.offers(action))
-    }
-
     /// Whether `action` does something now: `y` while the plan is shown, Enter once it is
     /// done, Esc unless removing.
     pub fn offers(&self, action: Action) -> bool {
         match action {
             Action::Yes => matches!(self, Self::Confirm(_)),
-            Action::Continue => matches!(self, Self::Done(_)),
+            // Removing the helper: once done, and only when the status says it now fails (see
+            // `Model::offers`).
+            Action::Continue | Action::RemoveHelper => matches!(self, Self::Done(_)),
             Action::Back => !matches!(self, Self::Working),
             _ => true,
         }
@@ -59,6 +57,24 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             vec![Effect::Logout { ticket }]
         }
         Some(Action::Continue) if matches!(logout, Logout::Done(_)) => model.finish(),
+        Some(Action::RemoveHelper) if matches!(logout, Logout::Done(_)) => {
+            if !model.offers(Action::RemoveHelper) {
+                return Vec::new();
+            }
+            let ticket = model.push(Screen::Outcome(Box::new(Outcome {
+                title: String::from("Remove the apiKeyHelper"),
+                lines: Vec::new(),
+                warnings: vec![String::from(
+                    "ccauth no longer serves the apiKeyHelper in the user settings: Claude Code \
+                     would report it failing at every start. Removing it lets Claude Code use \
+                     the next credential it finds.",
+                )],
+                wiring: None,
+                kind: OutcomeKind::Review,
+                scroll: 0,
+            })));
+            vec![Effect::ProposeUnwire { ticket }]
+        }
         Some(Action::Back) if !matches!(logout, Logout::Working) => model.pop(),
         Some(Action::Quit) => vec![model.quit()],
         _ => Vec::new(),
