@@ -246,13 +246,15 @@ fn a_revoked_sign_in_says_to_log_in_again_and_is_cleared() {
 
 #[test]
 fn it_never_waits_for_input() {
-    // Not signed in at all.
+    // No such provider at all: the next step adds it (a bare `ccauth login --sso corp` would
+    // fail for want of an issuer).
     let home = Home::new();
     let out = token(&home, &[]);
     assert_ne!(out.code, 0);
     assert!(out.stdout.is_empty(), "{:?}", out.stdout);
     assert!(
-        out.stderr.contains("run `ccauth login --sso corp`"),
+        out.stderr
+            .contains("no SSO provider named \"corp\" (no SSO provider is saved yet): add it with `ccauth login --sso corp --issuer URL --client-id ID`"),
         "{}",
         out.stderr
     );
@@ -267,7 +269,7 @@ fn it_never_waits_for_input() {
     assert!(out.stdout.is_empty(), "{:?}", out.stdout);
     assert_eq!(out.stderr.lines().count(), 1, "one line: {}", out.stderr);
     assert!(
-        out.stderr.contains("Could not connect to 127.0.0.1"),
+        out.stderr.contains("Could not connect to 127.0.0.1:"),
         "the line says the provider cannot be reached: {}",
         out.stderr
     );

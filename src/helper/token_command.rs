@@ -116,6 +116,28 @@ fn print_line(secret: &Secret) -> u8 {
     u8::from(written.is_err())
 }
 
+/// Why there is no token for `name`, with a next step that works: sign in when the provider is
+/// saved, else add it (naming the providers that are saved).
+fn missing_sign_in(paths: &Paths, name: &str) -> String {
+    let config = crate::config::ConfigFile::new(paths).read().ok();
+    if config
+        .as_ref()
+        .is_some_and(|config| config.sso(name).ok().flatten().is_some())
+    {
+        return format!("not signed in to \"{name}\": run `ccauth login --sso {name}`");
+    }
+    let saved = config.map(|config| config.sso_names()).unwrap_or_default();
+    let known = if saved.is_empty() {
+        String::from("no SSO provider is saved yet")
+    } else {
+        format!("saved: {}", saved.join(", "))
+    };
+    format!(
+        "no SSO provider named \"{name}\" ({known}): add it with `ccauth login --sso {name} \
+         --issuer URL --client-id ID`"
+    )
+}
+
 /// The access token for `name`, refreshed first when it expires within the margin (or always,
 /// with `force`).
 ///
@@ -143,9 +165,7 @@ pub fn fresh_token(
     });
     match result {
         Ok(tokens) => Ok(tokens.access_token),
-        Err(RefreshError::Missing { .. }) => Err(format!(
-            "not signed in to \"{name}\": run `ccauth login --sso {name}`"
-        )),
+        Err(RefreshError::Missing { .. }) => Err(missing_sign_in(paths, name)),
         Err(RefreshError::Refresh(error)) if error.kind() == ErrorKind::SessionEnded => {
             // The provider ended the session: clear the entry (unless someone signed in again
             // meanwhile) so the next run says so at once.

@@ -177,7 +177,12 @@ pub enum HttpError {
 impl HttpError {
     /// The error in plain words, naming the host that failed.
     pub(crate) fn to_sign_in_error(&self, url: &Url) -> SignInError {
-        let host = url.host_str().unwrap_or("the provider");
+        // The port too, when the URL names one: "127.0.0.1" alone does not say which service.
+        let host = match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => String::from("the provider"),
+        };
         tracing::warn!(error = ?self, %host, "HTTP request failed");
         match self {
             Self::Network(error) if error.is_timeout() => SignInError::new(
