@@ -36,12 +36,14 @@
 //!   [`commands`] (the line-mode commands) and [`status`] (gathers the `ccauth status` report and
 //!   shows it in prose and JSON).
 //!
-//! [`cli`] parses the command line; `main.rs` only wires logging, the runtime and the exit code.
+//! [`cli`] parses the command line ([`cli_docs`] turns it into shell completions and the man
+//! page); `main.rs` only wires logging, the runtime and the exit code.
 
 pub mod actions;
 pub mod app;
 pub mod claude;
 pub mod cli;
+pub mod cli_docs;
 pub mod commands;
 pub mod config;
 pub mod domain;

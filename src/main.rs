@@ -13,7 +13,7 @@ use ccauth::cli::{self, Command, LoginArgs, Method, StatusArgs};
 use ccauth::wizard::Opening;
 use ccauth::wizard::menu::Choice;
 use ccauth::wizard::sign_in::{Flow, Request, Target};
-use ccauth::{commands, helper, logging, plain};
+use ccauth::{cli_docs, commands, helper, logging, plain};
 
 fn main() -> ExitCode {
     // First of all: a panic anywhere ends the program, with the terminal restored and every
@@ -52,6 +52,10 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Status(args)) => status_or_dashboard(&input, &args, cli.plain),
+        Some(Command::Completions(args)) => {
+            return ExitCode::from(cli_docs::completions(args.shell, &mut stdout));
+        }
+        Some(Command::Man) => return ExitCode::from(cli_docs::man(&mut stdout)),
         Some(Command::ClipboardHold) => {
             return ExitCode::from(ccauth::platform::clipboard::hold_from_stdin());
         }
