@@ -9,8 +9,9 @@ step() { printf '\n==> %s\n' "$*"; }
 
 # System packages the tests use: Node.js and npm run the real OAuth server (tests/idp) and
 # install the real Claude Code (tests/claude), curl plays the browser, Xvfb and xclip are the X
-# server and clipboard of the clipboard test, tmux the terminal that goes away in the hang-up test,
-# zsh and fish check the completion scripts (bash is already here), groff formats the man page.
+# server and clipboard of the clipboard test, tmux the terminal that goes away in the hang-up test
+# (and the one the README's pictures are captured in), zsh and fish check the completion scripts
+# (bash is already here), groff formats the man page.
 need=()
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
