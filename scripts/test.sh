@@ -9,7 +9,9 @@ step() { printf '\n==> %s\n' "$*"; }
 
 # System packages the tests use: Node.js and npm run the real OAuth server (tests/idp) and
 # install the real Claude Code (tests/claude), curl plays the browser, Xvfb and xclip are the X
-# server and clipboard of the clipboard test, tmux the terminal that goes away in the hang-up test.
+# server and clipboard of the clipboard test, tmux the terminal that goes away in the hang-up test
+# (and the one the README's pictures are captured in), zsh and fish check the completion scripts
+# (bash is already here), groff formats the man page.
 need=()
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
@@ -17,6 +19,9 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v xclip >/dev/null 2>&1 || need+=(xclip)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v fish >/dev/null 2>&1 || need+=(fish)
+command -v groff >/dev/null 2>&1 || need+=(groff-base)
 if [ "${#need[@]}" -gt 0 ]; then
   step "installing ${need[*]}"
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -43,6 +43,12 @@ pub enum Command {
     Token(TokenArgs),
     /// Check Claude Code's apiKeyHelper: run it the way Claude Code does and judge its output.
     Helper(HelperArgs),
+    /// Print the shell completion script for SHELL on standard output (e.g. `ccauth
+    /// completions bash > ~/.local/share/bash-completion/completions/ccauth`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on standard output (e.g. `ccauth man >
+    /// ~/.local/share/man/man1/ccauth.1`).
+    Man,
     /// Keeps text on the X11/Wayland clipboard after ccauth exits (started by ccauth itself;
     /// reads the text from standard input).
     #[command(hide = true, name = "clipboard-hold")]
@@ -177,6 +183,14 @@ pub struct TokenArgs {
     pub interactive: bool,
 }
 
+/// Options of `ccauth completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
 /// Options of `ccauth helper`.
 #[derive(Debug, Clone, Args)]
 pub struct HelperArgs {
@@ -228,12 +242,10 @@ impl From<ModeArg> for Mode {
     }
 }
 
-/// Parses the process arguments; `--help` shows where the log is written.
-pub fn parse() -> Cli {
-    let log = crate::logging::log_path().map_or_else(
-        || String::from("(no location: HOME is not set)"),
-        |path| path.display().to_string(),
-    );
+/// The command line as clap sees it; `log` is the log file the help names in its closing lines
+/// (with the dashboard's keys). `ccauth completions` and `ccauth man` are generated from it too
+/// ([`crate::cli_docs`]).
+pub fn command(log: &str) -> clap::Command {
     let keys: Vec<String> = crate::wizard::keymap::DASHBOARD
         .iter()
         .filter(|binding| binding.in_bar)
@@ -243,7 +255,16 @@ pub fn parse() -> Cli {
         "Keys on the dashboard: {}\n\nLog file: {log} (level from RUST_LOG; CCAUTH_LOG_FILE moves it)",
         keys.join(" · ")
     );
-    let matches = Cli::command().after_help(after).get_matches();
+    Cli::command().after_help(after)
+}
+
+/// Parses the process arguments; `--help` shows where the log is written.
+pub fn parse() -> Cli {
+    let log = crate::logging::log_path().map_or_else(
+        || String::from("(no location: HOME is not set)"),
+        |path| path.display().to_string(),
+    );
+    let matches = command(&log).get_matches();
     match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => error.exit(),

@@ -17,8 +17,9 @@
 //! - **View** — [`ui`]: renders a `&Model` into a ratatui frame; one file per screen in
 //!   [`ui::screens`], mirroring the wizard's, and one theme.
 //! - **I/O** — never imports the wizard, the view, [`actions`], [`app`] or [`plain`]:
-//!   [`claude`] loaders (Claude Code's files and environment, read-only, plus
-//!   [`claude::settings_write`], the one writer of its user settings), [`store`] (ccauth's own
+//!   [`claude`] loaders (Claude Code's files and environment, read-only, plus its two writers:
+//!   [`claude::settings_write`] for the user settings and [`claude::approval`] for the API key
+//!   approval record in `.claude.json`), [`store`] (ccauth's own
 //!   secrets: a 0600 file, or the macOS Keychain; refreshes under a cross-process lock),
 //!   [`config`] (ccauth's own non-secret settings: SSO providers, trusted gateways),
 //!   [`signin`] (the native sign-in engine and the in-process demo issuer), [`providers`]
@@ -35,12 +36,14 @@
 //!   [`commands`] (the line-mode commands) and [`status`] (gathers the `ccauth status` report and
 //!   shows it in prose and JSON).
 //!
-//! [`cli`] parses the command line; `main.rs` only wires logging, the runtime and the exit code.
+//! [`cli`] parses the command line ([`cli_docs`] turns it into shell completions and the man
+//! page); `main.rs` only wires logging, the runtime and the exit code.
 
 pub mod actions;
 pub mod app;
 pub mod claude;
 pub mod cli;
+pub mod cli_docs;
 pub mod commands;
 pub mod config;
 pub mod domain;

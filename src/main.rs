@@ -15,7 +15,7 @@ use ccauth::platform::output::Out;
 use ccauth::wizard::Opening;
 use ccauth::wizard::menu::Choice;
 use ccauth::wizard::sign_in::{Flow, Request, Target};
-use ccauth::{commands, helper, logging, plain};
+use ccauth::{cli_docs, commands, helper, logging, plain};
 
 fn main() -> ExitCode {
     // First of all: a panic anywhere ends the program, with the terminal restored and every
@@ -25,14 +25,7 @@ fn main() -> ExitCode {
     logging::init();
     let input = LoadInput::from_process();
     let claude_paths = paths::resolve(&input.env, input.cwd.as_deref());
-    let var = |name: &str| std::env::var(name).ok();
-    // A dumb (or unknown) terminal cannot draw the screen: line mode, as with --plain.
-    let plain = cli.plain || !glyphs::can_draw(var("TERM").as_deref());
-    ccauth::platform::output::set_ascii(!glyphs::utf8_locale(
-        var("LC_ALL").as_deref(),
-        var("LC_CTYPE").as_deref(),
-        var("LANG").as_deref(),
-    ));
+    let plain = honour_the_terminal(cli.plain);
     let terminal = !plain && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     let wire = matches!(&cli.command, Some(Command::Login(args)) if args.wire);
     let mut stdout = Out::new(std::io::stdout());
@@ -62,6 +55,10 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Status(args)) => status_or_dashboard(&input, &args, plain),
+        Some(Command::Completions(args)) => {
+            return ExitCode::from(cli_docs::completions(args.shell, &mut stdout));
+        }
+        Some(Command::Man) => return ExitCode::from(cli_docs::man(&mut stdout)),
         Some(Command::ClipboardHold) => {
             return ExitCode::from(ccauth::platform::clipboard::hold_from_stdin());
         }
@@ -252,6 +249,18 @@ fn choice(method: Method) -> Choice {
         Method::Foundry => Choice::Foundry,
         Method::Gateway => Choice::Gateway,
     }
+}
+
+/// Line mode when asked or when the terminal cannot draw the screen (`TERM` dumb or unknown);
+/// ASCII output when the locale cannot show UTF-8. Answers whether it is line mode.
+fn honour_the_terminal(plain: bool) -> bool {
+    let var = |name: &str| std::env::var(name).ok();
+    ccauth::platform::output::set_ascii(!glyphs::utf8_locale(
+        var("LC_ALL").as_deref(),
+        var("LC_CTYPE").as_deref(),
+        var("LANG").as_deref(),
+    ));
+    plain || !glyphs::can_draw(var("TERM").as_deref())
 }
 
 fn flow(device: bool) -> Flow {
