@@ -147,6 +147,16 @@ async fn event_loop(
                     Some(msg) => msg,
                     None => continue,
                 },
+                // The terminal vanished (a closed window, a dropped SSH link): the read fails
+                // with EIO, often a moment before the hang-up signal arrives. Leave as on that
+                // signal.
+                Some(Err(error)) if terminal_gone(&error) => {
+                    let code = tokio::time::timeout(Duration::from_millis(500), signals.recv())
+                        .await
+                        .unwrap_or(129);
+                    tracing::info!(code, %error, "leaving on a signal: the terminal went away");
+                    return Ok(Exit { code, handoff: None });
+                }
                 Some(Err(error)) => return Err(error.into()),
                 // The terminal is gone: leave as if asked to.
                 None => return Ok(Exit { code: model.exit_code(), handoff: None }),
@@ -193,6 +203,16 @@ fn draw(guard: &mut Guard, model: &mut Model, theme: &Theme) -> std::io::Result<
         })?;
     }
     Ok(())
+}
+
+/// Whether a failed terminal read means the terminal is gone (EIO, or the other end closed).
+fn terminal_gone(error: &std::io::Error) -> bool {
+    const EIO: i32 = 5;
+    error.raw_os_error() == Some(EIO)
+        || matches!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::UnexpectedEof
+        )
 }
 
 /// Whether `next` ends the interface, and how.
