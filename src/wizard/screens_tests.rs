@@ -374,24 +374,7 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
         model.ticket, ticket,
         "the outcome continues the save's work"
     );
-    // Drawn too small for all of it: the arrows scroll through it, as far as it goes.
-    assert!(!model.offers(Action::Down), "nothing to scroll yet");
-    update(&mut model, Msg::Overflow { rows: 2 });
-    assert!(model.offers(Action::Down) && !model.offers(Action::Up));
-    for _ in 0..5 {
-        key(&mut model, Key::Down);
-    }
-    let scroll = |model: &Model| match &model.screen {
-        Screen::Outcome(outcome) => outcome.scroll,
-        _ => panic!("outcome"),
-    };
-    assert_eq!(scroll(&model), 2);
-    assert!(!model.offers(Action::Down) && model.offers(Action::Up));
-    key(&mut model, Key::Up);
-    assert_eq!(scroll(&model), 1);
-    // A larger terminal shows it all: the scroll comes back.
-    update(&mut model, Msg::Overflow { rows: 0 });
-    assert_eq!(scroll(&model), 0);
+    scrolls_within_what_did_not_fit(&mut model);
     assert_eq!(
         key(&mut model, Key::Char('w')),
         vec![Effect::ApplyWiring { ticket }]
@@ -413,6 +396,27 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
         key(&mut model, Key::Enter)[..],
         [Effect::Quit { .. }]
     ));
+}
+
+/// The outcome on top, drawn too small for all of it: the arrows scroll through it as far as it
+/// goes, and a larger terminal brings the scroll back.
+fn scrolls_within_what_did_not_fit(model: &mut Model) {
+    assert!(!model.offers(Action::Down), "nothing to scroll yet");
+    update(model, Msg::Overflow { rows: 2 });
+    assert!(model.offers(Action::Down) && !model.offers(Action::Up));
+    for _ in 0..5 {
+        key(model, Key::Down);
+    }
+    let scroll = |model: &Model| match &model.screen {
+        Screen::Outcome(outcome) => outcome.scroll,
+        _ => panic!("outcome"),
+    };
+    assert_eq!(scroll(model), 2);
+    assert!(!model.offers(Action::Down) && model.offers(Action::Up));
+    key(model, Key::Up);
+    assert_eq!(scroll(model), 1);
+    update(model, Msg::Overflow { rows: 0 });
+    assert_eq!(scroll(model), 0);
 }
 
 fn model_paste(model: &mut Model, text: &str) {
@@ -673,24 +677,7 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
     assert!(!setup.busy);
     key(&mut model, Key::Enter);
     reply(&mut model, Reply::ProviderPlanned(Ok((Vec::new(), wiring))));
-    // Drawn too small for all of it: the arrows scroll through it, as far as it goes.
-    assert!(!model.offers(Action::Down), "nothing to scroll yet");
-    update(&mut model, Msg::Overflow { rows: 2 });
-    assert!(model.offers(Action::Down) && !model.offers(Action::Up));
-    for _ in 0..5 {
-        key(&mut model, Key::Down);
-    }
-    let scroll = |model: &Model| match &model.screen {
-        Screen::Outcome(outcome) => outcome.scroll,
-        _ => panic!("outcome"),
-    };
-    assert_eq!(scroll(&model), 2);
-    assert!(!model.offers(Action::Down) && model.offers(Action::Up));
-    key(&mut model, Key::Up);
-    assert_eq!(scroll(&model), 1);
-    // A larger terminal shows it all: the scroll comes back.
-    update(&mut model, Msg::Overflow { rows: 0 });
-    assert_eq!(scroll(&model), 0);
+    scrolls_within_what_did_not_fit(&mut model);
     assert_eq!(
         key(&mut model, Key::Char('w')),
         vec![Effect::ApplyWiring { ticket }]

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{Scrolled, scrolled_dialog, text};
+use super::{Scrolled, marked, scrolled_dialog, text};
 use crate::ui::theme::Theme;
 use crate::ui::wrap;
 use crate::wizard::helper::{HelperPhase, HelperResult, HelperRun};
@@ -109,14 +109,7 @@ fn result_lines(result: &HelperResult, theme: &Theme, width: u16, lines: &mut Ve
             width,
         ));
     }
-    for warning in &result.warnings {
-        lines.extend(wrap::hanging(
-            vec![Span::styled("! ", theme.warning)],
-            warning,
-            theme.text,
-            width,
-        ));
-    }
+    marked(lines, "! ", theme.warning, &result.warnings, theme, width);
     lines.push(Line::styled(
         format!(
             "ran for {:.1} s",

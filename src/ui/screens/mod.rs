@@ -90,6 +90,26 @@ fn scrolled_dialog(
     overflow
 }
 
+/// Adds each of `texts` wrapped to `width` behind `mark` (`✔ `, `! `) in `style`, continuation
+/// lines hanging under the text.
+fn marked(
+    lines: &mut Vec<Line<'static>>,
+    mark: &'static str,
+    style: ratatui::style::Style,
+    texts: &[String],
+    theme: &Theme,
+    width: u16,
+) {
+    for text in texts {
+        lines.extend(wrap::hanging(
+            vec![Span::styled(mark, style)],
+            text,
+            theme.text,
+            width,
+        ));
+    }
+}
+
 /// Adds `value` wrapped to `width`, its leading spaces kept as an indent of every line.
 fn text(lines: &mut Vec<Line<'static>>, value: &str, style: ratatui::style::Style, width: u16) {
     // Leading spaces are an indent that wrapped lines keep.

@@ -2,12 +2,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
 use super::sign_in::wiring_lines;
-use super::{Scrolled, scrolled_dialog};
+use super::{Scrolled, marked, scrolled_dialog};
 use crate::ui::theme::Theme;
-use crate::ui::wrap;
 use crate::wizard::keymap::Binding;
 use crate::wizard::outcome::Outcome;
 
@@ -22,22 +21,22 @@ pub fn render(
 ) -> u16 {
     let width = area.width.saturating_sub(4);
     let mut lines = Vec::new();
-    for line in &outcome.lines {
-        lines.extend(wrap::hanging(
-            vec![Span::styled("✔ ", theme.success)],
-            line,
-            theme.text,
-            width,
-        ));
-    }
-    for warning in &outcome.warnings {
-        lines.extend(wrap::hanging(
-            vec![Span::styled("! ", theme.warning)],
-            warning,
-            theme.text,
-            width,
-        ));
-    }
+    marked(
+        &mut lines,
+        "✔ ",
+        theme.success,
+        &outcome.lines,
+        theme,
+        width,
+    );
+    marked(
+        &mut lines,
+        "! ",
+        theme.warning,
+        &outcome.warnings,
+        theme,
+        width,
+    );
     lines.push(Line::raw(""));
     match &outcome.wiring {
         Some(wiring) => lines.extend(wiring_lines(wiring, theme, width)),
