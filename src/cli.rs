@@ -107,9 +107,9 @@ pub struct LoginArgs {
     /// Use the device-code flow instead of the browser.
     #[arg(long)]
     pub device: bool,
-    /// In line mode, write the settings change that makes Claude Code use this SSO or gateway
-    /// sign-in (`apiKeyHelper`, its TTL, `ANTHROPIC_BASE_URL`) without asking; the full-screen
-    /// interface shows the change and asks.
+    /// In line mode, write the settings change that makes Claude Code use this sign-in, key or
+    /// platform (`apiKeyHelper`, its TTL, `ANTHROPIC_BASE_URL`, a platform's `env` block)
+    /// without asking; otherwise line mode shows the change and asks, as the screen does.
     #[arg(long)]
     pub wire: bool,
 }

@@ -93,7 +93,11 @@ pub fn claude_login_attached(
         .env_clear()
         .envs(input.env.iter().map(|(k, v)| (k, v)))
         .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
-    let _ = writeln!(out, "Running {} auth login …", program.display());
+    let _ = writeln!(
+        out,
+        "Running {} auth login …",
+        home_relative(&program, paths.home.as_deref())
+    );
     let _ = out.flush();
     match command.status() {
         Ok(status) if status.success() => {
@@ -260,6 +264,7 @@ pub fn gateway_login(
     url: &str,
     wire: bool,
     starter: &dyn crate::actions::SignInStarter,
+    answers: &mut crate::plain::input::Input,
     out: &mut dyn Write,
 ) -> u8 {
     use crate::signin::gateway::{self, PreflightEvent, PreflightOptions};
@@ -306,7 +311,7 @@ pub fn gateway_login(
         }
     };
     if let Some(fingerprint) = &checked.fingerprint
-        && let Err(code) = confirm_trust(paths, &url, fingerprint, out)
+        && let Err(code) = confirm_trust(paths, &url, fingerprint, answers, out)
     {
         return code;
     }
@@ -332,6 +337,7 @@ pub fn gateway_login(
         starter,
         paths,
         Some(wire),
+        answers,
         out,
     )
 }
@@ -342,6 +348,7 @@ fn confirm_trust(
     paths: &Paths,
     url: &crate::signin::gateway::GatewayUrl,
     fingerprint: &crate::signin::gateway::Fingerprint,
+    answers: &mut crate::plain::input::Input,
     out: &mut dyn Write,
 ) -> Result<(), u8> {
     use crate::signin::gateway::{self, Trust};
@@ -371,8 +378,7 @@ fn confirm_trust(
     if ask {
         let _ = write!(out, "Type yes to trust it: ");
         let _ = out.flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().read_line(&mut answer);
+        let answer = answers.line().unwrap_or_default();
         if !matches!(answer.trim(), "yes" | "y") {
             let _ = writeln!(out, "\nNot trusted; nothing was sent to the gateway.");
             return Err(1);
@@ -416,6 +422,7 @@ pub fn token_sign_in(paths: &crate::claude::world::Paths, name: &str) -> u8 {
         &starter,
         paths,
         None,
+        &mut crate::plain::input::Input::stdin(),
         &mut std::io::stderr(),
     )
 }

@@ -114,6 +114,7 @@ fn main() -> ExitCode {
             starter.as_ref(),
             &claude_paths,
             Some(wire),
+            &mut plain::input::Input::stdin(),
             &mut Out::new(std::io::stdout()),
         ));
     }
@@ -178,6 +179,7 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
                 url,
                 args.wire,
                 &starter,
+                &mut plain::input::Input::stdin(),
                 &mut Out::new(std::io::stdout()),
             ));
         }
@@ -225,14 +227,13 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
                 Opening::Choice(choice(method))
             })))
         }
-        (None, _) => {
-            ccauth::say_err!(
-                "ccauth login: this needs a terminal. Without one, use --method claudeai or \
-                 --method console (the official claude CLI runs here), or --sso NAME \
-                 --issuer URL --client-id ID for company SSO."
-            );
-            Err(2)
-        }
+        // Line mode: the same journeys as numbered choices and prompts.
+        (None, _) => Err(plain::login::run(
+            args,
+            input,
+            paths,
+            &mut Out::new(std::io::stdout()),
+        )),
     }
 }
 

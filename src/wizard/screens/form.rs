@@ -352,6 +352,34 @@ impl Form {
         FormKey::Handled
     }
 
+    /// Line mode: field `index` set to `text` as if typed there, then checked as Enter leaving
+    /// it would check it; the mistake when it is wrong (a key in a field shown in clear is not
+    /// kept).
+    ///
+    /// # Errors
+    /// What is wrong with the answer, in words that say what to do.
+    pub fn answer(&mut self, index: usize, text: &str) -> Result<(), String> {
+        let Some(field) = self.fields.get_mut(index) else {
+            return Err(String::from("there is no such field"));
+        };
+        field.value.0.clear();
+        self.focus = index;
+        self.insert(text.trim());
+        let refused = self.fields.get(index).and_then(|field| field.error.clone());
+        if let Some(why) = refused {
+            return Err(why);
+        }
+        if self.check_field(index) {
+            Ok(())
+        } else {
+            Err(self
+                .fields
+                .get(index)
+                .and_then(|field| field.error.clone())
+                .unwrap_or_default())
+        }
+    }
+
     /// Text pasted into the focused field: control characters (a trailing newline) dropped.
     pub fn on_paste(&mut self, text: &str) {
         if !self.busy {

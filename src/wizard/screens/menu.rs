@@ -272,7 +272,9 @@ impl Menu {
             ],
             selected: 0,
             notes: vec![String::from(
-                "ccauth looks at what this machine already has (no network), lets you pick                  instead of typing, and shows the exact change to your user settings before                  writing it.",
+                "ccauth looks at what this machine already has (no network), lets you pick \
+                 instead of typing, and shows the exact change to your user settings before \
+                 writing it.",
             )],
             message: None,
             stands_in: false,

@@ -1,7 +1,14 @@
 //! The line-mode front end: used with `--plain`, and automatically when standard output is not
-//! a terminal (pipes, CI, screen readers). It prints once and exits; it never waits for input.
+//! a terminal (pipes, CI, screen readers). The status report prints once and exits; the
+//! sign-in journeys ([`login`]) ask their questions on standard input ([`input`], [`ask`]).
+
+pub mod ask;
+pub mod input;
+pub mod login;
 
 use std::io::Write;
+
+use input::{Input, Stop};
 
 use crate::claude::LoadInput;
 use crate::claude::precedence::Mode;
@@ -24,16 +31,17 @@ pub fn status(input: &LoadInput, mode: Mode, as_json: bool) -> u8 {
 }
 
 /// A sign-in in line mode (`ccauth demo` or `ccauth login` with output piped, or `--plain`):
-/// the URL on a line of its own, each step as a line on `out`, pasted codes read from standard
-/// input. After an SSO sign-in, `wire` says whether to write (`Some(true)`) or only show
-/// (`Some(false)`) the settings change that makes Claude Code use it; `None` skips it. Returns 0
-/// when signed in, 1 when not.
+/// the URL on a line of its own, each step as a line on `out`, pasted codes read from `input`.
+/// After an SSO or gateway sign-in, `wire` says whether to write the settings change that makes
+/// Claude Code use it at once (`Some(true)`) or to show it and ask (`Some(false)`); `None` skips
+/// it. Returns 0 when signed in, 1 when not.
 pub fn sign_in(
     request: &crate::wizard::sign_in::Request,
     provider: &str,
     starter: &dyn crate::actions::SignInStarter,
     paths: &crate::claude::world::Paths,
     wire: Option<bool>,
+    input: &mut Input,
     out: &mut dyn Write,
 ) -> u8 {
     use crate::wizard::{Msg, Reply, Ticket};
@@ -42,23 +50,17 @@ pub fn sign_in(
         crate::say_err!("ccauth: cannot start the sign-in");
         return 2;
     };
-    runtime.block_on(async {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
-        let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel();
+    let signed_in = runtime.block_on(async {
         let _ = writeln!(out, "Signing in with {provider}.");
         let session =
             crate::platform::environment::Session::detect(&std::env::vars_os().collect::<Vec<_>>());
         starter.start(Ticket::new(1), request.clone(), tx, paste_rx, cancel_rx);
-        // Standard input carries pasted codes, one per line.
-        std::thread::spawn(move || {
-            for line in std::io::stdin().lines().map_while(Result::ok) {
-                if paste_tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut code = 1;
+        // Standard input carries pasted codes, one per line, until the sign-in is over; then it
+        // is given back for the question that follows.
+        let _forwarding = input.forward(paste_tx);
         while let Some(msg) = rx.recv().await {
             let Msg::Reply {
                 reply: Reply::SignIn { event, .. },
@@ -69,34 +71,35 @@ pub fn sign_in(
             };
             match show(event, &session, out) {
                 Step::Going => {}
-                Step::SignedIn => {
-                    code = match (&request.target, wire) {
-                        (crate::wizard::sign_in::Target::Sso(name), Some(wire)) => {
-                            wire_claude_code(
-                                crate::actions::sign_in::wiring_plan(paths, name),
-                                &format!("ccauth login --sso {name} --wire"),
-                                wire,
-                                out,
-                            )
-                        }
-                        (crate::wizard::sign_in::Target::Gateway(url), Some(wire)) => {
-                            wire_claude_code(
-                                crate::actions::sign_in::gateway_wiring_plan(paths, url),
-                                &format!("ccauth login --gateway {url} --wire"),
-                                wire,
-                                out,
-                            )
-                        }
-                        _ => 0,
-                    };
-                    break;
-                }
-                Step::Failed => break,
+                Step::SignedIn => return true,
+                Step::Failed => return false,
             }
         }
-        let _ = cancel_tx.send(());
-        code
-    })
+        false
+    });
+    let _ = cancel_tx.send(());
+    if !signed_in {
+        return 1;
+    }
+    match (&request.target, wire) {
+        (crate::wizard::sign_in::Target::Sso(name), Some(wire)) => wire_claude_code(
+            crate::actions::sign_in::wiring_plan(paths, name),
+            &format!("Not written. Run `ccauth login --sso {name} --wire` to write it."),
+            wire,
+            paths.home.as_deref(),
+            Some(input),
+            out,
+        ),
+        (crate::wizard::sign_in::Target::Gateway(url), Some(wire)) => wire_claude_code(
+            crate::actions::sign_in::gateway_wiring_plan(paths, url),
+            &format!("Not written. Run `ccauth login --gateway {url} --wire` to write it."),
+            wire,
+            paths.home.as_deref(),
+            Some(input),
+            out,
+        ),
+        _ => 0,
+    }
 }
 
 /// Where a line-mode sign-in is after a step.
@@ -180,13 +183,16 @@ fn show(
     Step::Going
 }
 
-/// After a sign-in in line mode: shows the settings change (`plan`) that makes Claude Code use
-/// it, and writes it when `wire` (`--wire`) says so; otherwise says to run `rerun`. Returns 0
-/// unless writing was asked and failed.
-fn wire_claude_code(
+/// After a sign-in or a save in line mode: shows the settings change (`plan`) that makes
+/// Claude Code use it, and writes it when `wire` (`--wire`) says so or when `input` answers
+/// yes; otherwise says `declined` (what to run to write it later). Returns 0 unless writing
+/// was asked for and failed.
+pub fn wire_claude_code(
     plan: Result<crate::claude::settings_write::SettingsEdit, String>,
-    rerun: &str,
+    declined: &str,
     wire: bool,
+    home: Option<&std::path::Path>,
+    input: Option<&mut Input>,
     out: &mut dyn Write,
 ) -> u8 {
     let edit = match plan {
@@ -196,7 +202,7 @@ fn wire_claude_code(
             return u8::from(wire);
         }
     };
-    let path = edit.path().display().to_string();
+    let path = crate::claude::precedence::home_relative(edit.path(), home);
     if edit.is_noop() {
         let _ = writeln!(out, "Claude Code is already set up to use it ({path}).");
         return 0;
@@ -206,8 +212,25 @@ fn wire_claude_code(
         let _ = writeln!(out, "  {line}");
     }
     if !wire {
-        let _ = writeln!(out, "Run `{rerun}` to write it.");
-        return 0;
+        let answer = match input {
+            Some(input) => ask::confirm(input, out, &format!("Write this change to {path}?")),
+            None => Err(Stop::Ended),
+        };
+        match answer {
+            Ok(true) => {}
+            Ok(false) => {
+                let _ = writeln!(out, "{declined}");
+                return 0;
+            }
+            Err(Stop::Ended | Stop::Refused(_)) => {
+                let _ = writeln!(out, "No answer on standard input. {declined}");
+                return 0;
+            }
+            Err(Stop::Interrupted) => {
+                let _ = writeln!(out, "Stopped. {declined}");
+                return 130;
+            }
+        }
     }
     match edit.apply() {
         Ok(_) => {
