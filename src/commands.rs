@@ -153,12 +153,17 @@ pub fn logout(input: &LoadInput, paths: &Paths, yes: bool, out: &mut dyn Write) 
         let _ = writeln!(out, "  - {}", crate::logout::describe(item));
     }
     if !yes {
-        let _ = writeln!(
-            out,
-            "Nothing was changed. Run `ccauth logout --yes` to go ahead (or run it in a terminal \
-             to confirm on screen)."
-        );
-        return 1;
+        let mut answers = crate::plain::input::Input::stdin();
+        let go = answers.is_terminal()
+            && crate::plain::ask::confirm(&mut answers, out, "Log out now?").unwrap_or(false);
+        if !go {
+            let _ = writeln!(
+                out,
+                "Nothing was changed. Run `ccauth logout --yes` to go ahead (or run it in a \
+                 terminal to confirm)."
+            );
+            return 1;
+        }
     }
     let steps = actions::logout::logout(input, paths, &plan);
     let mut ok = true;

@@ -269,3 +269,29 @@ fn company_sso_from_line_mode_saves_the_provider_signs_in_and_wires_on_yes() {
     let settings = read_json(&home.user_settings_path());
     assert_eq!(settings["apiKeyHelper"], "ccauth token --sso corp");
 }
+
+#[test]
+fn logout_in_line_mode_on_a_terminal_asks_before_it_removes_anything() {
+    let home = Home::new();
+    let out = answered(
+        &home,
+        &["--plain", "login", "--method", "api-key"],
+        &["work", KEY, "", "n"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(served_key(&home, "work"), KEY);
+
+    // No: nothing removed.
+    let mut pty = Pty::spawn(&home, 100, 30, &["--plain", "logout"]);
+    pty.wait_for("Log out now? [y/N]:");
+    pty.send(b"\r");
+    assert_eq!(pty.wait_exit(), 1, "{}", pty.screen_text());
+    assert_eq!(served_key(&home, "work"), KEY);
+
+    // Yes: the saved key goes.
+    let mut pty = Pty::spawn(&home, 100, 30, &["--plain", "logout"]);
+    pty.wait_for("Log out now? [y/N]:");
+    pty.send(b"y\r");
+    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen_text());
+    assert_eq!(served_key(&home, "work"), "");
+}
