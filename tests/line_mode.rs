@@ -295,3 +295,33 @@ fn logout_in_line_mode_on_a_terminal_asks_before_it_removes_anything() {
     assert_eq!(pty.wait_exit(), 0, "{}", pty.screen_text());
     assert_eq!(served_key(&home, "work"), "");
 }
+
+#[test]
+fn the_console_without_claude_speaks_of_the_console_and_offers_a_key_instead() {
+    let home = Home::new();
+    // Console account, sign in in the browser: claude is missing; paste a Console key instead.
+    let out = answered(
+        &home,
+        &["--plain", "login"],
+        &["2", "1", "2", "console", KEY, "", "y"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    for words in [
+        "The claude CLI is not installed",
+        "The Console sign-in (claude auth login --console) goes through Anthropic's own claude CLI",
+        "npm install -g @anthropic-ai/claude-code",
+        "  2. Paste an existing Console API key instead",
+    ] {
+        assert!(
+            out.stdout.contains(words),
+            "no {words:?} in:\n{}",
+            out.stdout
+        );
+    }
+    assert!(
+        !out.stdout.contains("Claude accounts sign in"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(served_key(&home, "console"), KEY);
+}

@@ -111,7 +111,7 @@ impl Journey<'_> {
                         ask::choose(&mut self.input, self.out, &Menu::claude_account(&cli))?;
                     self.chosen(choice)
                 }
-                None => self.claude_missing(),
+                None => self.claude_missing(false),
             },
             Choice::Console => {
                 let cli = self.find_claude();
@@ -167,17 +167,20 @@ impl Journey<'_> {
         actions::claude::find_claude(self.env, self.paths)
     }
 
-    /// `claude` is missing: how to install it, then look again or choose another way.
-    fn claude_missing(&mut self) -> Result<u8, Stop> {
-        let menu = Menu::claude_missing(crate::claude::cli_login::install_hints());
-        let choice = ask::choose(&mut self.input, self.out, &menu)?;
-        self.chosen(choice)
+    /// `claude` is missing: how to install it, then look again or choose another way
+    /// (`console`: it was wanted for the Console sign-in).
+    fn claude_missing(&mut self, console: bool) -> Result<u8, Stop> {
+        let menu = Menu::claude_missing(crate::claude::cli_login::install_hints(), console);
+        match ask::choose(&mut self.input, self.out, &menu)? {
+            Choice::FindClaudeAgain if console => self.chosen(Choice::Console),
+            choice => self.chosen(choice),
+        }
     }
 
     /// The official CLI's sign-in, attached to this terminal (it reads the pasted code itself).
     fn claude(&mut self, console: bool, sso: bool, email: Option<&str>) -> Result<u8, Stop> {
         if self.find_claude().is_none() {
-            return self.claude_missing();
+            return self.claude_missing(console);
         }
         let _ = writeln!(self.out);
         Ok(crate::commands::claude_login_attached(

@@ -120,6 +120,18 @@ fn claude_missing() {
 }
 
 #[test]
+fn console_sign_in_with_claude_missing() {
+    let mut model = opened(
+        Opening::Choice(Choice::ConsoleBrowser),
+        &Builder::new(),
+        80,
+        24,
+    );
+    search_answer(&mut model, None);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
 fn sso_form_with_an_error() {
     let mut model = opened(Opening::Choice(Choice::CompanySso), &Builder::new(), 80, 24);
     typed(&mut model, "corp");

@@ -208,6 +208,30 @@ fn claude_account_waits_for_the_search_and_explains_a_missing_cli() {
 }
 
 #[test]
+fn the_console_with_claude_missing_speaks_of_the_console_and_comes_back_to_it() {
+    let (mut model, _) = open(Opening::Choice(Choice::ConsoleBrowser), &Builder::new());
+    found(&mut model, None);
+    let Screen::Menu(menu) = &model.screen else {
+        panic!("menu");
+    };
+    assert_eq!(menu.kind, MenuKind::ClaudeMissing);
+    assert!(
+        menu.notes[0].starts_with("The Console sign-in"),
+        "{:?}",
+        menu.notes
+    );
+    assert!(
+        menu.items
+            .iter()
+            .any(|item| item.choice == Choice::ExistingKey)
+    );
+    // Installed meanwhile: looking again opens the Console's menu, not the Claude account's.
+    key(&mut model, Key::Enter);
+    found(&mut model, Some(cli()));
+    assert_eq!(menu_kind(&model), Some(MenuKind::Console));
+}
+
+#[test]
 fn claude_sign_in_starts_the_official_cli_without_device_code() {
     let (mut model, _) = open(Opening::Chooser, &Builder::new());
     found(&mut model, Some(cli()));

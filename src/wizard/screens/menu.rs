@@ -281,31 +281,44 @@ impl Menu {
         }
     }
 
-    /// `claude` is missing: how to install it, and the other ways in.
-    pub fn claude_missing(hints: &[(&str, &str)]) -> Self {
-        let mut notes = vec![String::from(
-            "Claude accounts sign in through Anthropic's own claude CLI, which is not installed \
-             (looked on PATH, in ~/.claude/local and ~/.local/bin). Install it with one of:",
+    /// `claude` is missing: how to install it, and the other ways in. `console` when it was
+    /// wanted for the Console sign-in, which the words then speak of (and a Console key can be
+    /// pasted instead).
+    pub fn claude_missing(hints: &[(&str, &str)], console: bool) -> Self {
+        let who = if console {
+            "The Console sign-in (claude auth login --console) goes"
+        } else {
+            "Claude accounts sign in"
+        };
+        let mut notes = vec![format!(
+            "{who} through Anthropic's own claude CLI, which is not installed (looked on PATH, \
+             in ~/.claude/local and ~/.local/bin). Install it with one of:"
         )];
         notes.extend(
             hints
                 .iter()
                 .map(|(how, command)| format!("  {how}: {command}")),
         );
+        let mut items = vec![MenuItem::new(
+            Choice::FindClaudeAgain,
+            "I have installed it: look again",
+            "Searches PATH and the usual install locations once more.",
+        )];
+        if console {
+            items.push(MenuItem::new(
+                Choice::ExistingKey,
+                "Paste an existing Console API key instead",
+                "A key from the Console (platform.claude.com) → API keys; stored securely by ccauth.",
+            ));
+        }
+        items.push(MenuItem::new(
+            Choice::OtherMethods,
+            "Choose another way to sign in",
+            "Back to the account types: Console key, gateway, SSO, your own key.",
+        ));
         Self {
             kind: MenuKind::ClaudeMissing,
-            items: vec![
-                MenuItem::new(
-                    Choice::FindClaudeAgain,
-                    "I have installed it: look again",
-                    "Searches PATH and the usual install locations once more.",
-                ),
-                MenuItem::new(
-                    Choice::OtherMethods,
-                    "Choose another way to sign in",
-                    "Back to the account types: Console key, gateway, SSO, your own key.",
-                ),
-            ],
+            items,
             selected: 0,
             notes,
             message: None,
@@ -478,6 +491,7 @@ pub(in crate::wizard) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect
             Some(None) => {
                 model.push(Screen::Menu(Menu::claude_missing(
                     crate::domain::install::install_hints(),
+                    choice == Choice::ConsoleBrowser,
                 )));
                 return Vec::new();
             }
@@ -528,8 +542,15 @@ pub(in crate::wizard) fn choose(model: &mut Model, choice: Choice) -> Vec<Effect
         Choice::ConsoleBrowser => return super::sign_in::start_claude(model, true, false, None),
         Choice::SetupToken => return vec![Effect::SetupToken],
         Choice::FindClaudeAgain => {
+            // Found, it opens what it was wanted for: the Console's menu or the Claude account's.
+            let for_console = matches!(&model.screen, Screen::Menu(menu)
+                if menu.items.iter().any(|item| item.choice == Choice::ExistingKey));
             model.claude_cli = None;
-            model.pending_choice = Some(Choice::ClaudeAccount);
+            model.pending_choice = Some(if for_console {
+                Choice::Console
+            } else {
+                Choice::ClaudeAccount
+            });
             return vec![model.find_claude()];
         }
         // Back to the chooser: the screen below, or a new one when the missing CLI was found
