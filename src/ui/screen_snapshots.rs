@@ -480,6 +480,28 @@ fn gateway_public_address_refused() {
 }
 
 #[test]
+fn a_failed_gateway_step_is_said_once() {
+    use crate::wizard::sign_in::Tone;
+    let why = "claude-gw.corp.internal could not be found (no DNS answer). Check the address, \
+               and that this machine is on the network (or VPN) the gateway is on.";
+    let model = gateway_at(&[
+        Reply::GatewayStep {
+            text: format!("DNS: {why}"),
+            tone: Tone::Bad,
+        },
+        Reply::GatewayChecked(Err(why.to_owned())),
+    ]);
+    let text = screen(&model);
+    assert_eq!(text.matches("could not be found").count(), 1, "{text}");
+    // Nothing to trust: the bar offers checking again, never `y`.
+    assert!(
+        text.contains("r check again") && !text.contains("y trust"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
 fn the_help_at_40x12_scrolls_to_every_key() {
     let mut model = opened(
         Opening::Dashboard,

@@ -59,12 +59,19 @@ pub fn render(check: &GatewayCheck, theme: &Theme, frame: &mut Frame, area: Rect
             width,
         ),
         GatewayPhase::Refused(why) => {
-            lines.extend(wrap::hanging(
-                vec![Span::styled("✘ ", theme.error)],
-                why,
-                theme.text,
-                width,
-            ));
+            // A failed step already said why on its line: said once, not twice.
+            let said = check
+                .steps
+                .last()
+                .is_some_and(|step| step.tone == Tone::Bad && step.text.ends_with(why.as_str()));
+            if !said {
+                lines.extend(wrap::hanging(
+                    vec![Span::styled("✘ ", theme.error)],
+                    why,
+                    theme.text,
+                    width,
+                ));
+            }
             lines.push(Line::styled(
                 keymap::hint(
                     keymap::GATEWAY,
