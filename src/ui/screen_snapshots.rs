@@ -299,6 +299,7 @@ fn key_saved_with_the_settings_change() {
                     "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
                 )],
                 state: WiringState::Proposed,
+                review: None,
             }),
         ))),
     );

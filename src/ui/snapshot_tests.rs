@@ -386,6 +386,7 @@ mod wiring {
                         String::from("+ env.CLAUDE_CODE_API_KEY_HELPER_TTL_MS: \"3300000\""),
                     ],
                     state: WiringState::Proposed,
+                    review: None,
                 })),
             ),
         );

@@ -46,6 +46,7 @@ pub fn wiring(line: &str) -> Wiring {
         path: String::from("~/.claude/settings.json"),
         lines: vec![line.to_owned()],
         state: WiringState::Proposed,
+        review: None,
     }
 }
 

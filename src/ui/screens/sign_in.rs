@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
+use crate::domain::change::{ChangeReview, Mark, Verdict};
 use crate::domain::time::{relative, short_utc};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::hyperlink::link_rows;
@@ -90,6 +91,9 @@ fn render_succeeded(
     }
     if let Some(wiring) = &sign_in.wiring {
         lines.push(Line::raw(""));
+        if let Some(review) = &wiring.review {
+            lines.extend(review_lines(review, theme, width));
+        }
         lines.extend(wiring_lines(wiring, theme, width));
     }
     lines.push(Line::raw(""));
@@ -136,9 +140,61 @@ fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, 
     render_pane(sign_in, theme, frame, pane);
 }
 
-/// The settings change offered after an SSO sign-in, or what became of it.
+/// What a settings change would do, each line behind its mark (`✔` it works, `!` not as one may
+/// expect or not yet, `✘` it does not), fixes indented under the line they belong to.
+pub(super) fn review_lines(review: &ChangeReview, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for line in &review.lines {
+        let style = match line.mark {
+            Mark::Good => theme.success,
+            Mark::Warning => theme.warning,
+            Mark::Bad => theme.error,
+            Mark::More => theme.hint,
+        };
+        lines.extend(wrap::hanging(
+            vec![Span::styled(line.mark.glyph(), style)],
+            &line.text,
+            theme.text,
+            width,
+        ));
+    }
+    lines
+}
+
+/// The settings change offered after an SSO sign-in, or what became of it. Once written (or
+/// already there) it says so in the words of its review: in use from Claude Code's next start,
+/// not working yet, or outranked.
 pub(super) fn wiring_lines(wiring: &Wiring, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let verdict = wiring.review.as_ref().map(|review| review.verdict);
+    let warn = Span::styled("! ", theme.warning);
     let (lead, text, style) = match &wiring.state {
+        WiringState::AlreadyDone if verdict == Some(Verdict::Fails) => (
+            warn,
+            format!(
+                "The settings already say this ({}); it does not work yet: fix what is listed \
+                 above.",
+                wiring.path
+            ),
+            theme.text,
+        ),
+        WiringState::AlreadyDone if verdict == Some(Verdict::NoEffect) => (
+            warn,
+            format!(
+                "The settings already say this ({}), but it does not take effect: see above.",
+                wiring.path
+            ),
+            theme.text,
+        ),
+        WiringState::Written(path) if verdict == Some(Verdict::Fails) => (
+            warn,
+            format!("Written to {path}. It does not work yet: fix what is listed above."),
+            theme.text,
+        ),
+        WiringState::Written(path) if verdict == Some(Verdict::NoEffect) => (
+            warn,
+            format!("Written to {path}, but it does not take effect: see above."),
+            theme.text,
+        ),
         WiringState::Proposed => {
             let mut lines = wrap::hanging(
                 Vec::new(),
