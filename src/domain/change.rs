@@ -46,18 +46,21 @@ pub enum Mark {
     Warning,
     /// It does not work: `✘`.
     Bad,
-    /// More about the line above (a fix), indented, with no mark.
+    /// More about the line above, indented, with no mark.
     More,
+    /// The fix for the line above, indented behind an arrow: `  → aws sso login`.
+    Fix,
 }
 
 impl Mark {
-    /// The glyph and the space after it (two spaces for [`Mark::More`]).
+    /// The glyph and the space after it (indented for [`Mark::More`] and [`Mark::Fix`]).
     pub fn glyph(self) -> &'static str {
         match self {
             Mark::Good => "✔ ",
             Mark::Warning => "! ",
             Mark::Bad => "✘ ",
             Mark::More => "  ",
+            Mark::Fix => "  → ",
         }
     }
 }
@@ -147,8 +150,8 @@ fn shadowed_helper(after: &Status, target: SourceId) -> Option<Vec<ReviewLine>> 
             ),
         ),
         ReviewLine::new(
-            Mark::More,
-            format!("fix: remove apiKeyHelper from {file} for this change to take effect"),
+            Mark::Fix,
+            format!("remove apiKeyHelper from {file} for this change to take effect"),
         ),
     ])
 }
@@ -178,7 +181,7 @@ fn selected(after: &Status, row: &SourceRow, lines: &mut Vec<ReviewLine>) -> Ver
                     .warnings
                     .iter()
                     .filter(|warning| warning.id == super::precedence::WarningId::HelperCannotServe)
-                    .map(|warning| ReviewLine::new(Mark::More, format!("fix: {}", warning.fix))),
+                    .map(|warning| ReviewLine::new(Mark::Fix, warning.fix.clone())),
             );
             Verdict::Fails
         }
@@ -212,7 +215,7 @@ fn problem_lines(problems: &[Unresolved]) -> Vec<ReviewLine> {
         .flat_map(|problem| {
             [
                 ReviewLine::new(Mark::Bad, problem.what.clone()),
-                ReviewLine::new(Mark::More, format!("fix: {}", problem.fix)),
+                ReviewLine::new(Mark::Fix, problem.fix.clone()),
             ]
         })
         .collect()
@@ -243,8 +246,8 @@ fn not_selected(after: &Status, target: SourceId, lines: &mut Vec<ReviewLine>) {
                 ),
             ));
             lines.push(ReviewLine::new(
-                Mark::More,
-                format!("fix: {} for this change to take effect", undo(&by_row)),
+                Mark::Fix,
+                format!("{} for this change to take effect", undo(&by_row)),
             ));
         }
         (state, winner) => {
@@ -443,9 +446,8 @@ fn remove_review(after: &Status) -> ChangeReview {
                     "Claude Code would then have no credential it can use.",
                 ),
                 ReviewLine::new(
-                    Mark::More,
-                    "fix: run `ccauth login` to choose how to sign in, or run `claude` and type \
-                     /login",
+                    Mark::Fix,
+                    "run `ccauth login` to choose how to sign in, or run `claude` and type /login",
                 ),
             ],
         },

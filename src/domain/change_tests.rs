@@ -102,7 +102,7 @@ fn bedrock_without_aws_credentials_is_no_success_and_repeats_the_problem() {
         "! Claude Code would select Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK=1), but it fails \
          until this is fixed:\n\
          ✘ no AWS credentials found: no profiles in the AWS config files\n  \
-         fix: run `aws configure sso` (or `aws configure` for access keys)\n\
+         → run `aws configure sso` (or `aws configure` for access keys)\n\
          ! It overrides your Claude login (Claude Max), which Claude Code uses now."
     );
 }
@@ -127,14 +127,12 @@ fn several_problems_are_each_repeated_with_their_fix() {
     assert!(text.contains("fails until these are fixed:"), "{text}");
     assert!(
         text.contains(
-            "✘ the SSO sign-in of profile dev has expired\n  fix: aws sso login --profile dev"
+            "✘ the SSO sign-in of profile dev has expired\n  → aws sso login --profile dev"
         ),
         "{text}"
     );
     assert!(
-        text.contains(
-            "✘ AWS_REGION is set in .claude/settings.json\n  fix: remove AWS_REGION there"
-        ),
+        text.contains("✘ AWS_REGION is set in .claude/settings.json\n  → remove AWS_REGION there"),
         "{text}"
     );
     // Nothing worked before: nothing is overridden.
@@ -283,7 +281,7 @@ fn a_helper_below_an_approved_api_key_would_not_take_effect() {
         "✘ This change would not take effect: ANTHROPIC_API_KEY (sk-ant-api03-…wxyz, from the shell \
          environment) outranks the apiKeyHelper `ccauth token --api-key default` in \
          ~/.claude/settings.json (user settings), so Claude Code would still use it.\n  \
-         fix: unset ANTHROPIC_API_KEY (set in the shell environment) for this change to take \
+         → unset ANTHROPIC_API_KEY (set in the shell environment) for this change to take \
          effect"
     );
 }
@@ -298,7 +296,7 @@ fn a_helper_below_an_auth_token_would_not_take_effect() {
         text.starts_with("✘ This change would not take effect: ANTHROPIC_AUTH_TOKEN"),
         "{text}"
     );
-    assert!(text.contains("fix: unset ANTHROPIC_AUTH_TOKEN"), "{text}");
+    assert!(text.contains("→ unset ANTHROPIC_AUTH_TOKEN"), "{text}");
 }
 
 #[test]
@@ -318,7 +316,7 @@ fn a_helper_below_a_cloud_provider_would_not_take_effect() {
         "{text}"
     );
     assert!(
-        text.contains("fix: turn off CLAUDE_CODE_USE_VERTEX in the shell environment"),
+        text.contains("→ turn off CLAUDE_CODE_USE_VERTEX in the shell environment"),
         "{text}"
     );
     // It overrides nothing, since it does not take effect.
@@ -336,7 +334,7 @@ fn a_helper_shadowed_by_a_project_helper_would_not_take_effect() {
         "✘ This change would not take effect: the apiKeyHelper in \
          /work/project/.claude/settings.json (project settings) outranks the user settings, so \
          Claude Code would run `ccauth token --sso corp` instead.\n  \
-         fix: remove apiKeyHelper from /work/project/.claude/settings.json for this change to \
+         → remove apiKeyHelper from /work/project/.claude/settings.json for this change to \
          take effect"
     );
 }
@@ -405,12 +403,12 @@ fn a_helper_ccauth_cannot_serve_fails_with_the_fix() {
     assert_eq!(review.verdict, Verdict::Fails);
     assert_eq!(
         marks(&review),
-        vec![Mark::Bad, Mark::More],
+        vec![Mark::Bad, Mark::Fix],
         "{}",
         text(&review)
     );
     assert!(
-        text(&review).contains("fix: Save it again"),
+        text(&review).contains("→ Save it again"),
         "{}",
         text(&review)
     );

@@ -149,7 +149,7 @@ pub(super) fn review_lines(review: &ChangeReview, theme: &Theme, width: u16) -> 
             Mark::Good => theme.success,
             Mark::Warning => theme.warning,
             Mark::Bad => theme.error,
-            Mark::More => theme.hint,
+            Mark::More | Mark::Fix => theme.hint,
         };
         lines.extend(wrap::hanging(
             vec![Span::styled(line.mark.glyph(), style)],
