@@ -364,7 +364,9 @@ fn tune_review(after: &Status, target: SourceId) -> ChangeReview {
         .details
         .iter()
         .find(|(label, _)| label == "re-run every")
-        .map_or_else(String::new, |(_, value)| format!(" every {value}"));
+        // `10 minutes (CLAUDE_CODE_API_KEY_HELPER_TTL_MS)`: the duration is what matters here.
+        .and_then(|(_, value)| value.split(" (").next())
+        .map_or_else(String::new, |every| format!(" every {every}"));
     let (verdict, line) = match &row.state {
         SourceState::Wins => (
             Verdict::Works,

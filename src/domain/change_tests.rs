@@ -432,8 +432,7 @@ fn the_ttl_says_whether_any_helper_runs() {
     assert_eq!(
         text(&runs),
         "✔ Claude Code uses the apiKeyHelper `ccauth token --sso corp` in ~/.claude/settings.json \
-         (user settings) and will re-run it every 10 minutes (CLAUDE_CODE_API_KEY_HELPER_TTL_MS) \
-         (and on HTTP 401)."
+         (user settings) and will re-run it every 10 minutes (and on HTTP 401)."
     );
     let outranked = ttl(&Builder::new()
         .source(SourceId::ApiKeyHelper)
