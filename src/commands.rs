@@ -211,12 +211,16 @@ pub fn config(
             reason = "checked to be between 0 and 1440 minutes"
         )]
         let ms = (minutes * 60_000.0).round() as u64;
-        match actions::settings::helper_ttl_plan(paths, ms).and_then(|edit| {
-            for line in edit.preview() {
+        let now = crate::status::now_ms();
+        match actions::settings::helper_ttl_proposal(input, paths, ms, now).and_then(|proposal| {
+            for line in &proposal.review.lines {
+                let _ = writeln!(out, "{line}");
+            }
+            for line in proposal.edit.preview() {
                 let _ = writeln!(out, "  {line}");
             }
-            edit.apply().map_err(|error| error.to_string())?;
-            Ok(home_relative(edit.path(), paths.home.as_deref()))
+            proposal.edit.apply().map_err(|error| error.to_string())?;
+            Ok(home_relative(proposal.edit.path(), paths.home.as_deref()))
         }) {
             Ok(path) => {
                 let _ = writeln!(

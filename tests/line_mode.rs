@@ -69,7 +69,8 @@ fn a_key_you_have_is_saved_and_wired_with_answers_from_a_pipe() {
         "Gateway URL (optional, Enter to skip): ",
         "To make Claude Code use it, ~/.claude/settings.json needs:",
         "Write this change to ~/.claude/settings.json? [y/N]: y",
-        "Written to ~/.claude/settings.json",
+        "✔ With this change Claude Code uses the apiKeyHelper",
+        "✔ Written to ~/.claude/settings.json: Claude Code uses it from its next start.",
     ] {
         assert!(
             out.stdout.contains(words),
@@ -219,6 +220,18 @@ fn the_chooser_in_line_mode_leads_to_a_platform_setup_and_writes_it_on_yes() {
     ] {
         assert!(out.stdout.contains(row), "no {row:?} in:\n{}", out.stdout);
     }
+    // The review tells the truth: no AWS credentials, so no ✔, and once written it says so.
+    for words in [
+        "! Claude Code would select Amazon Bedrock",
+        "Written to ~/.claude/settings.json. It does not work yet",
+    ] {
+        assert!(
+            out.stdout.contains(words),
+            "no {words:?} in:\n{}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains("✔ With this change"), "{}", out.stdout);
     let settings = read_json(&home.user_settings_path());
     assert_eq!(settings["env"]["CLAUDE_CODE_USE_BEDROCK"], "1");
     assert_eq!(settings["env"]["AWS_REGION"], "us-west-2");

@@ -15,7 +15,7 @@ use std::ffi::OsString;
 use std::fs;
 
 use common::providers::{ADC_REFRESH, AWS_SECRET, ProviderHome, SSO_ACCESS, fake_cloud_dir};
-use common::{Home, Pty, assert_restored, keys, now_ms};
+use common::{Home, Login, Pty, assert_restored, keys, now_ms};
 use serde_json::{Value, json};
 
 const HOUR: i64 = 3_600_000;
@@ -183,4 +183,46 @@ fn a_region_that_is_not_a_region_is_named_on_its_field() {
     pty.send(b"q");
     pty.wait_exit();
     assert!(!home.user_settings_path().exists(), "nothing written");
+}
+
+#[test]
+fn bedrock_without_aws_credentials_over_a_working_login_is_reviewed_as_failing() {
+    let home = with_fake_clouds(
+        Home::new()
+            .login(&Login::valid())
+            .user_settings(&json!({"model": "opus"})),
+    );
+    let mut pty = Pty::spawn(&home, 100, 30, &["login", "--method", "bedrock"]);
+    pty.wait_for("❯ AWS profile");
+    pty.send(keys::ENTER);
+    let review = pty.wait_for_all(&["w writes this change", "It overrides your Claude login"]);
+    // No check mark, no "uses": it would be selected and fail, and the review says why and how
+    // to fix it, and what working login it replaces.
+    assert!(!review.contains('✔'), "{review}");
+    assert!(
+        !review.contains("Claude Code uses Amazon Bedrock"),
+        "{review}"
+    );
+    for words in [
+        "! Claude Code would select Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK=1), but it fails",
+        "✘ no AWS credentials found",
+        "→ run `aws configure sso`",
+        "! It overrides your Claude login (Claude Max), which Claude Code uses now.",
+    ] {
+        assert!(review.contains(words), "{words:?} missing:\n{review}");
+    }
+    // Writing stays possible, and what it then says is as honest.
+    pty.send(b"w");
+    let written = pty.wait_for("It does not work yet");
+    assert!(
+        written.contains("Written to ~/.claude/settings.json. It does not work yet"),
+        "{written}"
+    );
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait_exit(), 0);
+    assert_restored(&pty);
+    assert_no_secrets(&pty);
+    let written = settings(&home);
+    assert_eq!(written["model"], "opus");
+    assert_eq!(written["env"]["CLAUDE_CODE_USE_BEDROCK"], "1");
 }

@@ -3,10 +3,12 @@
 //! `ANTHROPIC_API_KEY` Claude Code sees, as Claude Code records it. Called by the screen's
 //! runner (from the blocking pool) and by line mode.
 
+use crate::actions::settings::{Proposal, propose};
 use crate::claude::LoadInput;
 use crate::claude::approval::{ApprovalEdit, Decision};
-use crate::claude::settings_write::SettingsEdit;
 use crate::claude::world::Paths;
+use crate::domain::change::Aim;
+use crate::domain::precedence::SourceId;
 use crate::domain::precedence::origin_text;
 use crate::domain::secret::Secret;
 use crate::domain::world::{EnvValue, World};
@@ -14,16 +16,20 @@ use crate::store::default_store;
 use crate::wizard::form::FieldError;
 use crate::wizard::outcome::SavedKey;
 
-/// Saves a key the user already has; answers with what was done, or the field at fault.
+/// Saves a key the user already has; answers with what was done and the settings change that
+/// serves it through `apiKeyHelper`, reviewed once the key is stored (what it overrides, or what
+/// outranks it, on the world `input` shows at `now_ms`), or the field at fault.
 ///
 /// # Errors
 /// The form field at fault (0 name, 1 key, 2 gateway URL), or `None`, with why.
 pub fn save_api_key(
+    input: &LoadInput,
     paths: &Paths,
     name: &str,
     key: &Secret,
     base_url: Option<&str>,
-) -> Result<(SavedKey, SettingsEdit), FieldError> {
+    now_ms: i64,
+) -> Result<(SavedKey, Proposal), FieldError> {
     crate::store::validate_name(name).map_err(|error| (Some(0), error.to_string()))?;
     let checked = crate::helper::api_key::validate(key.expose()).map_err(|why| (Some(1), why))?;
     let edit = crate::helper::api_key::wiring_plan(
@@ -48,7 +54,7 @@ pub fn save_api_key(
             lines,
             warnings: checked.warnings,
         },
-        edit,
+        propose(input, edit, Aim::Use(SourceId::ApiKeyHelper), now_ms),
     ))
 }
 

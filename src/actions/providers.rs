@@ -5,9 +5,11 @@
 
 use std::time::Duration;
 
+use crate::actions::settings::{Proposal, propose};
 use crate::claude::LoadInput;
-use crate::claude::settings_write::SettingsEdit;
 use crate::claude::world::Paths;
+use crate::domain::change::Aim;
+use crate::domain::precedence::SourceId;
 use crate::providers::{self, Detection, ModelRegion, Provider, Selection};
 use crate::status::format::relative;
 use crate::wizard::provider::{FieldKey, Found, Missing, Pick, PickField, ProviderSetup};
@@ -91,15 +93,20 @@ pub fn parse_model_regions(provider: Provider, text: &str) -> Result<Vec<ModelRe
     Ok(regions)
 }
 
-/// The settings change for `selection`, with what it does in words; the field at fault when
-/// it cannot be made.
+/// The settings change for `selection`: what is chosen, one line each (`region: us-east-1`),
+/// and the change with its review, judged on the world as `input` shows it and as the change
+/// would leave it at `now_ms` (whether Claude Code would really use the provider, each problem
+/// still in the way with its fix, what the change overrides); the field at fault when it
+/// cannot be made.
 ///
 /// # Errors
 /// The field at fault (a region that is not a region, a missing project) and why.
 pub fn plan(
+    input: &LoadInput,
     paths: &Paths,
     selection: &Selection,
-) -> Result<(Vec<String>, SettingsEdit), (Option<FieldKey>, String)> {
+    now_ms: i64,
+) -> Result<(Vec<String>, Proposal), (Option<FieldKey>, String)> {
     let provider = selection.provider;
     if let Some(region) = &selection.region
         && let Err(why) = providers::validate_region(provider, region)
@@ -107,11 +114,8 @@ pub fn plan(
         return Err((Some(FieldKey::Region), why));
     }
     let edit = providers::plan(paths, selection).map_err(|why| (field_named(&why), why))?;
-    let mut lines = vec![format!(
-        "With this change Claude Code uses {} ({}=1).",
-        provider.label(),
-        provider.env_var()
-    )];
+    let proposal = propose(input, edit, Aim::Use(SourceId::CloudProvider), now_ms);
+    let mut lines = Vec::new();
     for (label, value) in [
         ("profile", &selection.profile),
         ("region", &selection.region),
@@ -123,7 +127,7 @@ pub fn plan(
             lines.push(format!("{label}: {value}"));
         }
     }
-    Ok((lines, edit))
+    Ok((lines, proposal))
 }
 
 /// Which field a planning error is about, from its words.

@@ -21,6 +21,8 @@ use crate::actions::{self, SignInStarter};
 use crate::claude::LoadInput;
 use crate::claude::settings_write::SettingsEdit;
 use crate::claude::world::Paths;
+use crate::domain::change::Aim;
+use crate::domain::precedence::SourceId;
 use crate::helper::api_key_helper::{self, HelperSpec};
 use crate::logout::LogoutPlan;
 use crate::platform::browser::{self, Decision};
@@ -28,7 +30,7 @@ use crate::platform::clipboard::Clipboard;
 use crate::platform::environment::Session;
 use crate::providers::Detection;
 use crate::status::{Status, now_ms};
-use crate::wizard::sign_in::{BrowserNote, Target};
+use crate::wizard::sign_in::BrowserNote;
 use crate::wizard::{Effect, Msg, Reply, Ticket};
 
 /// What the loop must do after an effect was started.
@@ -211,15 +213,13 @@ impl Runner {
 
     /// Jobs that read or change Claude Code's settings and ccauth's own.
     fn run_settings_job(&mut self, effect: Effect) {
-        let paths = self.paths.clone();
+        let (input, paths) = (Arc::clone(&self.input), self.paths.clone());
         match effect {
             Effect::ProposeWiring { ticket, target } => self.blocking(ticket, move |keep| {
-                let plan = match &target {
-                    Target::Sso(name) => actions::sign_in::wiring_plan(&paths, name),
-                    Target::Gateway(url) => actions::sign_in::gateway_wiring_plan(&paths, url),
-                    _ => Err(String::from("there is nothing to wire for this sign-in")),
-                };
-                Reply::Wiring(plan.map(|edit| proposal(keep, ticket, edit, &paths)))
+                Reply::Wiring(
+                    actions::settings::sign_in_proposal(&input, &paths, &target, now_ms())
+                        .map(|proposed| proposal(keep, ticket, proposed, &paths)),
+                )
             }),
             Effect::ApplyWiring { ticket } => {
                 let edit = self.proposed.remove(&ticket);
@@ -264,8 +264,15 @@ impl Runner {
                 base_url,
             } => self.blocking(ticket, move |keep| {
                 Reply::ApiKeySaved(
-                    actions::keys::save_api_key(&paths, &name, &key, base_url.as_deref())
-                        .map(|(saved, edit)| (saved, Ok(proposal(keep, ticket, edit, &paths)))),
+                    actions::keys::save_api_key(
+                        &input,
+                        &paths,
+                        &name,
+                        &key,
+                        base_url.as_deref(),
+                        now_ms(),
+                    )
+                    .map(|(saved, proposed)| (saved, Ok(proposal(keep, ticket, proposed, &paths)))),
                 )
             }),
             Effect::DecideApiKey {
@@ -277,7 +284,11 @@ impl Runner {
             }),
             Effect::ProposeUnwire { ticket } => self.blocking(ticket, move |keep| {
                 Reply::Wiring(match crate::logout::unwire_plan(&paths) {
-                    Ok(Some(edit)) => Ok(proposal(keep, ticket, edit, &paths)),
+                    Ok(Some(edit)) => {
+                        let aim = Aim::Remove(SourceId::ApiKeyHelper);
+                        let proposed = actions::settings::propose(&input, edit, aim, now_ms());
+                        Ok(proposal(keep, ticket, proposed, &paths))
+                    }
                     Ok(None) => Err(String::from(
                         "the user settings have no apiKeyHelper that runs ccauth token",
                     )),
@@ -286,8 +297,8 @@ impl Runner {
             }),
             Effect::ProposeHelperTtl { ticket, ms } => self.blocking(ticket, move |keep| {
                 Reply::Wiring(
-                    actions::settings::helper_ttl_plan(&paths, ms)
-                        .map(|edit| proposal(keep, ticket, edit, &paths)),
+                    actions::settings::helper_ttl_proposal(&input, &paths, ms, now_ms())
+                        .map(|proposed| proposal(keep, ticket, proposed, &paths)),
                 )
             }),
             // Routed by `run_job`.
@@ -314,8 +325,12 @@ impl Runner {
                 self.blocking(ticket, move |keep| {
                     Reply::ProviderPlanned(
                         selection
-                            .and_then(|selection| actions::providers::plan(&paths, &selection))
-                            .map(|(lines, edit)| (lines, proposal(keep, ticket, edit, &paths))),
+                            .and_then(|selection| {
+                                actions::providers::plan(&input, &paths, &selection, now_ms())
+                            })
+                            .map(|(lines, proposed)| {
+                                (lines, proposal(keep, ticket, proposed, &paths))
+                            }),
                     )
                 });
             }
@@ -473,15 +488,15 @@ impl Runner {
     }
 }
 
-/// A settings change kept for `w`, as the screen shows it.
+/// A settings change kept for `w`, as the screen shows it (with its review).
 fn proposal(
     keep: &std_mpsc::Sender<Kept>,
     ticket: Ticket,
-    edit: SettingsEdit,
+    proposed: actions::settings::Proposal,
     paths: &Paths,
 ) -> crate::wizard::sign_in::Wiring {
-    let wiring = actions::settings::wiring_of(&edit, paths);
-    let _ = keep.send(Kept::Edit(ticket, edit));
+    let wiring = actions::settings::wiring_of(&proposed, paths);
+    let _ = keep.send(Kept::Edit(ticket, proposed.edit));
     wiring
 }
 

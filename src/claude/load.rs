@@ -13,7 +13,7 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::path::PathBuf;
 
-use super::settings::Settings;
+use super::settings::{Overlay, Settings};
 use super::world::{EnvOrigin, EnvValue, World};
 use super::{credentials_meta, env, global_state, paths, policy, profiles};
 
@@ -51,10 +51,16 @@ impl fmt::Debug for LoadInput {
 
 /// Reads Claude Code's world as seen from `input`.
 pub fn load(input: &LoadInput) -> World {
+    load_with(input, None)
+}
+
+/// Reads Claude Code's world as seen from `input`, as it would be with the settings file
+/// `overlay` names changed as planned (that file is not read; nothing is written).
+pub fn load_with(input: &LoadInput, overlay: Option<&Overlay>) -> World {
     let mut paths = paths::resolve(&input.env, input.cwd.as_deref());
     let mut files = Vec::new();
 
-    let settings = Settings::load(&paths, &mut files);
+    let settings = Settings::load_with(&paths, overlay, &mut files);
     let env = env::resolve(&input.env, &settings.env_overrides());
     // Claude Code applies the settings' env block to its own process before the SDK looks for
     // profiles, so a settings `ANTHROPIC_CONFIG_DIR` moves them. (`CLAUDE_CONFIG_DIR` cannot move

@@ -47,6 +47,27 @@ impl fmt::Debug for SettingsFile {
     }
 }
 
+/// A settings file as it would be after a planned edit: loaders given one read `object` in place
+/// of the file at `path`, so a review can judge the world the edit would make before it is
+/// written ([`crate::claude::settings_write::SettingsEdit::overlay`]).
+#[derive(Clone)]
+pub struct Overlay {
+    /// The file the edit changes.
+    pub path: PathBuf,
+    /// Its whole top-level object after the edit. May hold secrets, hence no derived `Debug`.
+    pub object: Map<String, Value>,
+}
+
+impl fmt::Debug for Overlay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys only: values can be credentials.
+        f.debug_struct("Overlay")
+            .field("path", &self.path)
+            .field("keys", &self.object.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 /// Every settings layer that was looked at, and the files that parsed.
 #[derive(Debug, Default)]
 pub struct Settings {
@@ -55,6 +76,8 @@ pub struct Settings {
     /// The parsed files from the highest precedence down: the managed drop-ins last to first,
     /// then `managed-settings.json`, local project, shared project, user.
     pub sources: Vec<SettingsFile>,
+    /// The planned edit being loaded, only while loading.
+    overlay: Option<Overlay>,
 }
 
 impl Settings {
@@ -66,7 +89,20 @@ impl Settings {
     /// user settings file itself. It is then read once, as user settings, so that nothing in it
     /// is mistaken for project settings (which would need workspace trust).
     pub fn load(paths: &Paths, reports: &mut Vec<FileReport>) -> Self {
-        let mut settings = Settings::default();
+        Self::load_with(paths, None, reports)
+    }
+
+    /// As [`Settings::load`], with the file `overlay` names read as the overlay says it would
+    /// be after a planned edit (it is not read from disk).
+    pub fn load_with(
+        paths: &Paths,
+        overlay: Option<&Overlay>,
+        reports: &mut Vec<FileReport>,
+    ) -> Self {
+        let mut settings = Settings {
+            overlay: overlay.cloned(),
+            ..Settings::default()
+        };
         settings.load_managed(&paths.managed_dir, reports);
         let project = |name: &str| {
             paths
@@ -88,6 +124,7 @@ impl Settings {
         );
         settings.load_single(Layer::SharedProject, shared, role::SHARED_PROJECT, reports);
         settings.load_single(Layer::User, user, role::USER, reports);
+        settings.overlay = None;
         settings
     }
 
@@ -133,8 +170,25 @@ impl Settings {
         role: &str,
         reports: &mut Vec<FileReport>,
     ) {
+        let planned = self
+            .overlay
+            .as_ref()
+            .filter(|overlay| path.as_deref() == Some(overlay.path.as_path()));
+        if let Some(planned) = planned {
+            reports.push(FileReport {
+                path: planned.path.clone(),
+                role: role.to_owned(),
+                state: FileState::Read { symlink_to: None },
+            });
+        }
+        let object = match planned {
+            Some(planned) => Some(planned.object.clone()),
+            None => path
+                .as_deref()
+                .and_then(|path| files::read_object(path, role, reports)),
+        };
         if let Some(path) = &path
-            && let Some(object) = files::read_object(path, role, reports)
+            && let Some(object) = object
         {
             self.sources.push(SettingsFile {
                 layer,

@@ -277,6 +277,15 @@ impl SettingsEdit {
         self.diff.clone()
     }
 
+    /// The file as it would be once applied, for loaders judging the world the edit makes
+    /// ([`super::load::load_with`]).
+    pub fn overlay(&self) -> super::settings::Overlay {
+        super::settings::Overlay {
+            path: self.path().to_path_buf(),
+            object: self.updated.clone(),
+        }
+    }
+
     /// Whether applying would change nothing (then [`SettingsEdit::apply`] writes nothing).
     pub fn is_noop(&self) -> bool {
         self.diff.is_empty()

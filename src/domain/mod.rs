@@ -25,6 +25,7 @@
 //! - [`env`](mod@env) and [`paths`]: the environment and path rules, over an explicit environment; the
 //!   one home-relative path helper ([`paths::home_relative`]).
 //! - [`status`]: the data of a status report.
+//! - [`change`]: what a settings change would do to Claude Code's choice of credential.
 //! - [`secret`]: secret values (redacted `Debug`, no `Display`) and masking.
 //! - [`time`]: timestamps and the one duration formatter ([`time::duration_words`]).
 //! - [`qr`]: the modules of a QR code (drawing them is the UI's job).
@@ -34,6 +35,7 @@
 //! - [`glyphs`]: whether the terminal can draw a screen, and ASCII for a locale without UTF-8.
 //! - [`keys`]: keys and tokens as text: their kind, the checks a pasted key passes, names.
 
+pub mod change;
 pub mod env;
 #[cfg(test)]
 pub mod fixtures;

@@ -19,6 +19,18 @@ pub struct Status {
     pub assessment: Assessment,
     /// When it was read, epoch milliseconds.
     pub read_at_ms: i64,
+    /// What the selected cloud provider still lacks (no credentials, an expired sign-in, no
+    /// project…), each with its fix; empty when no provider is selected.
+    pub provider_problems: Vec<Unresolved>,
+}
+
+/// Something missing, expired or broken that stops a credential from working, with its fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    /// What is wrong, naming the file or variable (never a secret).
+    pub what: String,
+    /// The fix: a command to run or an edit to make.
+    pub fix: String,
 }
 
 /// What an apiKeyHelper that is `ccauth token …` asks ccauth for.
@@ -70,6 +82,7 @@ impl Status {
             world,
             assessment,
             read_at_ms: now_ms,
+            provider_problems: Vec::new(),
         }
     }
 

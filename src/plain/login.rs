@@ -11,8 +11,8 @@ use std::io::Write;
 use super::ask::{self, safe};
 use super::input::{Input, Stop};
 use crate::actions;
+use crate::actions::settings::Proposal;
 use crate::claude::LoadInput;
-use crate::claude::settings_write::SettingsEdit;
 use crate::claude::world::Paths;
 use crate::cli::{LoginArgs, Method};
 use crate::domain::provider::Provider;
@@ -196,13 +196,15 @@ impl Journey<'_> {
         loop {
             let base = form.value(2);
             let saved = actions::keys::save_api_key(
+                self.env,
                 self.paths,
                 form.value(0),
                 &crate::domain::secret::Secret::new(form.value(1)),
                 (!base.is_empty()).then_some(base),
+                crate::status::now_ms(),
             );
             match saved {
-                Ok((saved, edit)) => {
+                Ok((saved, proposal)) => {
                     for line in &saved.lines {
                         let _ = writeln!(self.out, "{line}");
                     }
@@ -210,7 +212,7 @@ impl Journey<'_> {
                         let _ = writeln!(self.out, "! {warning}");
                     }
                     return Ok(self.wire(
-                        Ok(edit),
+                        Ok(proposal),
                         "Not written: the key stays saved in ccauth's store. Run `ccauth login \
                          --method api-key --wire` to save it and write the change in one go.",
                     ));
@@ -362,13 +364,19 @@ impl Journey<'_> {
                             );
                         }
                     }
-                    match actions::providers::plan(self.paths, &selection) {
-                        Ok((lines, edit)) => {
+                    let planned = actions::providers::plan(
+                        self.env,
+                        self.paths,
+                        &selection,
+                        crate::status::now_ms(),
+                    );
+                    match planned {
+                        Ok((lines, proposal)) => {
                             for line in &lines {
                                 let _ = writeln!(self.out, "{}", safe(line));
                             }
                             return Ok(self.wire(
-                                Ok(edit),
+                                Ok(proposal),
                                 &format!(
                                     "Not written. Run `ccauth login --method {} --wire` to write \
                                      it.",
@@ -396,11 +404,11 @@ impl Journey<'_> {
         }
     }
 
-    /// Shows `edit` and writes it on `y` (at once with `--wire`); `declined` says what to do
+    /// Shows `proposal` and writes it on `y` (at once with `--wire`); `declined` says what to do
     /// when it is not written. Answers the exit status.
-    fn wire(&mut self, edit: Result<SettingsEdit, String>, declined: &str) -> u8 {
+    fn wire(&mut self, proposal: Result<Proposal, String>, declined: &str) -> u8 {
         super::wire_claude_code(
-            edit,
+            proposal,
             declined,
             self.args.wire,
             self.paths.home.as_deref(),

@@ -81,25 +81,28 @@ pub fn sign_in(
     if !signed_in {
         return 1;
     }
-    match (&request.target, wire) {
-        (crate::wizard::sign_in::Target::Sso(name), Some(wire)) => wire_claude_code(
-            crate::actions::sign_in::wiring_plan(paths, name),
-            &format!("Not written. Run `ccauth login --sso {name} --wire` to write it."),
-            wire,
-            paths.home.as_deref(),
-            Some(input),
-            out,
+    let rerun = match &request.target {
+        crate::wizard::sign_in::Target::Sso(name) => format!("--sso {name}"),
+        crate::wizard::sign_in::Target::Gateway(url) => format!("--gateway {url}"),
+        _ => return 0,
+    };
+    let Some(wire) = wire else {
+        return 0;
+    };
+    let env = crate::claude::LoadInput::from_process();
+    wire_claude_code(
+        crate::actions::settings::sign_in_proposal(
+            &env,
+            paths,
+            &request.target,
+            crate::status::now_ms(),
         ),
-        (crate::wizard::sign_in::Target::Gateway(url), Some(wire)) => wire_claude_code(
-            crate::actions::sign_in::gateway_wiring_plan(paths, url),
-            &format!("Not written. Run `ccauth login --gateway {url} --wire` to write it."),
-            wire,
-            paths.home.as_deref(),
-            Some(input),
-            out,
-        ),
-        _ => 0,
-    }
+        &format!("Not written. Run `ccauth login {rerun} --wire` to write it."),
+        wire,
+        paths.home.as_deref(),
+        Some(input),
+        out,
+    )
 }
 
 /// Where a line-mode sign-in is after a step.
@@ -183,28 +186,39 @@ fn show(
     Step::Going
 }
 
-/// After a sign-in or a save in line mode: shows the settings change (`plan`) that makes
-/// Claude Code use it, and writes it when `wire` (`--wire`) says so or when `input` answers
-/// yes; otherwise says `declined` (what to run to write it later). Returns 0 unless writing
-/// was asked for and failed.
+/// After a sign-in or a save in line mode: shows what the settings change (`plan`) would do
+/// (its review: whether Claude Code would use it, what is still in the way, what it overrides)
+/// and the change itself, and writes it when `wire` (`--wire`) says so or when `input` answers
+/// yes; otherwise says `declined` (what to run to write it later). Returns 0 unless writing was
+/// asked for and failed.
 pub fn wire_claude_code(
-    plan: Result<crate::claude::settings_write::SettingsEdit, String>,
+    plan: Result<crate::actions::settings::Proposal, String>,
     declined: &str,
     wire: bool,
     home: Option<&std::path::Path>,
     input: Option<&mut Input>,
     out: &mut dyn Write,
 ) -> u8 {
-    let edit = match plan {
-        Ok(edit) => edit,
+    let proposal = match plan {
+        Ok(proposal) => proposal,
         Err(why) => {
             crate::say_err!("Claude Code's settings were not changed: {why}");
             return u8::from(wire);
         }
     };
+    let edit = &proposal.edit;
+    let verdict = proposal.review.verdict;
     let path = crate::claude::precedence::home_relative(edit.path(), home);
+    for line in &proposal.review.lines {
+        let _ = writeln!(out, "{line}");
+    }
     if edit.is_noop() {
-        let _ = writeln!(out, "Claude Code is already set up to use it ({path}).");
+        let _ = writeln!(
+            out,
+            "{}{}",
+            verdict.outcome_mark().glyph(),
+            verdict.outcome_words(&path, true)
+        );
         return 0;
     }
     let _ = writeln!(out, "To make Claude Code use it, {path} needs:");
@@ -236,7 +250,9 @@ pub fn wire_claude_code(
         Ok(_) => {
             let _ = writeln!(
                 out,
-                "Written to {path}: Claude Code uses it from its next start."
+                "{}{}",
+                verdict.outcome_mark().glyph(),
+                verdict.outcome_words(&path, false)
             );
             0
         }

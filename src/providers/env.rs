@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::claude::LoadInput;
 use crate::claude::paths;
-use crate::claude::settings::Settings;
+use crate::claude::settings::{Overlay, Settings};
 use crate::claude::world::{FileProblem, FileReport, FileState, Layer, Paths};
 use crate::domain::paths::home_relative;
 use crate::domain::secret::Secret;
@@ -110,9 +110,15 @@ impl fmt::Debug for EnvView {
 impl EnvView {
     /// Reads the settings layers for `input` and overlays their `env` blocks on its environment.
     pub fn load(input: &LoadInput) -> Self {
+        Self::load_with(input, None)
+    }
+
+    /// As [`EnvView::load`], with the settings file `overlay` names as a planned edit would
+    /// leave it.
+    pub fn load_with(input: &LoadInput, overlay: Option<&Overlay>) -> Self {
         let paths = paths::resolve(&input.env, input.cwd.as_deref());
         let mut reports: Vec<FileReport> = Vec::new();
-        let settings = Settings::load(&paths, &mut reports);
+        let settings = Settings::load_with(&paths, overlay, &mut reports);
         let mut vars: Vec<Var> = Vec::new();
         // Highest precedence first: the first file to set a name wins.
         for file in &settings.sources {

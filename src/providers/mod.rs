@@ -27,6 +27,7 @@ pub mod vertex;
 use std::fmt;
 
 use crate::claude::LoadInput;
+use crate::claude::settings::Overlay;
 use crate::domain::secret::Secret;
 
 pub use check::{CheckResult, CheckStatus, check};
@@ -265,7 +266,18 @@ impl Detection {
 /// No network, no writes, no panics: unreadable or malformed files become [`Problem`]s.
 /// `now_ms` decides what has expired.
 pub fn detect(provider: Provider, input: &LoadInput, now_ms: i64) -> Detection {
-    let view = EnvView::load(input);
+    detect_with(provider, input, None, now_ms)
+}
+
+/// As [`detect`], as Claude Code would see it once the settings file `overlay` names is changed
+/// as planned: what a setup would still lack after its change is written.
+pub fn detect_with(
+    provider: Provider,
+    input: &LoadInput,
+    overlay: Option<&Overlay>,
+    now_ms: i64,
+) -> Detection {
+    let view = EnvView::load_with(input, overlay);
     let mut detection = Detection::new(provider);
     for (path, problem) in &view.broken_settings {
         detection.problem(

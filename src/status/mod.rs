@@ -12,7 +12,9 @@ pub mod prose;
 pub use crate::domain::status::{GATEWAY_POLICY, Status};
 pub use crate::domain::time as format;
 
-use crate::claude::{LoadInput, load};
+use crate::claude::LoadInput;
+use crate::claude::load::load_with;
+use crate::claude::settings::Overlay;
 use crate::domain::precedence::{Mode, SourceId};
 use crate::domain::status::CcauthHelper;
 use crate::domain::time::relative;
@@ -20,9 +22,15 @@ use crate::domain::time::relative;
 impl Status {
     /// Reads Claude Code's world and assesses it. Never fails: unreadable files become warnings.
     pub fn gather(input: &LoadInput, now_ms: i64) -> Self {
-        let world = load(input);
+        Self::gather_with(input, None, now_ms)
+    }
+
+    /// As [`Status::gather`], with the settings file `overlay` names as a planned edit would
+    /// leave it: what Claude Code would use once the edit is written.
+    pub fn gather_with(input: &LoadInput, overlay: Option<&Overlay>, now_ms: i64) -> Self {
+        let world = load_with(input, overlay);
         let mut status = Self::from_world(world, now_ms);
-        status.add_provider_credentials(input, now_ms);
+        status.add_provider_credentials(input, overlay, now_ms);
         status.add_gateway_sign_in(now_ms);
         status.check_ccauth_helper(now_ms);
         status
@@ -183,7 +191,12 @@ impl Status {
     /// When a cloud provider is selected, adds to its row what its own credentials look like
     /// (an SSO or ADC login and its expiry, a missing or broken profile with the command that
     /// fixes it), read from the provider's files without network.
-    fn add_provider_credentials(&mut self, input: &LoadInput, now_ms: i64) {
+    fn add_provider_credentials(
+        &mut self,
+        input: &LoadInput,
+        overlay: Option<&Overlay>,
+        now_ms: i64,
+    ) {
         let on = |name: &str| {
             self.world
                 .var(name)
@@ -199,7 +212,7 @@ impl Status {
         else {
             return;
         };
-        let detection = crate::providers::detect(provider, input, now_ms);
+        let detection = crate::providers::detect_with(provider, input, overlay, now_ms);
         let mut details = Vec::new();
         for finding in &detection.findings {
             let expiry = finding.expires_at_ms.map_or_else(String::new, |at| {
@@ -221,6 +234,14 @@ impl Status {
                 format!("{} → {}", problem.what, problem.fix),
             ));
         }
+        self.provider_problems = detection
+            .problems
+            .iter()
+            .map(|problem| crate::domain::status::Unresolved {
+                what: problem.what.clone(),
+                fix: problem.fix.clone(),
+            })
+            .collect();
         for mode in [Mode::Interactive, Mode::Print, Mode::Bare] {
             let resolution = match mode {
                 Mode::Interactive => &mut self.assessment.interactive,

@@ -47,6 +47,7 @@ fn wiring() -> Wiring {
             "+ \"apiKeyHelper\": \"ccauth token --sso corp\"",
         )],
         state: WiringState::Proposed,
+        review: None,
     }
 }
 

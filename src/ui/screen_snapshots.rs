@@ -311,6 +311,7 @@ fn key_saved_with_the_settings_change() {
                     "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
                 )],
                 state: WiringState::Proposed,
+                review: None,
             }),
         ))),
     );
@@ -545,4 +546,99 @@ fn the_approval_bar_at_40_columns_keeps_both_answers() {
     );
     let bar = screen(&model).lines().last().unwrap_or_default().to_owned();
     assert!(bar.contains("1/y yes") && bar.contains("2/n no"), "{bar}");
+}
+
+/// The review of a Bedrock setup on a machine with a working Claude login and no AWS
+/// credentials: no check mark, the problem and its fix repeated, the login it overrides named.
+fn bedrock_review_without_aws(width: u16, height: u16) -> Model {
+    use crate::wizard::test_support::{bedrock_setup, bedrock_without_aws_over_a_login};
+    let mut model = opened(
+        Opening::Choice(Choice::Bedrock),
+        &Builder::new().source(SourceId::Subscription),
+        width,
+        height,
+    );
+    reply(
+        &mut model,
+        Reply::ProviderDetected(bedrock_setup("us-east-1")),
+    );
+    keys(&mut model, &[Key::Enter]);
+    reply(
+        &mut model,
+        Reply::ProviderPlanned(Ok((
+            vec![String::from("region: us-east-1")],
+            Wiring {
+                path: String::from("~/.claude/settings.json"),
+                lines: vec![
+                    String::from("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\""),
+                    String::from("+ env.AWS_REGION: \"us-east-1\""),
+                ],
+                state: WiringState::Proposed,
+                review: Some(bedrock_without_aws_over_a_login()),
+            },
+        ))),
+    );
+    model
+}
+
+#[test]
+fn bedrock_review_without_aws_credentials() {
+    let model = bedrock_review_without_aws(80, 24);
+    let text = screen(&model);
+    assert!(!text.contains('✔'), "{text}");
+    assert!(text.contains("it fails until this is fixed:"), "{text}");
+    assert!(text.contains("→ run `aws configure sso`"), "{text}");
+    assert!(text.contains("It overrides your Claude login"), "{text}");
+    assert!(text.contains("w write settings"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn bedrock_review_without_aws_credentials_40x12() {
+    let mut model = bedrock_review_without_aws(40, 12);
+    let first = screen(&model);
+    assert!(!first.contains('✔'), "{first}");
+    insta::assert_snapshot!(first);
+    // Everything can be scrolled to: the fix and the change itself.
+    let drawn = |model: &mut Model| {
+        let mut terminal =
+            Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
+        let mut overflow = 0;
+        terminal
+            .draw(|frame| overflow = render(model, &Theme::color(), frame))
+            .expect("draw");
+        update(model, Msg::Overflow { rows: overflow });
+        terminal.backend().to_string()
+    };
+    let mut seen = drawn(&mut model);
+    for _ in 0..30 {
+        keys(&mut model, &[Key::Down]);
+        seen.push_str(&drawn(&mut model));
+    }
+    for words in [
+        "aws configure sso",
+        "Claude login",
+        "CLAUDE_CODE_USE_BEDROCK",
+    ] {
+        assert!(seen.contains(words), "{words} never shown:\n{seen}");
+    }
+}
+
+#[test]
+fn bedrock_review_written_says_it_does_not_work_yet() {
+    let mut model = bedrock_review_without_aws(80, 24);
+    keys(&mut model, &[Key::Char('w')]);
+    reply(
+        &mut model,
+        Reply::WiringWritten(Ok(String::from("~/.claude/settings.json"))),
+    );
+    let text = screen(&model);
+    assert!(
+        text.contains("! Written to ~/.claude/settings.json. It does not work yet: fix what is"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Claude Code uses it from its next start"),
+        "{text}"
+    );
 }

@@ -386,6 +386,7 @@ mod wiring {
                         String::from("+ env.CLAUDE_CODE_API_KEY_HELPER_TTL_MS: \"3300000\""),
                     ],
                     state: WiringState::Proposed,
+                    review: None,
                 })),
             ),
         );
@@ -409,6 +410,91 @@ mod wiring {
             "{text}"
         );
         assert!(!text.contains("w write settings"));
+    }
+
+    /// An approved `ANTHROPIC_API_KEY` outranks the apiKeyHelper the sign-in would wire: the
+    /// success screen says the change would not take effect, what wins, and how to change that;
+    /// once written, it does not claim Claude Code uses it.
+    #[test]
+    fn sso_success_below_an_approved_key_says_it_would_not_take_effect() {
+        use crate::domain::change::Aim;
+        use crate::domain::fixtures::Builder;
+        use crate::domain::precedence::SourceId;
+        let (mut model, _) = Model::signing_in(
+            Request {
+                target: Target::Sso(String::from("corp")),
+                flow: Flow::Browser,
+            },
+            String::from("corp (https://sso.example.com)"),
+            80,
+            24,
+            NOW,
+        );
+        let ticket = model.ticket;
+        update(
+            &mut model,
+            Msg::reply(
+                ticket,
+                Reply::SignIn {
+                    event: SignInEvent::Succeeded(Success {
+                        who: Some(String::from("ada@example.com")),
+                        stored: Some(String::from("~/.claude/ccauth/credentials.json, mode 0600")),
+                        claude_code: None,
+                        expires_at_ms: Some(NOW + 3_600_000),
+                    }),
+                    now_ms: NOW + 9_000,
+                },
+            ),
+        );
+        let keyed = || {
+            Builder::new()
+                .source(SourceId::Subscription)
+                .source(SourceId::ApiKey)
+                .approved()
+        };
+        let review = crate::wizard::test_support::review_of(
+            &keyed(),
+            &keyed().source(SourceId::ApiKeyHelper),
+            &[],
+            Aim::Use(SourceId::ApiKeyHelper),
+        );
+        update(
+            &mut model,
+            Msg::reply(
+                ticket,
+                Reply::Wiring(Ok(Wiring {
+                    path: String::from("~/.claude/settings.json"),
+                    lines: vec![String::from(
+                        "+ \"apiKeyHelper\": \"ccauth token --sso corp\"",
+                    )],
+                    state: WiringState::Proposed,
+                    review: Some(review),
+                })),
+            ),
+        );
+        let text = screen(&model);
+        assert!(
+            text.contains("✘ This change would not take effect: ANTHROPIC_API_KEY"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
+        update(&mut model, Msg::Key(Key::Char('w')));
+        update(
+            &mut model,
+            Msg::reply(
+                ticket,
+                Reply::WiringWritten(Ok(String::from("~/.claude/settings.json"))),
+            ),
+        );
+        let text = screen(&model);
+        assert!(
+            text.contains("! Written to ~/.claude/settings.json, but it does not take effect"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("Claude Code uses it from its next start"),
+            "{text}"
+        );
     }
 }
 

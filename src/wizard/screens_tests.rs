@@ -381,6 +381,7 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
             "+ \"apiKeyHelper\": \"ccauth token --api-key default\"",
         )],
         state: WiringState::Proposed,
+        review: None,
     };
     let effects = reply(
         &mut model,
@@ -609,6 +610,7 @@ fn config_toggles_the_custom_key_and_edits_the_ttl() {
                 "+ env.CLAUDE_CODE_API_KEY_HELPER_TTL_MS: \"3300000\"",
             )],
             state: WiringState::Proposed,
+            review: None,
         })),
     );
     // Esc goes back to the form with what was typed, then to config.
@@ -683,6 +685,7 @@ fn a_platform_setup_is_detected_reviewed_fixed_and_written() {
         path: String::from("~/.claude/settings.json"),
         lines: vec![String::from("+ env.CLAUDE_CODE_USE_BEDROCK: \"1\"")],
         state: WiringState::Proposed,
+        review: None,
     };
     reply(
         &mut model,

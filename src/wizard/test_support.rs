@@ -8,10 +8,11 @@ use super::msg::{Msg, Reply};
 use super::provider::{Check, FieldKey, PickField, ProviderSetup};
 use super::sign_in::{Wiring, WiringState};
 use super::update;
+use crate::domain::change::{Aim, ChangeReview, what_the_change_does};
 use crate::domain::fixtures::{Builder, NOW};
-use crate::domain::precedence::Mode;
+use crate::domain::precedence::{Mode, SourceId};
 use crate::domain::provider::Provider;
-use crate::domain::status::Status;
+use crate::domain::status::{Status, Unresolved};
 
 /// The first status read, of `builder`'s world.
 pub fn status_of(builder: &Builder) -> Reply {
@@ -46,7 +47,45 @@ pub fn wiring(line: &str) -> Wiring {
         path: String::from("~/.claude/settings.json"),
         lines: vec![line.to_owned()],
         state: WiringState::Proposed,
+        review: None,
     }
+}
+
+/// The review the precedence engine gives a change from `before` to `after` (the world with
+/// the change written), `problems` being what the selected cloud provider still lacks.
+pub fn review_of(
+    before: &Builder,
+    after: &Builder,
+    problems: &[(&str, &str)],
+    aim: Aim,
+) -> ChangeReview {
+    let mut judged = Status::from_world(after.world.clone(), NOW);
+    judged.provider_problems = problems
+        .iter()
+        .map(|(what, fix)| Unresolved {
+            what: (*what).to_owned(),
+            fix: (*fix).to_owned(),
+        })
+        .collect();
+    what_the_change_does(&Status::from_world(before.world.clone(), NOW), &judged, aim)
+}
+
+/// The review of writing `CLAUDE_CODE_USE_BEDROCK=1` over a working Claude login, with no AWS
+/// credentials anywhere.
+pub fn bedrock_without_aws_over_a_login() -> ChangeReview {
+    review_of(
+        &Builder::new().source(SourceId::Subscription),
+        &Builder::new()
+            .source(SourceId::Subscription)
+            .plain("CLAUDE_CODE_USE_BEDROCK", "1"),
+        &[(
+            "no AWS credentials found: no profiles in the AWS config files, no access keys and \
+             no Bedrock API key in the environment",
+            "run `aws configure sso` (or `aws configure` for access keys), or set \
+             AWS_BEARER_TOKEN_BEDROCK in your shell",
+        )],
+        Aim::Use(SourceId::CloudProvider),
+    )
 }
 
 /// The Bedrock setup as detected: profile `dev`, the region `region`.

@@ -378,6 +378,14 @@ impl Assessment {
     }
 }
 
+/// The `CLAUDE_CODE_USE_*` variable that selects the cloud provider Claude Code uses, if one is
+/// on (the first in the order Claude Code checks them).
+pub fn cloud_provider_switch(world: &World) -> Option<&'static str> {
+    examine::providers_on(world)
+        .first()
+        .map(|&(name, _, _)| name)
+}
+
 /// Decides, for every mode, which credential Claude Code uses; `now_ms` is the current time in
 /// epoch milliseconds (the engine never reads the clock).
 pub fn assess(world: &World, now_ms: i64) -> Assessment {

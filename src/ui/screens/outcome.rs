@@ -4,11 +4,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::sign_in::wiring_lines;
-use super::{Scrolled, marked, scrolled_dialog};
+use super::sign_in::{review_lines, wiring_lines};
+use super::{Scrolled, marked, scrolled_dialog, text};
 use crate::ui::theme::Theme;
 use crate::wizard::keymap::Binding;
-use crate::wizard::outcome::Outcome;
+use crate::wizard::outcome::{Outcome, OutcomeKind};
 
 /// What a save did, with the settings change `w` writes.
 /// Answers how many rows of its text do not fit.
@@ -21,22 +21,52 @@ pub fn render(
 ) -> u16 {
     let width = area.width.saturating_sub(4);
     let mut lines = Vec::new();
-    marked(
-        &mut lines,
-        "✔ ",
-        theme.success,
-        &outcome.lines,
-        theme,
-        width,
-    );
-    marked(
-        &mut lines,
-        "! ",
-        theme.warning,
-        &outcome.warnings,
-        theme,
-        width,
-    );
+    let review = outcome
+        .wiring
+        .as_ref()
+        .and_then(|wiring| wiring.review.as_ref());
+    match outcome.kind {
+        // What was saved first, then what the settings change would do with it.
+        OutcomeKind::Saved => {
+            marked(
+                &mut lines,
+                "✔ ",
+                theme.success,
+                &outcome.lines,
+                theme,
+                width,
+            );
+            marked(
+                &mut lines,
+                "! ",
+                theme.warning,
+                &outcome.warnings,
+                theme,
+                width,
+            );
+            if let Some(review) = review {
+                lines.extend(review_lines(review, theme, width));
+            }
+        }
+        // A change to review: why it is offered, what it would do (that verdict carries the
+        // marks), then what was chosen, unmarked.
+        OutcomeKind::Review => {
+            marked(
+                &mut lines,
+                "! ",
+                theme.warning,
+                &outcome.warnings,
+                theme,
+                width,
+            );
+            if let Some(review) = review {
+                lines.extend(review_lines(review, theme, width));
+            }
+            for line in &outcome.lines {
+                text(&mut lines, &format!("  {line}"), theme.text, width);
+            }
+        }
+    }
     lines.push(Line::raw(""));
     match &outcome.wiring {
         Some(wiring) => lines.extend(wiring_lines(wiring, theme, width)),

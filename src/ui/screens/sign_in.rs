@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
+use crate::domain::change::{ChangeReview, Mark, Verdict};
 use crate::domain::time::{relative, short_utc};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::hyperlink::link_rows;
@@ -90,6 +91,9 @@ fn render_succeeded(
     }
     if let Some(wiring) = &sign_in.wiring {
         lines.push(Line::raw(""));
+        if let Some(review) = &wiring.review {
+            lines.extend(review_lines(review, theme, width));
+        }
         lines.extend(wiring_lines(wiring, theme, width));
     }
     lines.push(Line::raw(""));
@@ -136,9 +140,43 @@ fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, 
     render_pane(sign_in, theme, frame, pane);
 }
 
-/// The settings change offered after an SSO sign-in, or what became of it.
+/// What a settings change would do, each line behind its mark (`✔` it works, `!` not as one may
+/// expect or not yet, `✘` it does not), fixes indented under the line they belong to.
+pub(super) fn review_lines(review: &ChangeReview, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for line in &review.lines {
+        let style = match line.mark {
+            Mark::Good => theme.success,
+            Mark::Warning => theme.warning,
+            Mark::Bad => theme.error,
+            Mark::More | Mark::Fix => theme.hint,
+        };
+        lines.extend(wrap::hanging(
+            vec![Span::styled(line.mark.glyph(), style)],
+            &line.text,
+            theme.text,
+            width,
+        ));
+    }
+    lines
+}
+
+/// The settings change offered after an SSO sign-in, or what became of it. Once written (or
+/// already there) it says so in the words of its review: in use from Claude Code's next start,
+/// not working yet, or outranked.
 pub(super) fn wiring_lines(wiring: &Wiring, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    // No review (it could not be made): the words of a change that works.
+    let verdict = wiring
+        .review
+        .as_ref()
+        .map_or(Verdict::Works, |review| review.verdict);
+    let mark = match verdict.outcome_mark() {
+        Mark::Good => Span::styled("✔ ", theme.success),
+        _ => Span::styled("! ", theme.warning),
+    };
     let (lead, text, style) = match &wiring.state {
+        WiringState::AlreadyDone => (mark, verdict.outcome_words(&wiring.path, true), theme.text),
+        WiringState::Written(path) => (mark, verdict.outcome_words(path, false), theme.text),
         WiringState::Proposed => {
             let mut lines = wrap::hanging(
                 Vec::new(),
@@ -156,16 +194,6 @@ pub(super) fn wiring_lines(wiring: &Wiring, theme: &Theme, width: u16) -> Vec<Li
             }
             return lines;
         }
-        WiringState::AlreadyDone => (
-            Span::styled("✔ ", theme.success),
-            format!("Claude Code is already set up to use it ({}).", wiring.path),
-            theme.text,
-        ),
-        WiringState::Written(path) => (
-            Span::styled("✔ ", theme.success),
-            format!("Written to {path}: Claude Code uses it from its next start."),
-            theme.text,
-        ),
         WiringState::Failed(why) => (
             Span::styled("✘ ", theme.error),
             format!("Claude Code's settings were not changed: {why}"),

@@ -562,10 +562,8 @@ fn submit(model: &mut Model) -> Vec<Effect> {
             let ms = (minutes * 60_000.0).round() as u64;
             let ticket = model.push(Screen::Outcome(Box::new(Outcome {
                 title: String::from("apiKeyHelper TTL"),
-                lines: vec![format!(
-                    "Claude Code will re-run the apiKeyHelper every {} (and on HTTP 401).",
-                    super::config::ttl_words(ms)
-                )],
+                // Whether Claude Code runs an apiKeyHelper at all is the review's to say.
+                lines: vec![format!("re-run every {}", super::config::ttl_words(ms))],
                 warnings: Vec::new(),
                 wiring: None,
                 kind: OutcomeKind::Review,

@@ -20,6 +20,7 @@
 use super::super::effect::Effect;
 use super::super::keymap::{self, Action, Binding, Key};
 use super::super::ticket::Ticket;
+use crate::domain::change::ChangeReview;
 use crate::domain::qr::QrMatrix;
 use crate::domain::secret::Secret;
 
@@ -141,6 +142,9 @@ pub struct Wiring {
     pub lines: Vec<String>,
     /// Proposed, written, or failed.
     pub state: WiringState,
+    /// What the change would do: which credential Claude Code would use, whether it works,
+    /// what it overrides; `None` until it is known.
+    pub review: Option<ChangeReview>,
 }
 
 /// The proposal as shown, or a failed one saying why there is none.
@@ -149,6 +153,7 @@ pub fn wiring_or_failure(result: Result<Wiring, String>) -> Wiring {
         path: String::new(),
         lines: Vec::new(),
         state: WiringState::Failed(why),
+        review: None,
     })
 }
 
