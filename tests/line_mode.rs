@@ -281,6 +281,23 @@ fn company_sso_from_line_mode_saves_the_provider_signs_in_and_wires_on_yes() {
     }
     let settings = read_json(&home.user_settings_path());
     assert_eq!(settings["apiKeyHelper"], "ccauth token --sso corp");
+    // No gateway URL was given: the review says where the token would go, and so does status.
+    assert!(
+        out.stdout.contains("api.anthropic.com") && out.stdout.contains("It does not work yet"),
+        "{}",
+        out.stdout
+    );
+    let status = command(&home)
+        .args(["status", "--json"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        report["warnings"][0]["id"], "helper_token_to_anthropic",
+        "{report}"
+    );
 }
 
 #[test]

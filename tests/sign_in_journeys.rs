@@ -678,9 +678,10 @@ fn no_token_or_code_reaches_any_output_or_the_log() {
     assert_eq!(out.code, 0, "{out:?}");
     stored(&mut secrets);
 
-    // Full screen, signing in again.
+    // Full screen, signing in again. No gateway URL was given, so the settings already say
+    // this but it does not work yet (the token would go to api.anthropic.com).
     let mut pty = Pty::spawn(&home, 100, 30, &login_args(&issuer, CLIENT));
-    pty.wait_for_all(&[IDP_WHO, "already set up"]);
+    pty.wait_for_all(&[IDP_WHO, "already say this", "api.anthropic.com"]);
     pty.send(keys::ENTER);
     assert_eq!(pty.wait_exit(), 0);
     stored(&mut secrets);

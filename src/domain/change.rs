@@ -217,7 +217,13 @@ fn selected(after: &Status, row: &SourceRow, lines: &mut Vec<ReviewLine>) -> Ver
                     .assessment
                     .warnings
                     .iter()
-                    .filter(|warning| warning.id == super::precedence::WarningId::HelperCannotServe)
+                    .filter(|warning| {
+                        matches!(
+                            warning.id,
+                            super::precedence::WarningId::HelperCannotServe
+                                | super::precedence::WarningId::HelperTokenToAnthropic
+                        )
+                    })
                     .map(|warning| ReviewLine::new(Mark::Fix, warning.fix.clone())),
             );
             Verdict::Fails

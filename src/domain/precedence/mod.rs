@@ -337,6 +337,9 @@ pub enum WarningId {
     BareModeForced,
     /// The `apiKeyHelper` is `ccauth token …` for a sign-in or key ccauth does not have.
     HelperCannotServe,
+    /// The `apiKeyHelper` serves an SSO or gateway token, and with no `ANTHROPIC_BASE_URL` it
+    /// would go to api.anthropic.com.
+    HelperTokenToAnthropic,
 }
 
 /// A warning in plain words, with the fix.

@@ -124,7 +124,8 @@ fn source_fields(row: &SourceRow, now_ms: i64, fields: &mut Fields) {
     for (label, value) in &row.details {
         fields.add(label, value);
     }
-    if !row.found {
+    // What a source is, for one that is not set and has nothing else to say.
+    if !row.found && row.details.is_empty() {
         fields.note(describe_absent(row.id), fields.theme.hint);
     }
 }
