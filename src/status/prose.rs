@@ -127,7 +127,17 @@ pub fn row_summary(row: &SourceRow, now_ms: i64) -> String {
     if let Some(location) = &row.location {
         parts.push(location.clone());
     }
-    if let Some(expires) = row.expires_at_ms {
+    if row.renews_itself {
+        // The access token's expiry ends nothing; the sign-in's end does.
+        parts.push(match row.sign_in_ends_at_ms {
+            Some(end) => format!(
+                "renews itself; sign-in ends by {} ({})",
+                short_utc(end),
+                relative(end, now_ms)
+            ),
+            None => String::from("renews itself"),
+        });
+    } else if let Some(expires) = row.expires_at_ms {
         let verb = if expires <= now_ms {
             "expired"
         } else {

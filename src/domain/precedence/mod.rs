@@ -34,7 +34,7 @@ use super::world::{Configured, EnvOrigin, EnvValue, EnvVar, World};
 use examine::examine;
 use warnings::warnings;
 
-/// How long before expiry a login counts as "expiring soon".
+/// How long before expiry a login that cannot renew itself counts as "expiring soon".
 pub const EXPIRY_WARNING_MS: i64 = 3 * 24 * 60 * 60 * 1000;
 
 /// How Claude Code is run; approval and bare mode change the answer.
@@ -261,8 +261,14 @@ pub struct SourceRow {
     pub location: Option<String>,
     /// The value masked to its tail, for secrets; the value itself for non-secrets.
     pub value: Option<String>,
-    /// When it expires, epoch milliseconds.
+    /// When it expires, epoch milliseconds (for the subscription login: its access token).
     pub expires_at_ms: Option<i64>,
+    /// The subscription login only: when the sign-in itself ends at the latest
+    /// (`refreshTokenExpiresAt`, what `claude auth status` reports as `loginExpiresAt`).
+    pub sign_in_ends_at_ms: Option<i64>,
+    /// The subscription login only: Claude Code renews the access token itself, so its expiry
+    /// (`expires_at_ms`) ends nothing.
+    pub renews_itself: bool,
     /// More facts, as label/value pairs, shown in the details pane.
     pub details: Vec<(String, String)>,
 }
@@ -313,6 +319,12 @@ pub enum WarningId {
     LoginExpired,
     /// The stored login expires within three days and cannot renew itself.
     LoginExpiring,
+    /// The sign-in itself (`refreshTokenExpiresAt`) ends within ten days: `claude -p` warns from
+    /// ten days ahead, interactive Claude Code from three.
+    SignInEnding,
+    /// The sign-in itself (`refreshTokenExpiresAt`) has ended: the access token cannot be
+    /// renewed once it expires.
+    SignInEnded,
     /// The stored login is a signed-out entry.
     SignedOut,
     /// A `CLAUDE_CODE_USE_*` variable selects a cloud provider over other credentials.
@@ -500,5 +512,7 @@ pub fn display_path(path: &Path, world: &World) -> String {
     home_relative(path, world.paths.home.as_deref())
 }
 
+#[cfg(test)]
+mod expiry_tests;
 #[cfg(test)]
 mod tests;

@@ -175,7 +175,13 @@ fn render_verdict(
             if let Some(location) = &row.location {
                 second.push(location.clone());
             }
-            if let Some(expires) = row.expires_at_ms {
+            if row.renews_itself {
+                // The access token's expiry ends nothing; the sign-in's end does.
+                second.push(match row.sign_in_ends_at_ms {
+                    Some(end) => format!("renews itself, sign-in ends {}", relative(end, now_ms)),
+                    None => String::from("renews itself"),
+                });
+            } else if let Some(expires) = row.expires_at_ms {
                 let verb = if expires <= now_ms {
                     "expired"
                 } else {
