@@ -221,7 +221,11 @@ mod tests {
         for case in cases {
             let name = case.name;
             assert_eq!(outlook(&case.meta, NOW), case.outlook, "{name}");
-            assert_eq!(case.outlook.auth_status_logged_in(), case.logged_in, "{name}");
+            assert_eq!(
+                case.outlook.auth_status_logged_in(),
+                case.logged_in,
+                "{name}"
+            );
             let end = sign_in_end(&case.meta, NOW).map(|end| end.latest_ms);
             assert_eq!(end, case.login_expires_at, "{name}");
         }
@@ -238,7 +242,12 @@ mod tests {
         use Outlook::{Expired, Renews, SignedOut};
         let (soon, past, renews) = (SOON, PAST, RENEWS);
         check(&[
-            case("a: access valid", meta(true, Some(soon), true, None), renews, true),
+            case(
+                "a: access valid",
+                meta(true, Some(soon), true, None),
+                renews,
+                true,
+            ),
             case(
                 "b: access expired, refresh token, no sign-in end",
                 meta(true, Some(past), true, None),

@@ -166,8 +166,14 @@ mod tests {
             parse_iso_utc("2026-12-13T01:05:07.893Z"),
             Some(1_796_691_600_000 + 5 * DAY_MS + 307_893)
         );
-        assert_eq!(parse_iso_utc("2026-11-25T14:03:09Z"), Some(1_795_615_389_000));
-        assert_eq!(parse_iso_utc("2024-02-29T00:00:00.5Z"), Some(1_709_164_800_500));
+        assert_eq!(
+            parse_iso_utc("2026-11-25T14:03:09Z"),
+            Some(1_795_615_389_000)
+        );
+        assert_eq!(
+            parse_iso_utc("2024-02-29T00:00:00.5Z"),
+            Some(1_709_164_800_500)
+        );
         assert_eq!(parse_iso_utc("1969-12-31T23:59:59Z"), Some(-1000));
         assert_eq!(date(1_795_615_389_000), "2026-11-25");
         for bad in [

@@ -62,7 +62,11 @@ fn cases() -> Vec<Case> {
         Case {
             warnings: &[(WarningId::LoginExpired, Severity::Error)],
             auth_status_differs: true,
-            ..case("c: access expired, no refresh token", login(past, false), false)
+            ..case(
+                "c: access expired, no refresh token",
+                login(past, false),
+                false,
+            )
         },
         Case {
             warnings: &[(WarningId::LoginExpiring, Severity::Warning)],
@@ -206,7 +210,9 @@ fn both_sides_are_said_when_auth_status_disagrees() {
         .find(|warning| warning.id == WarningId::LoginExpired)
         .unwrap();
     assert!(
-        warning.message.contains("`claude auth status` still says logged in (exit 0)"),
+        warning
+            .message
+            .contains("`claude auth status` still says logged in (exit 0)"),
         "{}",
         warning.message
     );

@@ -399,9 +399,7 @@ fn sign_in_ending(end: SignInEnd, now_ms: i64, out: &mut Vec<Warning>) {
         Some(banner) => Warning {
             id: WarningId::SignInEnding,
             severity: Severity::Warning,
-            message: format!(
-                "Your Claude sign-in ends {window}: Claude Code shows \"{banner}\"."
-            ),
+            message: format!("Your Claude sign-in ends {window}: Claude Code shows \"{banner}\"."),
             fix,
         },
         None => Warning {
