@@ -218,23 +218,22 @@ fn expired_login_that_cannot_renew_exits_1() {
     );
 }
 
-/// Each expiry case observed with the real Claude Code 2.1.332 (docs/claude-expiry.md): exit
-/// status, `usable`, the login's state, `sign_in_ends_at`, `renews_itself` and the login
-/// warnings, in `--json`; and the prose saying both sides where `claude auth status` differs.
-#[test]
-fn expiry_cases_exit_as_claude_code_would_fare() {
-    struct Case {
-        name: &'static str,
-        login: Login,
-        code: i32,
-        state: &'static str,
-        ends: bool,
-        renews: bool,
-        warnings: &'static [&'static str],
-        prose: &'static [&'static str],
-    }
-    let cases = [
-        Case {
+/// One stored login and what `ccauth status` should say of it.
+struct ExpiryCase {
+    name: &'static str,
+    login: Login,
+    code: i32,
+    state: &'static str,
+    ends: bool,
+    renews: bool,
+    warnings: &'static [&'static str],
+    prose: &'static [&'static str],
+}
+
+/// Each expiry case observed with the real Claude Code 2.1.332 (docs/claude-expiry.md).
+fn expiry_cases() -> Vec<ExpiryCase> {
+    vec![
+        ExpiryCase {
             name: "b: access expired two days ago, refresh token stored",
             login: Login::access(2, true),
             code: 0,
@@ -244,7 +243,7 @@ fn expiry_cases_exit_as_claude_code_would_fare() {
             warnings: &[],
             prose: &["renews itself"],
         },
-        Case {
+        ExpiryCase {
             name: "c: access expired two days ago, no refresh token",
             login: Login::access(2, false),
             code: 1,
@@ -257,7 +256,7 @@ fn expiry_cases_exit_as_claude_code_would_fare() {
                 "`claude auth status` still says logged in (exit 0)",
             ],
         },
-        Case {
+        ExpiryCase {
             name: "d: access expired, sign-in ended yesterday",
             login: Login::access(2, true).sign_in_ends_in_days(-1),
             code: 1,
@@ -270,7 +269,7 @@ fn expiry_cases_exit_as_claude_code_would_fare() {
                 "`claude auth status` still says logged in (exit 0)",
             ],
         },
-        Case {
+        ExpiryCase {
             name: "e: sign-in ends in 2 days",
             login: Login::access(-1, true).sign_in_ends_in_days(2),
             code: 0,
@@ -280,7 +279,7 @@ fn expiry_cases_exit_as_claude_code_would_fare() {
             warnings: &["sign_in_ending"],
             prose: &["Your login expires in 2 days · run /login to renew"],
         },
-        Case {
+        ExpiryCase {
             name: "e: access expired, sign-in ends in 9 days",
             login: Login::access(1, true).sign_in_ends_in_days(9),
             code: 0,
@@ -290,7 +289,7 @@ fn expiry_cases_exit_as_claude_code_would_fare() {
             warnings: &["sign_in_ending"],
             prose: &["`claude -p` warns about it: \"Warning: this sign-in ends between"],
         },
-        Case {
+        ExpiryCase {
             name: "f: signed out",
             login: Login::signed_out(),
             code: 1,
@@ -300,15 +299,24 @@ fn expiry_cases_exit_as_claude_code_would_fare() {
             warnings: &["signed_out"],
             prose: &["The stored Claude login is a signed-out entry."],
         },
-    ];
-    let login_warnings = [
-        "login_expired",
-        "login_expiring",
-        "sign_in_ending",
-        "sign_in_ended",
-        "signed_out",
-    ];
-    for case in cases {
+    ]
+}
+
+/// The warnings about the stored login.
+const LOGIN_WARNINGS: [&str; 5] = [
+    "login_expired",
+    "login_expiring",
+    "sign_in_ending",
+    "sign_in_ended",
+    "signed_out",
+];
+
+/// Each expiry case observed with the real Claude Code 2.1.332 (docs/claude-expiry.md): exit
+/// status, `usable`, the login's state, `sign_in_ends_at`, `renews_itself` and the login
+/// warnings, in `--json`; and the prose saying both sides where `claude auth status` differs.
+#[test]
+fn expiry_cases_exit_as_claude_code_would_fare() {
+    for case in expiry_cases() {
         let name = case.name;
         let home = Home::new().login(&case.login).account("a@example.com");
         let (code, json) = status_json(&home, &[]);
@@ -324,7 +332,7 @@ fn expiry_cases_exit_as_claude_code_would_fare() {
         }
         let warnings: Vec<String> = warning_ids(&json)
             .into_iter()
-            .filter(|id| login_warnings.contains(&id.as_str()))
+            .filter(|id| LOGIN_WARNINGS.contains(&id.as_str()))
             .collect();
         assert_eq!(warnings, case.warnings, "{name}");
 
