@@ -252,6 +252,7 @@ fn expiry_cases() -> Vec<ExpiryCase> {
             renews: false,
             warnings: &["login_expired"],
             prose: &[
+                "will use: no credential (Login expired)",
                 "Login expired · Please run /login",
                 "`claude auth status` still says logged in (exit 0)",
             ],
@@ -265,6 +266,7 @@ fn expiry_cases() -> Vec<ExpiryCase> {
             renews: false,
             warnings: &["sign_in_ended"],
             prose: &[
+                "will use: no credential (Sign-in ended)",
                 "will try to renew it and be refused",
                 "`claude auth status` still says logged in (exit 0)",
             ],
@@ -297,7 +299,10 @@ fn expiry_cases() -> Vec<ExpiryCase> {
             ends: false,
             renews: false,
             warnings: &["signed_out"],
-            prose: &["The stored Claude login is a signed-out entry."],
+            prose: &[
+                "will use: no credential (Not logged in)",
+                "The stored Claude login is a signed-out entry.",
+            ],
         },
     ]
 }

@@ -107,6 +107,11 @@ fn details_full_screen() {
 fn details_of_an_expired_login_say_both_sides() {
     let builder = Builder::new().login(NOW - 2 * crate::domain::time::DAY_MS, false);
     let mut model = model_for(&builder, 80, 24);
+    let dashboard = screen(&model);
+    assert!(
+        dashboard.contains("No credential: Login expired"),
+        "{dashboard}"
+    );
     // Nothing wins, so the list starts at its top; the login is the eighth source.
     for _ in 0..7 {
         update(&mut model, Msg::Key(Key::Down));

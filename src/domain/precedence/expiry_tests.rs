@@ -191,6 +191,45 @@ fn login_expired_only_without_a_refresh_token() {
     }
 }
 
+/// With no usable credential, the headline is what Claude Code says of the stored login.
+#[test]
+fn no_credential_is_named_as_claude_code_names_it() {
+    let words = |builder: Builder, mode| no_credential(&builder.world, mode, NOW);
+    let past = NOW - 2 * DAY_MS;
+    assert_eq!(
+        words(login(past, false), Mode::Interactive),
+        NoCredential::LoginExpired
+    );
+    assert_eq!(
+        words(login(past, true).sign_in_ends(NOW - DAY_MS), Mode::Print),
+        NoCredential::SignInEnded
+    );
+    assert_eq!(
+        words(signed_out(), Mode::Interactive),
+        NoCredential::NotLoggedIn
+    );
+    assert_eq!(
+        words(Builder::new(), Mode::Interactive),
+        NoCredential::NotLoggedIn
+    );
+    // Bare mode reads no login at all.
+    assert_eq!(
+        words(login(past, false), Mode::Bare),
+        NoCredential::NotLoggedIn
+    );
+    let warning = login(past, false)
+        .assess()
+        .warnings
+        .into_iter()
+        .find(|warning| warning.id == WarningId::NoCredential)
+        .unwrap();
+    assert!(
+        !warning.message.contains("Not logged in"),
+        "{}",
+        warning.message
+    );
+}
+
 #[test]
 fn both_sides_are_said_when_auth_status_disagrees() {
     let assessment = login(NOW - 2 * DAY_MS, false).assess();

@@ -29,8 +29,9 @@ mod warnings;
 use super::env::is_truthy;
 // Kept at its old path for callers that still name `precedence::home_relative`; the helper
 // itself is `domain::paths::home_relative`.
+use super::login_expiry::{self, Outlook};
 pub use super::paths::home_relative;
-use super::world::{Configured, EnvOrigin, EnvValue, EnvVar, World};
+use super::world::{Configured, EnvOrigin, EnvValue, EnvVar, StoredLogin, World};
 use examine::examine;
 use warnings::warnings;
 
@@ -505,6 +506,61 @@ fn configured_text<T>(configured: &Configured<T>, world: &World) -> String {
         display_path(&configured.file, world),
         configured.layer.label()
     )
+}
+
+/// Why Claude Code has no credential in `mode`, in the words it starts with: a stored login it
+/// would pick but that is refused ([`NoCredential::LoginExpired`],
+/// [`NoCredential::SignInEnded`]), else [`NoCredential::NotLoggedIn`].
+pub fn no_credential(world: &World, mode: Mode, now_ms: i64) -> NoCredential {
+    let meta = match &world.login {
+        StoredLogin::File {
+            meta: Some(meta), ..
+        } if mode != Mode::Bare => meta,
+        _ => return NoCredential::NotLoggedIn,
+    };
+    match login_expiry::outlook(meta, now_ms) {
+        Outlook::Expired => NoCredential::LoginExpired,
+        Outlook::Ended(_) => NoCredential::SignInEnded,
+        Outlook::SignedOut | Outlook::Valid { .. } | Outlook::Renews => NoCredential::NotLoggedIn,
+    }
+}
+
+/// What Claude Code says when it has no credential it can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCredential {
+    /// Nothing to use: "Not logged in · Please run /login".
+    NotLoggedIn,
+    /// The stored login's access token expired and cannot renew itself: "Login expired · Please
+    /// run /login" at the first request.
+    LoginExpired,
+    /// The stored login's access token expired after its sign-in ended: renewing it is refused.
+    SignInEnded,
+}
+
+impl NoCredential {
+    /// A short headline: `Not logged in`, `Login expired`, `Sign-in ended`.
+    pub fn headline(self) -> &'static str {
+        match self {
+            NoCredential::NotLoggedIn => "Not logged in",
+            NoCredential::LoginExpired => "Login expired",
+            NoCredential::SignInEnded => "Sign-in ended",
+        }
+    }
+
+    /// What happens when Claude Code starts, as a clause.
+    pub fn outcome(self) -> &'static str {
+        match self {
+            NoCredential::NotLoggedIn => "it will say \"Not logged in · Please run /login\"",
+            NoCredential::LoginExpired => {
+                "its stored login has expired and cannot renew itself: its first request gets \
+                 \"Login expired · Please run /login\""
+            }
+            NoCredential::SignInEnded => {
+                "its stored login's sign-in has ended: renewing the expired access token is \
+                 refused"
+            }
+        }
+    }
 }
 
 /// A path for display: the home directory shortened to `~`.

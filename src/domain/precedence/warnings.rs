@@ -3,7 +3,7 @@
 use super::examine::providers_on;
 use super::{
     Assessment, EXPIRY_WARNING_MS, Mode, Severity, SkipReason, SourceId, SourceRow, SourceState,
-    Warning, WarningId, display_path, origin_text,
+    Warning, WarningId, display_path, no_credential, origin_text,
 };
 use crate::domain::login_expiry::{self, Outlook, SignInEnd};
 use crate::domain::time::{date, duration_words};
@@ -29,8 +29,9 @@ pub(super) fn warnings(
         out.push(Warning {
             id: WarningId::NoCredential,
             severity: Severity::Error,
-            message: String::from(
-                "Claude Code has no credential it can use: it will say \"Not logged in · Please run /login\".",
+            message: format!(
+                "Claude Code has no credential it can use: {}.",
+                no_credential(world, Mode::Interactive, now_ms).outcome()
             ),
             fix: String::from(
                 "Run `ccauth login` (or press l on the dashboard) to choose how to sign in, or run \

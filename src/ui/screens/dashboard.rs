@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Padding, Paragraph, Wrap};
 
 use super::details::{entry_lines, entry_title, state_word};
-use crate::domain::precedence::{Resolution, Severity, SourceState};
+use crate::domain::precedence::{Resolution, Severity, SourceState, no_credential};
 use crate::domain::status::Status;
 use crate::domain::time::relative;
 use crate::ui::theme::Theme;
@@ -208,7 +208,13 @@ fn render_verdict(
         None => {
             lines.push(Line::from(vec![
                 Span::styled("✘ ", theme.error),
-                Span::styled("No credential: Not logged in", theme.error),
+                Span::styled(
+                    format!(
+                        "No credential: {}",
+                        no_credential(&status.world, resolution.mode, status.read_at_ms).headline()
+                    ),
+                    theme.error,
+                ),
             ]));
             lines.push(Line::styled(
                 format!(
