@@ -508,6 +508,8 @@ fn row_of(resolution: &Resolution, id: SourceId) -> SourceRow {
         location: None,
         value: None,
         expires_at_ms: None,
+        sign_in_ends_at_ms: None,
+        renews_itself: false,
         details: Vec::new(),
     })
 }
