@@ -177,14 +177,29 @@ impl Journey<'_> {
         }
     }
 
-    /// The official CLI's sign-in, attached to this terminal (it reads the pasted code itself).
+    /// The official CLI's sign-in, presented in lines: its URL, what it prints, the code
+    /// pasted here forwarded to it, its failure with the next step, who signed in.
     fn claude(&mut self, console: bool, sso: bool, email: Option<&str>) -> Result<u8, Stop> {
         if self.find_claude().is_none() {
             return self.claude_missing(console);
         }
-        let _ = writeln!(self.out);
-        Ok(crate::commands::claude_login_attached(
-            self.env, self.paths, console, sso, email, self.out,
+        let starter =
+            actions::sign_in::EngineStarter::new(self.paths.clone(), std::env::temp_dir());
+        Ok(super::sign_in(
+            &Request {
+                target: Target::Claude {
+                    console,
+                    sso,
+                    email: email.map(str::to_owned),
+                },
+                flow: Flow::Browser,
+            },
+            crate::wizard::sign_in::claude_provider(console, sso),
+            &starter,
+            self.paths,
+            None,
+            &mut self.input,
+            self.out,
         ))
     }
 

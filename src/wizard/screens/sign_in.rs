@@ -779,17 +779,23 @@ fn restart(model: &mut Model, request: Request) -> Vec<Effect> {
 }
 
 /// Starts `claude auth login` for a Claude account or the Console, over what is shown.
+/// How a sign-in through `claude auth login` is named on screen and in line mode.
+pub fn claude_provider(console: bool, sso: bool) -> &'static str {
+    match (console, sso) {
+        (true, _) => "Anthropic Console · claude auth login",
+        (false, true) => "Claude account via SSO · claude auth login",
+        (false, false) => "Claude account · claude auth login",
+    }
+}
+
+/// Starts `claude auth login` (`--console`, `--sso`, `--email`) on the sign-in screen.
 pub(in crate::wizard) fn start_claude(
     model: &mut Model,
     console: bool,
     sso: bool,
     email: Option<String>,
 ) -> Vec<Effect> {
-    let provider = match (console, sso) {
-        (true, _) => "Anthropic Console · claude auth login",
-        (false, true) => "Claude account via SSO · claude auth login",
-        (false, false) => "Claude account · claude auth login",
-    };
+    let provider = claude_provider(console, sso);
     model.start_sign_in(
         Request {
             target: Target::Claude {
