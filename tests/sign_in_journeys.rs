@@ -336,12 +336,12 @@ fn demo_waiting() -> (Home, Pty, SocketAddr) {
     (home, pty, SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
-/// Presses `key` while the demo waits: ccauth exits 1, the terminal is restored, the callback
-/// port is closed and the demo left nothing behind.
-fn leaving_mid_flow_with(key: &[u8]) {
+/// Presses `key` while the demo waits: ccauth exits with `code`, the terminal is restored, the
+/// callback port is closed and the demo left nothing behind.
+fn leaving_mid_flow_with(key: &[u8], code: u32) {
     let (home, mut pty, address) = demo_waiting();
     pty.send(key);
-    assert_eq!(pty.wait_exit(), 1);
+    assert_eq!(pty.wait_exit(), code);
     assert_restored(&pty);
     assert_refused(address);
     assert_eq!(demo_dirs(&tmp_dir(&home)), Vec::<PathBuf>::new());
@@ -350,13 +350,13 @@ fn leaving_mid_flow_with(key: &[u8]) {
 #[test]
 fn esc_mid_flow_closes_the_callback_port_and_exits_1() {
     // Esc cancels even while the paste box has focus (Tab is what leaves the box).
-    leaving_mid_flow_with(keys::ESC);
+    leaving_mid_flow_with(keys::ESC, 1);
 }
 
 #[test]
-fn ctrl_c_mid_flow_closes_the_callback_port_and_exits_1() {
-    // Ctrl-C leaves even from the paste box.
-    leaving_mid_flow_with(keys::CTRL_C);
+fn ctrl_c_mid_flow_closes_the_callback_port_and_exits_130() {
+    // Ctrl-C leaves even from the paste box, as an interrupt: 130, not the "no credential" 1.
+    leaving_mid_flow_with(keys::CTRL_C, 130);
 }
 
 // ---------------------------------------------------------------------------------------------
