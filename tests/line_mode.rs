@@ -355,3 +355,39 @@ fn the_console_without_claude_speaks_of_the_console_and_offers_a_key_instead() {
     );
     assert_eq!(served_key(&home, "console"), KEY);
 }
+
+#[test]
+fn a_different_key_under_a_saved_name_is_replaced_only_on_yes() {
+    let other = KEY.replace("LINECANARY", "OTHERCANARY");
+    let home = Home::new();
+    let out = answered(
+        &home,
+        &["--plain", "login", "--method", "api-key"],
+        &["work", KEY, "", "n"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    // Another key under the same name: asked, and no keeps the first.
+    let out = answered(
+        &home,
+        &["--plain", "login", "--method", "api-key"],
+        &["work", &other, "", "n"],
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stdout.contains(&format!(
+            "A different key is already saved as \"work\" ({}). Replace it? [y/N]: n",
+            ccauth::domain::secret::mask(KEY)
+        )),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(served_key(&home, "work"), KEY);
+    // Yes replaces it.
+    let out = answered(
+        &home,
+        &["--plain", "login", "--method", "api-key"],
+        &["work", &other, "", "y", "n"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(served_key(&home, "work"), other);
+}

@@ -262,7 +262,11 @@ impl Runner {
                 name,
                 key,
                 base_url,
+                replace,
             } => self.blocking(ticket, move |keep| {
+                if !replace && let Some(saved) = actions::keys::replaces(&paths, &name, &key) {
+                    return Reply::ApiKeyExists { name, saved };
+                }
                 Reply::ApiKeySaved(
                     actions::keys::save_api_key(
                         &input,

@@ -349,6 +349,40 @@ fn the_sso_form_saves_the_provider_then_signs_in_with_it() {
 }
 
 #[test]
+fn a_different_key_under_a_saved_name_is_replaced_only_after_a_second_enter() {
+    let (mut model, _) = open(Opening::Choice(Choice::ExistingKey), &Builder::new());
+    model_paste(&mut model, "sk-ant-api03-pasted-secret-value\n");
+    key(&mut model, Key::Enter);
+    let first = key(&mut model, Key::Enter);
+    assert!(matches!(
+        &first[..],
+        [Effect::SaveApiKey { replace: false, .. }]
+    ));
+    reply(
+        &mut model,
+        Reply::ApiKeyExists {
+            name: String::from("default"),
+            saved: String::from("sk-ant-…abcd"),
+        },
+    );
+    let Screen::Form(form) = &model.screen else {
+        panic!("still the form");
+    };
+    let message = form.message.clone().unwrap_or_default();
+    assert!(
+        message.contains("already saved as \"default\" (sk-ant-…abcd)")
+            && message.contains("Enter again to replace"),
+        "{message}"
+    );
+    // Enter again: the same name, now replacing.
+    let second = key(&mut model, Key::Enter);
+    assert!(matches!(
+        &second[..],
+        [Effect::SaveApiKey { replace: true, .. }]
+    ));
+}
+
+#[test]
 fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
     let (mut model, _) = open(Opening::Choice(Choice::ExistingKey), &Builder::new());
     // The name field is pre-filled; the cursor waits in the key field.
@@ -361,6 +395,7 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
             name,
             key: secret,
             base_url,
+            replace: false,
         },
     ] = &effects[..]
     else {
