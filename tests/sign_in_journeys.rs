@@ -733,6 +733,6 @@ fn the_url_is_a_clickable_osc_8_link_that_still_reads_as_the_url() {
         "no OSC 8 link to {url} in the terminal output"
     );
     pty.send(keys::CTRL_C);
-    assert_eq!(pty.wait_exit(), 1);
+    assert_eq!(pty.wait_exit(), 130, "an interrupted sign-in");
     assert_restored(&pty);
 }

@@ -560,7 +560,16 @@ pub const CONFIG: &[Binding] = &[
 pub const HELPER: &[Binding] = &[
     bind(&[Key::Char('y')], Action::Yes, "y", "trust and run", true),
     bind(&[Key::Char('r')], Action::RunAgain, "r", "run again", true),
-    bind(&[Key::Esc], Action::Back, "esc", "stop / back", true),
+    BACK,
+    SCROLL_UP,
+    SCROLL_DOWN,
+    HELP,
+    QUIT,
+];
+
+/// The apiKeyHelper test while the helper runs: Esc stops it.
+pub const HELPER_RUNNING: &[Binding] = &[
+    bind(&[Key::Esc], Action::Back, "esc", "stop", true),
     SCROLL_UP,
     SCROLL_DOWN,
     HELP,

@@ -441,6 +441,7 @@ impl Model {
             Screen::Form(_) => keymap::FORM,
             Screen::Approval(_) => keymap::APPROVAL,
             Screen::Config(_) => keymap::CONFIG,
+            Screen::Helper(run) if run.phase == HelperPhase::Running => keymap::HELPER_RUNNING,
             Screen::Helper(_) => keymap::HELPER,
             Screen::Logout(_) => keymap::LOGOUT,
             Screen::Outcome(_) => keymap::OUTCOME,

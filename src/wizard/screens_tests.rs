@@ -498,6 +498,46 @@ fn letters_on_a_form_type_instead_of_quitting() {
     ));
 }
 
+/// The help bar's words, `key label` each.
+fn bar_words(model: &Model) -> Vec<String> {
+    model
+        .help_bar()
+        .iter()
+        .map(|binding| format!("{} {}", binding.shown, binding.label))
+        .collect()
+}
+
+#[test]
+fn the_helper_test_offers_only_what_does_something() {
+    // No helper configured: nothing to run again, and Esc goes back.
+    let (mut model, _) = open(Opening::Dashboard, &Builder::new());
+    key(&mut model, Key::Char('h'));
+    reply(&mut model, Reply::HelperFound(Ok(None)));
+    assert!(matches!(&model.screen, Screen::Helper(run) if run.phase == HelperPhase::NoHelper));
+    let bar = bar_words(&model);
+    assert!(!bar.iter().any(|word| word.starts_with("r ")), "{bar:?}");
+    assert!(bar.contains(&String::from("esc back")), "{bar:?}");
+    assert!(
+        key(&mut model, Key::Char('r')).is_empty(),
+        "r does nothing, and is not offered"
+    );
+
+    // Running: Esc stops it.
+    let (mut model, _) = open(Opening::Dashboard, &Builder::new());
+    key(&mut model, Key::Char('h'));
+    reply(
+        &mut model,
+        Reply::HelperFound(Ok(Some(HelperInfo {
+            command: String::from("./get-key.sh"),
+            source: String::from("user settings (~/.claude/settings.json)"),
+            ttl: String::from("5 min (default)"),
+            needs_trust: false,
+        }))),
+    );
+    let bar = bar_words(&model);
+    assert!(bar.contains(&String::from("esc stop")), "{bar:?}");
+}
+
 #[test]
 fn the_helper_test_asks_for_trust_counts_seconds_and_can_be_stopped() {
     let (mut model, _) = open(Opening::Dashboard, &Builder::new());
