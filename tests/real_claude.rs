@@ -451,3 +451,28 @@ fn ctrl_c_in_a_line_mode_sign_in_stops_the_real_cli_too() {
     wait_gone(&child);
     assert_no_panic(&pty);
 }
+
+#[test]
+fn a_whole_redirect_url_pasted_is_passed_to_the_real_cli_as_code_and_state() {
+    // The browser's address bar holds `…/callback?code=C&state=S`; claude refuses that line
+    // ("That doesn't look like the full code"), so ccauth passes `C#S`: the real CLI takes it
+    // and goes on to the exchange, which fails offline.
+    let home = home();
+    let mut run =
+        common::sign_in::Plain::spawn(&home, &["--plain", "login", "--method", "claudeai"]);
+    run.wait_for_line("the sign-in URL on a line of its own", |line| {
+        line.starts_with(Way::ClaudeAi.prefix())
+    });
+    run.send_line(
+        "https://platform.claude.com/oauth/code/callback?code=abcdefghijklmnop&state=qrstuvwxyz012345",
+    );
+    run.close_stdin();
+    let out = run.wait();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        !out.stdout.contains("doesn't look like the full code"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("ENOTFOUND"), "{}", out.stderr);
+}
