@@ -476,3 +476,27 @@ fn a_whole_redirect_url_pasted_is_passed_to_the_real_cli_as_code_and_state() {
     );
     assert!(out.stderr.contains("ENOTFOUND"), "{}", out.stderr);
 }
+
+#[test]
+fn logout_finds_a_claude_login_the_real_cli_reports_as_an_env_key() {
+    // With ANTHROPIC_API_KEY in the shell, `claude auth status` reports `api_key` and hides
+    // the stored login; ccauth still finds it in Claude Code's files and logs it out.
+    let home = home().login(&Login::valid()).api_key();
+    let credentials = home.credentials_path();
+    assert!(credentials.exists());
+    let output = common::command(&home)
+        .args(["--plain", "logout", "--yes"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("Logged out of your Claude account (claude auth logout)."),
+        "{stdout}"
+    );
+    assert!(
+        !credentials.exists(),
+        "the real claude auth logout removed the login"
+    );
+}

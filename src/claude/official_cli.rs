@@ -38,6 +38,9 @@ pub struct AuthStatus {
     pub org_name: Option<String>,
     /// `pro`, `max`, `team`, `enterprise`.
     pub subscription_type: Option<String>,
+    /// Where the API key in use comes from: `"/login managed key"` for a Console login,
+    /// `ANTHROPIC_API_KEY`, ….
+    pub api_key_source: Option<String>,
     /// When the sign-in ends at the latest (`refreshTokenExpiresAt`, as `toISOString` writes
     /// it), or `None` when Claude Code knows no end (2.1.318 and later).
     pub login_expires_at: Option<String>,
