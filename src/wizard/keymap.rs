@@ -648,6 +648,24 @@ pub const OUTCOME: &[Binding] = &[
     QUIT,
 ];
 
+/// The outcome of a save (a key you have): the journey is over, so Esc finishes it as Enter
+/// does, and says so.
+pub const OUTCOME_SAVED: &[Binding] = &[
+    bind(
+        &[Key::Char('w')],
+        Action::WriteSettings,
+        "w",
+        "write settings",
+        true,
+    ),
+    bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
+    bind(&[Key::Esc], Action::Back, "esc", "finish", true),
+    SCROLL_UP,
+    SCROLL_DOWN,
+    HELP,
+    QUIT,
+];
+
 /// What each way of running Claude Code means, under the dashboard's keys in the help overlay:
 /// short lines, so they fit the smallest terminal without wrapping.
 pub const MODES_HELP: &[(&str, &[&str])] = &[

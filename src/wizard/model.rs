@@ -444,6 +444,9 @@ impl Model {
             Screen::Helper(run) if run.phase == HelperPhase::Running => keymap::HELPER_RUNNING,
             Screen::Helper(_) => keymap::HELPER,
             Screen::Logout(_) => keymap::LOGOUT,
+            Screen::Outcome(outcome) if outcome.kind == super::outcome::OutcomeKind::Saved => {
+                keymap::OUTCOME_SAVED
+            }
             Screen::Outcome(_) => keymap::OUTCOME,
             Screen::Provider(_) => keymap::PROVIDER,
             Screen::Gateway(_) => keymap::GATEWAY,
