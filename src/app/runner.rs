@@ -463,7 +463,7 @@ impl Runner {
     }
 
     fn open_browser(&self, ticket: Ticket, url: String, forced: bool) {
-        if !forced && let Decision::Skip(why) = browser::decide(&self.session) {
+        if !forced && let Decision::Skip(why) = browser::decide(&self.session, &url) {
             self.answer(ticket, Reply::Browser(BrowserNote::Skipped(why)));
             return;
         }

@@ -295,7 +295,7 @@ pub fn wire_claude_code(
 /// Opens `url` in the browser when that can work, saying what happened either way.
 fn open_browser(url: &str, session: &crate::platform::environment::Session, out: &mut dyn Write) {
     use crate::platform::browser::{self, Decision};
-    match browser::decide(session) {
+    match browser::decide(session, url) {
         Decision::Skip(why) => {
             let _ = writeln!(out, "Browser not opened: {why}.");
         }
