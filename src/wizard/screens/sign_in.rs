@@ -402,7 +402,7 @@ impl SignIn {
             SignInEvent::Exchanging => {
                 self.phase = Phase::Exchanging;
                 self.paste_focused = false;
-                self.log(now_ms, "Exchanging the code for tokens…", Tone::Info);
+                self.log(now_ms, exchanging_words(&self.request.target), Tone::Info);
             }
             SignInEvent::Device {
                 user_code,
@@ -797,6 +797,15 @@ fn restart(model: &mut Model, request: Request) -> Vec<Effect> {
     let ticket = model.replace(Screen::SignIn(Box::new(fresh)));
     effects.push(Effect::StartSignIn { ticket, request });
     effects
+}
+
+/// What the pane says once a code is on its way: ccauth exchanges its own codes; for a Claude
+/// sign-in, `claude` first checks the code (and may ask again) before it exchanges it.
+pub fn exchanging_words(target: &Target) -> &'static str {
+    match target {
+        Target::Claude { .. } => "claude is checking the code, then signing in…",
+        _ => "Exchanging the code for tokens…",
+    }
 }
 
 /// How a sign-in through `claude auth login` is named on screen and in line mode.
