@@ -432,6 +432,14 @@ fn line_mode_presents_the_real_cli_and_names_the_next_step_when_the_exchange_fai
         !out.stdout.contains("abcdefghijklmnop"),
         "the code is never echoed back"
     );
+    // Once a code is sent, claude checks it before any exchange: ccauth does not claim one.
+    assert!(
+        out.stdout
+            .contains("claude is checking the code, then signing in…")
+            && !out.stdout.contains("Exchanging the code for tokens"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
