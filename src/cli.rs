@@ -140,6 +140,25 @@ pub enum Method {
     Gateway,
 }
 
+impl Method {
+    /// The chooser row this way in stands for.
+    pub fn choice(self) -> crate::wizard::menu::Choice {
+        use crate::wizard::menu::Choice;
+        match self {
+            Method::Claudeai => Choice::ClaudeBrowser,
+            Method::ClaudeaiSso => Choice::ClaudeSso,
+            Method::Console => Choice::ConsoleBrowser,
+            Method::Sso => Choice::CompanySso,
+            Method::ApiKey => Choice::ExistingKey,
+            Method::Platform => Choice::Platform,
+            Method::Bedrock => Choice::Bedrock,
+            Method::Vertex => Choice::Vertex,
+            Method::Foundry => Choice::Foundry,
+            Method::Gateway => Choice::Gateway,
+        }
+    }
+}
+
 /// Options of `ccauth logout`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct LogoutArgs {

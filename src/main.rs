@@ -13,7 +13,6 @@ use ccauth::cli::{self, Command, LoginArgs, Method, StatusArgs};
 use ccauth::domain::glyphs;
 use ccauth::platform::output::Out;
 use ccauth::wizard::Opening;
-use ccauth::wizard::menu::Choice;
 use ccauth::wizard::sign_in::{Flow, Request, Target};
 use ccauth::{cli_docs, commands, helper, logging, plain};
 
@@ -212,7 +211,7 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
         }),
         (None, method) if terminal => {
             Ok(Start::Opening(method.map_or(Opening::Chooser, |method| {
-                Opening::Choice(choice(method))
+                Opening::Choice(method.choice())
             })))
         }
         // Line mode: the same journeys as numbered choices and prompts.
@@ -222,21 +221,6 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
             paths,
             &mut Out::new(std::io::stdout()),
         )),
-    }
-}
-
-fn choice(method: Method) -> Choice {
-    match method {
-        Method::Claudeai => Choice::ClaudeBrowser,
-        Method::ClaudeaiSso => Choice::ClaudeSso,
-        Method::Console => Choice::ConsoleBrowser,
-        Method::Sso => Choice::CompanySso,
-        Method::ApiKey => Choice::ExistingKey,
-        Method::Platform => Choice::Platform,
-        Method::Bedrock => Choice::Bedrock,
-        Method::Vertex => Choice::Vertex,
-        Method::Foundry => Choice::Foundry,
-        Method::Gateway => Choice::Gateway,
     }
 }
 

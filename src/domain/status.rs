@@ -112,26 +112,7 @@ impl Status {
             return;
         };
         let command = crate::domain::secret::redact_tokens(&helper.value);
-        let mut failing = false;
-        for resolution in [
-            &mut self.assessment.interactive,
-            &mut self.assessment.print,
-            &mut self.assessment.bare,
-        ] {
-            if resolution.winner != Some(SourceId::ApiKeyHelper) {
-                continue;
-            }
-            if let Some(row) = resolution
-                .rows
-                .iter_mut()
-                .find(|row| row.id == SourceId::ApiKeyHelper)
-            {
-                row.state = SourceState::Fails(format!("ccauth {why}"));
-                resolution.usable = false;
-                failing = true;
-            }
-        }
-        if failing {
+        if self.fail_helper(&format!("ccauth {why}")) {
             self.assessment.warnings.insert(
                 0,
                 Warning {
@@ -174,29 +155,7 @@ impl Status {
             ),
             Some(CcauthHelper::ApiKey(_)) | None => return,
         };
-        let mut affected = false;
-        for resolution in [
-            &mut self.assessment.interactive,
-            &mut self.assessment.print,
-            &mut self.assessment.bare,
-        ] {
-            if resolution.winner != Some(SourceId::ApiKeyHelper) {
-                continue;
-            }
-            if let Some(row) = resolution
-                .rows
-                .iter_mut()
-                .find(|row| row.id == SourceId::ApiKeyHelper)
-                && !matches!(row.state, SourceState::Fails(_))
-            {
-                row.state = SourceState::Fails(String::from(
-                    "its token would be sent to api.anthropic.com, which refuses it",
-                ));
-                resolution.usable = false;
-                affected = true;
-            }
-        }
-        if affected {
+        if self.fail_helper("its token would be sent to api.anthropic.com, which refuses it") {
             self.assessment.warnings.insert(
                 0,
                 Warning {
@@ -212,6 +171,32 @@ impl Status {
                 },
             );
         }
+    }
+
+    /// Marks the apiKeyHelper as failing (`why`) in every mode where Claude Code would use it,
+    /// unless it already fails there; answers whether any mode was marked.
+    fn fail_helper(&mut self, why: &str) -> bool {
+        let mut marked = false;
+        for resolution in [
+            &mut self.assessment.interactive,
+            &mut self.assessment.print,
+            &mut self.assessment.bare,
+        ] {
+            if resolution.winner != Some(SourceId::ApiKeyHelper) {
+                continue;
+            }
+            if let Some(row) = resolution
+                .rows
+                .iter_mut()
+                .find(|row| row.id == SourceId::ApiKeyHelper)
+                && !matches!(row.state, SourceState::Fails(_))
+            {
+                row.state = SourceState::Fails(why.to_owned());
+                resolution.usable = false;
+                marked = true;
+            }
+        }
+        marked
     }
 
     /// Adds (or replaces) the line about the gateway's managed settings on the apiKeyHelper row.

@@ -14,7 +14,7 @@ use crate::actions;
 use crate::actions::settings::Proposal;
 use crate::claude::LoadInput;
 use crate::claude::world::Paths;
-use crate::cli::{LoginArgs, Method};
+use crate::cli::LoginArgs;
 use crate::domain::provider::Provider;
 use crate::wizard::form::Form;
 use crate::wizard::menu::{Choice, ClaudeCli, Menu};
@@ -44,7 +44,7 @@ pub fn run(args: &LoginArgs, env: &LoadInput, paths: &Paths, out: &mut dyn Write
     };
     let result = match args.method {
         None => journey.chooser(),
-        Some(method) => journey.chosen(choice_of(method)),
+        Some(method) => journey.chosen(method.choice()),
     };
     match result {
         Ok(code) => code,
@@ -74,22 +74,6 @@ fn method_name(provider: Provider) -> &'static str {
         Provider::Bedrock => "bedrock",
         Provider::Vertex => "vertex",
         Provider::Foundry => "foundry",
-    }
-}
-
-/// The chooser row a `--method` stands for.
-fn choice_of(method: Method) -> Choice {
-    match method {
-        Method::Claudeai => Choice::ClaudeBrowser,
-        Method::ClaudeaiSso => Choice::ClaudeSso,
-        Method::Console => Choice::ConsoleBrowser,
-        Method::Sso => Choice::CompanySso,
-        Method::ApiKey => Choice::ExistingKey,
-        Method::Platform => Choice::Platform,
-        Method::Bedrock => Choice::Bedrock,
-        Method::Vertex => Choice::Vertex,
-        Method::Foundry => Choice::Foundry,
-        Method::Gateway => Choice::Gateway,
     }
 }
 
@@ -183,24 +167,13 @@ impl Journey<'_> {
         if self.find_claude().is_none() {
             return self.claude_missing(console);
         }
-        let starter =
-            actions::sign_in::EngineStarter::new(self.paths.clone(), std::env::temp_dir());
-        Ok(super::sign_in(
-            &Request {
-                target: Target::Claude {
-                    console,
-                    sso,
-                    email: email.map(str::to_owned),
-                },
-                flow: Flow::Browser,
-            },
-            crate::wizard::sign_in::claude_provider(console, sso),
-            &starter,
-            self.paths,
-            None,
-            &mut self.input,
-            self.out,
-        ))
+        let target = Target::Claude {
+            console,
+            sso,
+            email: email.map(str::to_owned),
+        };
+        let provider = crate::wizard::sign_in::claude_provider(console, sso);
+        Ok(self.sign_in(target, Flow::Browser, provider, None))
     }
 
     /// A key the user already has: name, key (echo off), gateway URL; saved, then the change
@@ -294,25 +267,32 @@ impl Journey<'_> {
             self.out,
             "Saved \"{name}\"; later sign-ins: ccauth login --sso {name}"
         );
-        let starter =
-            actions::sign_in::EngineStarter::new(self.paths.clone(), std::env::temp_dir());
         let flow = if self.args.device {
             Flow::Device
         } else {
             Flow::Browser
         };
-        Ok(super::sign_in(
-            &Request {
-                target: Target::Sso(name),
-                flow,
-            },
-            &provider,
+        Ok(self.sign_in(Target::Sso(name), flow, &provider, Some(self.args.wire)))
+    }
+
+    /// Runs the sign-in of `target` in lines (pasted codes from standard input); `wire` as
+    /// [`super::sign_in`] takes it.
+    fn sign_in(&mut self, target: Target, flow: Flow, provider: &str, wire: Option<bool>) -> u8 {
+        let starter = self.starter();
+        super::sign_in(
+            &Request { target, flow },
+            provider,
             &starter,
             self.paths,
-            Some(self.args.wire),
+            wire,
             &mut self.input,
             self.out,
-        ))
+        )
+    }
+
+    /// What starts sign-ins (and where a demo would keep its tokens).
+    fn starter(&self) -> actions::sign_in::EngineStarter {
+        actions::sign_in::EngineStarter::new(self.paths.clone(), std::env::temp_dir())
     }
 
     /// The organisation's Cloud gateway: its URL, then the line-mode gateway sign-in.
@@ -320,8 +300,7 @@ impl Journey<'_> {
         let mut form = Form::gateway_url();
         ask::fill(&mut self.input, self.out, &mut form)?;
         let url = form.value(0).to_owned();
-        let starter =
-            actions::sign_in::EngineStarter::new(self.paths.clone(), std::env::temp_dir());
+        let starter = self.starter();
         Ok(crate::commands::gateway_login(
             self.env,
             self.paths,
