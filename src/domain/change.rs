@@ -501,17 +501,10 @@ fn remove_review(after: &Status) -> ChangeReview {
 
 /// The row of `id` (every resolution has one per source; an empty one otherwise).
 fn row_of(resolution: &Resolution, id: SourceId) -> SourceRow {
-    resolution.row(id).cloned().unwrap_or(SourceRow {
-        id,
-        found: false,
-        state: SourceState::NotFound,
-        location: None,
-        value: None,
-        expires_at_ms: None,
-        sign_in_ends_at_ms: None,
-        renews_itself: false,
-        details: Vec::new(),
-    })
+    resolution
+        .row(id)
+        .cloned()
+        .unwrap_or_else(|| SourceRow::absent(id))
 }
 
 /// A source in words: `Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK=1)`, `your Claude login (Claude

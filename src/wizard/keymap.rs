@@ -633,14 +633,8 @@ pub const GATEWAY: &[Binding] = &[
 
 /// The outcome of a save.
 pub const OUTCOME: &[Binding] = &[
-    bind(
-        &[Key::Char('w')],
-        Action::WriteSettings,
-        "w",
-        "write settings",
-        true,
-    ),
-    bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
+    WRITE_SETTINGS,
+    CONTINUE,
     BACK,
     SCROLL_UP,
     SCROLL_DOWN,
@@ -648,18 +642,23 @@ pub const OUTCOME: &[Binding] = &[
     QUIT,
 ];
 
+/// `w` writes the proposed settings change.
+const WRITE_SETTINGS: Binding = bind(
+    &[Key::Char('w')],
+    Action::WriteSettings,
+    "w",
+    "write settings",
+    true,
+);
+/// Enter goes on.
+const CONTINUE: Binding = bind(&[Key::Enter], Action::Continue, "enter", "continue", true);
+
 /// The outcome of a save (a key you have): the journey is over, so Esc finishes it as Enter
 /// does, and says so.
 pub const OUTCOME_SAVED: &[Binding] = &[
-    bind(
-        &[Key::Char('w')],
-        Action::WriteSettings,
-        "w",
-        "write settings",
-        true,
-    ),
-    bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
-    bind(&[Key::Esc], Action::Back, "esc", "finish", true),
+    WRITE_SETTINGS,
+    CONTINUE,
+    relabel(BACK, "finish"),
     SCROLL_UP,
     SCROLL_DOWN,
     HELP,

@@ -12,17 +12,7 @@ use crate::domain::world::{EnvValue, EnvVar, LoginMeta, StoredLogin, World};
 
 /// Looks at one source in isolation: found or not, and if found whether it is a candidate.
 pub(super) fn examine(world: &World, id: SourceId, mode: Mode, now_ms: i64) -> SourceRow {
-    let mut row = SourceRow {
-        id,
-        found: false,
-        state: SourceState::NotFound,
-        location: None,
-        value: None,
-        expires_at_ms: None,
-        sign_in_ends_at_ms: None,
-        renews_itself: false,
-        details: Vec::new(),
-    };
+    let mut row = SourceRow::absent(id);
     match id {
         SourceId::CloudGateway => examine_gateway(world, &mut row),
         SourceId::CloudProvider => examine_cloud_provider(world, &mut row),

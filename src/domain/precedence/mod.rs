@@ -274,6 +274,23 @@ pub struct SourceRow {
     pub details: Vec<(String, String)>,
 }
 
+impl SourceRow {
+    /// The row of a source that is not configured.
+    pub fn absent(id: SourceId) -> Self {
+        Self {
+            id,
+            found: false,
+            state: SourceState::NotFound,
+            location: None,
+            value: None,
+            expires_at_ms: None,
+            sign_in_ends_at_ms: None,
+            renews_itself: false,
+            details: Vec::new(),
+        }
+    }
+}
+
 /// Which credential Claude Code uses in one mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolution {
