@@ -208,7 +208,7 @@ async fn run_gateway(
         }
     };
     send(SignInEvent::Note(format!(
-        "Checking {url} again (pinned certificate)…"
+        "Connecting to {url}, holding it to the certificate you trusted…"
     )));
     let preflight = match gateway::connect(paths, &url, env).await {
         Ok(preflight) => preflight,
@@ -552,7 +552,9 @@ fn check_url(text: &str) -> Result<(), String> {
         "http" => Err(format!(
             "{text} uses http://, which is allowed only for this machine (127.0.0.1, localhost): use https://"
         )),
-        other => Err(format!("{text} is a {other}: URL; use https://")),
+        other => Err(format!(
+            "{text} starts with {other}:, which cannot be used here; use https://"
+        )),
     }
 }
 
@@ -625,6 +627,20 @@ pub fn gateway_wiring_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_that_is_not_https_is_refused_in_plain_words() {
+        assert_eq!(
+            check_url("ftp://sso.example.com"),
+            Err(String::from(
+                "ftp://sso.example.com starts with ftp:, which cannot be used here; use https://"
+            ))
+        );
+        let http = check_url("http://sso.example.com").unwrap_err();
+        assert!(http.contains("allowed only for this machine"), "{http}");
+        assert_eq!(check_url("http://127.0.0.1:8080/realms/x"), Ok(()));
+        assert_eq!(check_url("https://sso.example.com"), Ok(()));
+    }
 
     #[test]
     fn loopback_hosts_are_recognised() {
