@@ -19,7 +19,11 @@ use ccauth::{cli_docs, commands, helper, logging, plain};
 fn main() -> ExitCode {
     // First of all: a panic anywhere ends the program, with the terminal restored and every
     // child process group ccauth started stopped.
-    ccauth::terminal::install_crash_handler(ccauth::platform::child::kill_all_groups);
+    ccauth::terminal::install_crash_handler(|| {
+        ccauth::platform::child::kill_all_groups();
+        // A key typed in line mode had the echo off.
+        ccauth::plain::input::restore_terminal();
+    });
     let cli = cli::parse();
     logging::init();
     let input = LoadInput::from_process();

@@ -391,3 +391,20 @@ fn a_different_key_under_a_saved_name_is_replaced_only_on_yes() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(served_key(&home, "work"), other);
 }
+
+#[test]
+fn a_crash_while_the_key_is_typed_still_leaves_the_echo_on() {
+    // A test-only hook (debug builds) panics once the echo is off: the crash handler ends the
+    // process without unwinding, so it must put the terminal back itself.
+    let home = Home::new().env("CCAUTH_TEST_PANIC_ON", "SecretPrompt");
+    let mut pty = Pty::spawn(&home, 100, 30, &["--plain", "login", "--method", "api-key"]);
+    pty.wait_for("Name [default]:");
+    pty.send(b"\r");
+    assert_eq!(pty.wait_exit(), 101, "a crash exits with 101");
+    assert_eq!(pty.raw_mode(), Some(false), "the echo was left off");
+    assert!(
+        pty.screen_text().contains("ccauth crashed"),
+        "{}",
+        pty.screen_text()
+    );
+}

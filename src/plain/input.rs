@@ -99,6 +99,11 @@ impl Input {
         let file = self.file.as_mut().ok_or(Stop::Ended)?;
         let quiet = Quiet::new(file);
         prompt();
+        // For the test that proves a crash here still leaves the echo on (debug builds only).
+        #[cfg(debug_assertions)]
+        if std::env::var_os("CCAUTH_TEST_PANIC_ON").is_some_and(|name| name == "SecretPrompt") {
+            panic!("injected by CCAUTH_TEST_PANIC_ON=SecretPrompt");
+        }
         let Some(_quiet) = quiet else {
             // No way to turn the echo off: better to refuse than to show the key.
             return Err(Stop::Refused(String::from(
@@ -248,6 +253,23 @@ struct Quiet {
     saved: nix::sys::termios::Termios,
 }
 
+/// The terminal settings a [`Quiet`] replaced, for [`restore_terminal`] to put back when ccauth
+/// crashes while a key is typed (a crash ends the process without running `Drop`).
+#[cfg(unix)]
+static REPLACED: std::sync::Mutex<Option<(File, nix::sys::termios::Termios)>> =
+    std::sync::Mutex::new(None);
+
+/// Puts the terminal's echo back if a key was being typed: for the crash handler, which ends
+/// the process without unwinding. Safe to call at any time.
+pub fn restore_terminal() {
+    #[cfg(unix)]
+    if let Ok(mut replaced) = REPLACED.try_lock()
+        && let Some((terminal, saved)) = replaced.take()
+    {
+        let _ = nix::sys::termios::tcsetattr(&terminal, nix::sys::termios::SetArg::TCSANOW, &saved);
+    }
+}
+
 impl Quiet {
     #[cfg(unix)]
     fn new(file: &File) -> Option<Self> {
@@ -267,6 +289,9 @@ impl Quiet {
         quiet.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
         quiet.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
         tcsetattr(&terminal, SetArg::TCSANOW, &quiet).ok()?;
+        if let (Ok(copy), Ok(mut replaced)) = (terminal.try_clone(), REPLACED.lock()) {
+            *replaced = Some((copy, saved.clone()));
+        }
         Some(Self { terminal, saved })
     }
 
@@ -281,6 +306,9 @@ impl Drop for Quiet {
     fn drop(&mut self) {
         use nix::sys::termios::{SetArg, tcsetattr};
         let _ = tcsetattr(&self.terminal, SetArg::TCSANOW, &self.saved);
+        if let Ok(mut replaced) = REPLACED.lock() {
+            *replaced = None;
+        }
     }
 }
 
