@@ -91,6 +91,10 @@ impl Input {
     ///
     /// # Errors
     /// [`Stop::Ended`] when standard input ended first, [`Stop::Interrupted`] on Ctrl-C.
+    ///
+    /// # Panics
+    /// Only in debug builds, on purpose, when `CCAUTH_TEST_PANIC_ON=SecretPrompt` (the test
+    /// that a crash still restores the terminal).
     pub fn secret(&mut self, prompt: &mut dyn FnMut()) -> Result<String, Stop> {
         if !self.terminal {
             prompt();
