@@ -105,9 +105,10 @@ impl Input {
         prompt();
         // For the test that proves a crash here still leaves the echo on (debug builds only).
         #[cfg(debug_assertions)]
-        if std::env::var_os("CCAUTH_TEST_PANIC_ON").is_some_and(|name| name == "SecretPrompt") {
-            panic!("injected by CCAUTH_TEST_PANIC_ON=SecretPrompt");
-        }
+        assert!(
+            std::env::var_os("CCAUTH_TEST_PANIC_ON").is_none_or(|name| name != "SecretPrompt"),
+            "injected by CCAUTH_TEST_PANIC_ON=SecretPrompt"
+        );
         let Some(_quiet) = quiet else {
             // No way to turn the echo off: better to refuse than to show the key.
             return Err(Stop::Refused(String::from(
