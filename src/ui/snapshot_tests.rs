@@ -323,6 +323,76 @@ mod sign_in {
         insta::assert_snapshot!(screen(&model));
     }
 
+    /// The rows of `text` (a [`screen`]) without the quotes the test backend puts around them.
+    fn rows(text: &str) -> Vec<&str> {
+        text.lines().map(|row| row.trim_matches('"')).collect()
+    }
+
+    #[test]
+    fn the_status_pane_keeps_its_latest_line_at_the_minimum_size() {
+        let text = screen(&waiting(40, 12));
+        assert!(
+            text.contains("+00:09 GET /favicon.ico: ignored (wrong…"),
+            "{text}"
+        );
+        // Once the URL is whole, the pane has its border and the rows left.
+        let text = screen(&waiting(40, 24));
+        assert!(
+            text.contains("┌ Status · callback on 127.0.0.1:38127 ┐"),
+            "{text}"
+        );
+        assert!(
+            text.contains("│ +00:09 GET /favicon.ico: ignored"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_browser_note_wraps_instead_of_being_cut() {
+        let mut model = waiting(100, 30);
+        let ticket = model.ticket;
+        update(
+            &mut model,
+            Msg::reply(
+                ticket,
+                Reply::Browser(BrowserNote::Skipped(String::from(
+                    "this is an SSH session without a display: open the URL on your own computer",
+                ))),
+            ),
+        );
+        let text = screen(&model);
+        assert!(
+            text.contains("Browser not opened: this is an SSH session without a display: open the URL on your own"),
+            "{text}"
+        );
+        assert!(text.contains("\"tries anyway)"), "{text}");
+    }
+
+    #[test]
+    fn the_paste_box_says_what_fits_and_marks_what_does_not() {
+        let mut model = waiting(40, 12);
+        let text = screen(&model);
+        assert!(text.contains("│ > paste the code (tab to type)"), "{text}");
+        // What was pasted keeps its mask and count; a cut start is marked.
+        update(&mut model, Msg::Key(Key::Tab));
+        update(&mut model, Msg::Paste("x".repeat(62)));
+        let text = screen(&model);
+        assert!(text.contains("│ > …xxxx (62 characters)▏"), "{text}");
+        send(
+            &mut model,
+            SignInEvent::PasteRejected(String::from("That code was not accepted.")),
+            10_000,
+        );
+        let text = screen(&model);
+        assert!(text.contains("└ ✘ not taken: paste it again ─"), "{text}");
+        // The URL that does not fit ends with an ellipsis; `c` copies it whole.
+        let url_end = rows(&text)
+            .into_iter()
+            .find(|row| row.starts_with("ize?response"))
+            .unwrap_or_default();
+        assert!(url_end.ends_with('…'), "{text}");
+    }
+
     #[test]
     fn never_panics_at_any_size() {
         for (width, height) in [(1, 1), (40, 12), (41, 13), (80, 24), (300, 100)] {

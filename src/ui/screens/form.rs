@@ -72,7 +72,7 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-            .block(panel(&format!(" {} ", form.title()), theme)),
+            .block(panel(form.title(), body.width, theme)),
         body,
     );
 }
