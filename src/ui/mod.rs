@@ -52,7 +52,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
         }
         Screen::Provider(setup) => provider::render(setup, theme, frame, area),
         Screen::Gateway(check) => gateway::render(check, theme, frame, area),
-        Screen::Dashboard => dashboard::render(model, theme, frame, area),
+        Screen::Dashboard => overflow = dashboard::render(model, theme, frame, area),
     }
     if model.help {
         help::render(model, theme, frame, area);

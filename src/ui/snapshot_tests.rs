@@ -69,7 +69,7 @@ fn dashboard_minimum_size() {
 fn dashboard_minimum_size_warnings() {
     let mut model = model_for(&typical(), 40, 12);
     update(&mut model, Msg::Key(Key::Tab));
-    insta::assert_snapshot!(screen(&model));
+    insta::assert_snapshot!(shown(&mut model));
 }
 
 #[test]
@@ -575,4 +575,89 @@ fn the_warnings_offer_scrolling_only_when_some_are_out_of_sight() {
     let tall = screen(&model_for(&typical(), 100, 60));
     assert!(tall.contains("Warnings (3)"), "{tall}");
     assert!(!tall.contains("to scroll"), "{tall}");
+}
+
+/// Draws `model` as the loop does: what does not fit goes back to the model, then it is drawn
+/// again.
+fn shown(model: &mut Model) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
+    let mut overflow = 0;
+    terminal
+        .draw(|frame| overflow = render(model, &Theme::color(), frame))
+        .expect("draw");
+    update(model, Msg::Overflow { rows: overflow });
+    screen(model)
+}
+
+#[test]
+fn the_warnings_scroll_to_the_end_of_the_last_one() {
+    for (width, height) in [(40, 12), (80, 24)] {
+        let mut model = model_for(&typical(), width, height);
+        update(&mut model, Msg::Key(Key::Tab));
+        shown(&mut model);
+        update(&mut model, Msg::Key(Key::End));
+        let text = shown(&mut model);
+        // The last row of the last warning's fix is on screen.
+        assert!(text.contains("ANTHROPIC_BASE_URL."), "{text}");
+        assert!(text.contains("Warnings 3/3 · ↑↓ scroll"), "{text}");
+        // One row at a time, back to the first warning's first row.
+        update(&mut model, Msg::Key(Key::Home));
+        let text = shown(&mut model);
+        assert!(text.contains("Warnings 1/3 · ↑↓ scroll"), "{text}");
+        assert!(text.contains("│ ! ANTHROPIC_API_KEY"), "{text}");
+    }
+}
+
+#[test]
+fn a_single_warning_too_long_for_its_pane_scrolls() {
+    let mut model = model_for(&Builder::new(), 40, 12);
+    update(&mut model, Msg::Key(Key::Tab));
+    let text = shown(&mut model);
+    assert!(text.contains("┌ Warning · ↑↓ scroll "), "{text}");
+    update(&mut model, Msg::Key(Key::End));
+    let text = shown(&mut model);
+    assert!(text.contains("type /login."), "{text}");
+}
+
+#[test]
+fn enter_on_the_warnings_opens_nothing_and_the_bar_does_not_offer_it() {
+    let mut model = model_for(&typical(), 80, 24);
+    update(&mut model, Msg::Key(Key::Tab));
+    let text = shown(&mut model);
+    assert!(!text.contains("enter details"), "{text}");
+    assert!(text.contains("tab sources"), "{text}");
+    update(&mut model, Msg::Key(Key::Enter));
+    assert_eq!(model.panel, crate::wizard::Panel::None);
+    assert!(!shown(&mut model).contains("esc to close"));
+}
+
+#[test]
+fn the_verdict_wraps_at_the_minimum_size() {
+    let text = screen(&model_for(&Builder::new(), 40, 12));
+    assert!(text.contains("\"`ccauth login`).  "), "{text}");
+    let text = screen(&model_for(&typical(), 40, 12));
+    assert!(text.contains("\"· expires in 8 hours"), "{text}");
+}
+
+#[test]
+fn the_help_overlay_wraps_what_the_modes_mean_at_the_minimum_size() {
+    let mut model = model_for(&typical(), 40, 12);
+    update(&mut model, Msg::Key(Key::Char('?')));
+    for _ in 0..40 {
+        update(&mut model, Msg::Key(Key::Down));
+    }
+    let text = screen(&model);
+    for whole in [
+        "│  claude -p  scripts:  ",
+        "│             ANTHROPIC_API_KEY is     │",
+        "│             CLAUDE_CODE_SIMPLE: API  │",
+        "│             cloud only    ",
+    ] {
+        assert!(text.contains(whole), "{whole}: {text}");
+    }
+    // Every row of the overlay fits inside its border.
+    for row in text.lines().filter(|row| row.contains('│')) {
+        assert!(row.trim_matches('"').ends_with('│'), "{text}");
+    }
 }

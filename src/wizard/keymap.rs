@@ -179,6 +179,30 @@ pub const DASHBOARD_DETAILS: &[Binding] = &[
     DASHBOARD_QUIT,
 ];
 
+/// The dashboard with the warnings in focus: the arrows scroll them, Enter does nothing (the
+/// details belong to the list's row), Tab and Esc go back to the list.
+pub const DASHBOARD_WARNINGS: &[Binding] = &[
+    relabel(SELECT, "scroll"),
+    relabel(UP, "scroll up"),
+    relabel(DOWN, "scroll down"),
+    relabel(TOP, "first line"),
+    relabel(BOTTOM, "last line"),
+    PAGE_UP,
+    PAGE_DOWN,
+    // The way back to the list is the main key here: a narrow bar keeps it.
+    relabel(WARNINGS, "sources"),
+    LOG_IN,
+    NEXT_MODE,
+    RELOAD,
+    LOG_OUT,
+    TEST_HELPER,
+    OPEN_CONFIG,
+    REVIEW_KEY,
+    HELP,
+    relabel(DASHBOARD_BACK, "back to the sources"),
+    DASHBOARD_QUIT,
+];
+
 const TOP: Binding = bind(
     &[Key::Home, Key::Char('g')],
     Action::Top,
@@ -639,30 +663,38 @@ pub const OUTCOME: &[Binding] = &[
     QUIT,
 ];
 
-/// What each way of running Claude Code means, under the dashboard's keys in the help overlay:
-/// short lines, so they fit the smallest terminal without wrapping.
-pub const MODES_HELP: &[(&str, &[&str])] = &[
+/// What each way of running Claude Code means, under the dashboard's keys in the help overlay
+/// (wrapped to the overlay's width by [`modes_help_rows`]).
+pub const MODES_HELP: &[(&str, &str)] = &[
     (
         "interactive",
-        &[
-            "claude in a terminal: an",
-            "API key counts only once",
-            "approved",
-        ],
+        "claude in a terminal: an API key counts only once approved",
     ),
-    (
-        "claude -p",
-        &["scripts: ANTHROPIC_API_KEY", "is always used"],
-    ),
+    ("claude -p", "scripts: ANTHROPIC_API_KEY is always used"),
     (
         "bare",
-        &[
-            "--bare, CLAUDE_CODE_SIMPLE:",
-            "API key, apiKeyHelper or",
-            "cloud only",
-        ],
+        "--bare, CLAUDE_CODE_SIMPLE: API key, apiKeyHelper or cloud only",
     ),
 ];
+
+/// The width of the mode names' column in the help overlay, with the two spaces after it.
+pub const MODES_LEAD: u16 = 13;
+
+/// [`MODES_HELP`] as the help overlay shows it in a terminal `width` cells wide: one row each,
+/// the mode's name on the first row of its meaning, the meaning wrapped beside the names.
+pub fn modes_help_rows(width: u16) -> Vec<(&'static str, String)> {
+    // The overlay is at most 70 wide, inside its border.
+    let room = width.min(70).saturating_sub(2 + MODES_LEAD);
+    MODES_HELP
+        .iter()
+        .flat_map(|(mode, meaning)| {
+            crate::ui::wrap::wrap_words(meaning, usize::from(room))
+                .into_iter()
+                .enumerate()
+                .map(|(index, row)| (if index == 0 { *mode } else { "" }, row))
+        })
+        .collect()
+}
 
 /// How many columns of keys the help overlay has in a terminal `width` cells wide.
 pub fn help_columns(width: u16) -> usize {
@@ -673,6 +705,7 @@ pub fn help_columns(width: u16) -> usize {
 pub const ALL: &[&[Binding]] = &[
     DASHBOARD,
     DASHBOARD_DETAILS,
+    DASHBOARD_WARNINGS,
     SIGN_IN,
     SIGN_IN_DEVICE,
     PASTE_BOX,

@@ -157,7 +157,8 @@ pub struct Model {
     pub selected: usize,
     /// What the arrow keys move.
     pub focus: Focus,
-    /// How far the warnings panel is scrolled, in warnings.
+    /// How far the warnings panel is scrolled, in rows (the view stops it at the last row; the
+    /// rows out of sight come back as [`Self::overflow`]).
     pub warnings_scroll: usize,
     /// What is open on top of the dashboard.
     pub panel: Panel,
@@ -435,6 +436,7 @@ impl Model {
         use super::keymap;
         match &self.screen {
             Screen::Dashboard if self.panel == Panel::Details => keymap::DASHBOARD_DETAILS,
+            Screen::Dashboard if self.focus == Focus::Warnings => keymap::DASHBOARD_WARNINGS,
             Screen::Dashboard => keymap::DASHBOARD,
             Screen::SignIn(sign_in) => sign_in.key_table(),
             Screen::Menu(_) => keymap::MENU,
@@ -485,6 +487,22 @@ impl Model {
                 Action::PageDown => approval.scroll < self.overflow,
                 _ => true,
             },
+            // The warnings scroll only while some of their rows are out of sight.
+            Screen::Dashboard
+                if self.focus == Focus::Warnings
+                    && self.panel == Panel::None
+                    && matches!(
+                        action,
+                        Action::Up
+                            | Action::Down
+                            | Action::Top
+                            | Action::Bottom
+                            | Action::PageUp
+                            | Action::PageDown
+                    ) =>
+            {
+                self.overflow > 0
+            }
             Screen::Dashboard => match action {
                 // The warnings are not on screen behind the details.
                 Action::SwitchFocus => {
@@ -525,18 +543,15 @@ impl Model {
 
     /// How many lines the help overlay has: [`Self::help_list`] in
     /// [`keymap::help_columns`] columns, and on the dashboard a blank line and
-    /// [`keymap::MODES_HELP`].
+    /// [`keymap::modes_help_rows`].
     ///
     /// [`keymap::help_columns`]: super::keymap::help_columns
-    /// [`keymap::MODES_HELP`]: super::keymap::MODES_HELP
+    /// [`keymap::modes_help_rows`]: super::keymap::modes_help_rows
     pub fn help_lines(&self) -> usize {
         use super::keymap;
         let keys = self.help_list().len();
         let modes = if matches!(self.screen, Screen::Dashboard) {
-            1 + keymap::MODES_HELP
-                .iter()
-                .map(|(_, lines)| lines.len())
-                .sum::<usize>()
+            1 + keymap::modes_help_rows(self.width).len()
         } else {
             0
         };
