@@ -36,7 +36,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
     match &model.screen {
         Screen::SignIn(sign_in) => sign_in::render(sign_in, model.now_ms, theme, frame, area),
         Screen::Menu(menu) => menu::render(menu, theme, frame, area),
-        Screen::Form(form) => form::render(form, theme, frame, area),
+        Screen::Form(form) => overflow = form::render(form, theme, frame, area),
         Screen::Approval(approval) => {
             overflow = approval::render(approval, model.help_bar(), theme, frame, area);
         }

@@ -518,6 +518,21 @@ pub const FORM: &[Binding] = &[
         "clear",
         true,
     ),
+    // Offered only while some of the form is out of sight; its border says so too.
+    bind(
+        &[Key::PageUp],
+        Action::PageUp,
+        "PgUp",
+        "top / page up",
+        false,
+    ),
+    bind(
+        &[Key::PageDown],
+        Action::PageDown,
+        "PgDn",
+        "page down",
+        false,
+    ),
     bind(&[Key::Esc], Action::Back, "esc", "back", true),
     HELP_F1,
     // Ctrl-C leaves from every screen; the bar keeps its room for the fields' keys.

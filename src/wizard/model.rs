@@ -480,6 +480,7 @@ impl Model {
             Screen::Form(form) => match action {
                 Action::PreviousField => form.focus > 0,
                 Action::NextField => form.focus + 1 < form.fields.len(),
+                Action::PageUp | Action::PageDown => self.overflow > 0,
                 _ => true,
             },
             Screen::Approval(approval) => match action {
