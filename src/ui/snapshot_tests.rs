@@ -393,6 +393,60 @@ mod sign_in {
         assert!(url_end.ends_with('…'), "{text}");
     }
 
+    /// A status line longer than the pane wraps under its text, after the `+mm:ss` stamp.
+    #[test]
+    fn long_status_lines_wrap_under_their_text() {
+        let mut model = waiting(60, 24);
+        send(
+            &mut model,
+            SignInEvent::Request {
+                summary: String::from("GET /callback?error=access_denied&state=q8Xy2"),
+                rejected: Some(String::from(
+                    "the provider refused the sign-in: the user declined the consent screen",
+                )),
+            },
+            11_000,
+        );
+        let text = screen(&model);
+        let rows: Vec<&str> = text.lines().map(|row| row.trim_matches('"')).collect();
+        let first = rows
+            .iter()
+            .position(|row| row.starts_with("│ +00:11 GET /callback"))
+            .unwrap_or_else(|| panic!("{text}"));
+        let next = rows.get(first + 1).copied().unwrap_or_default();
+        assert!(
+            next.starts_with("│        "),
+            "hangs under the text: {text}"
+        );
+        assert!(text.contains("consent screen"), "{text}");
+    }
+
+    /// The title gives way to the clock and the state at every width, on the QR screen too:
+    /// it ends whole or with `…`, and a blank cell stays before the clock.
+    #[test]
+    fn the_header_never_runs_the_title_into_the_clock() {
+        for width in 40..=90 {
+            for qr in [false, true] {
+                let mut model = waiting(width, 12);
+                send(&mut model, SignInEvent::Exchanging, 11_000);
+                if qr {
+                    update(&mut model, Msg::Key(Key::Char('v')));
+                }
+                let text = screen(&model);
+                let header = text.lines().next().unwrap_or_default().trim_matches('"');
+                let (title, clock) = header
+                    .split_once(" 00:11 ")
+                    .unwrap_or_else(|| panic!("the clock after a blank cell: {text}"));
+                assert_eq!(clock.trim_end(), "exchanging the code", "{text}");
+                let title = title.trim_end();
+                assert!(
+                    title.ends_with('…') || title.ends_with("(https://sso.example.com)"),
+                    "{text}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn never_panics_at_any_size() {
         for (width, height) in [(1, 1), (40, 12), (41, 13), (80, 24), (300, 100)] {
