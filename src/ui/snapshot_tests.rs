@@ -289,6 +289,20 @@ mod sign_in {
             },
         );
         insta::assert_snapshot!(screen(&model));
+        // At the minimum size the countdown line wraps from the left edge, and the pane keeps
+        // its latest line.
+        model.width = 40;
+        model.height = 12;
+        let text = screen(&model);
+        assert!(
+            text.contains("\"Expires in 9:18 · waiting for approval ·"),
+            "{text}"
+        );
+        assert!(text.contains("\"c copies the code "), "{text}");
+        assert!(
+            text.contains("\"+00:00 Device code WDJB-MJHT issued"),
+            "{text}"
+        );
     }
 
     #[test]

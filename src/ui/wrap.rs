@@ -48,6 +48,11 @@ pub fn clipped(mut lines: Vec<Line<'static>>, rows: usize, width: u16) -> Vec<Li
         // The row's own text, shortened where needed to leave the ellipsis a cell.
         let cells = last.width().min(usize::from(width).saturating_sub(1));
         let mut cut = cut_to(last, cells);
+        // The ellipsis follows the last word, not a space after it.
+        if let Some(span) = cut.spans.last_mut() {
+            let kept = span.content.trim_end().len();
+            span.content.to_mut().truncate(kept);
+        }
         let style = cut.spans.last().map_or(cut.style, |span| span.style);
         cut.spans.push(Span::styled("…", style));
         lines.push(cut);

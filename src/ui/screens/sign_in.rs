@@ -508,6 +508,39 @@ fn placeholder(enter: &str, room: usize) -> String {
         })
 }
 
+/// The countdown, the polling state and the copy hint: one sentence wrapped from the left edge,
+/// the countdown in its own colour.
+fn countdown_lines(remaining: i64, polling: &str, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let countdown = Span::styled(
+        format!("Expires in {}:{:02} · ", remaining / 60, remaining % 60),
+        if remaining < 60 {
+            theme.warning
+        } else {
+            theme.hint
+        },
+    );
+    let state_text = format!(
+        "{}{} · {}",
+        countdown.content,
+        polling,
+        keymap::hint(
+            keymap::SIGN_IN_DEVICE,
+            &[(Action::CopyCode, "copies the code")]
+        )
+    );
+    wrap::hanging(Vec::new(), &state_text, theme.text, width)
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| {
+            if index == 0 {
+                relabelled(&line, &countdown, theme.text)
+            } else {
+                line
+            }
+        })
+        .collect()
+}
+
 fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(device) = &sign_in.device else {
         frame.render_widget(
@@ -524,29 +557,7 @@ fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut 
         .join(" ");
     let remaining = (device.expires_at_ms - now_ms).max(0) / 1000;
     let url_rows = url_lines(&device.verification_uri, area.width, theme);
-    let state_lines = wrap::hanging(
-        vec![
-            Span::styled(
-                format!("Expires in {}:{:02}", remaining / 60, remaining % 60),
-                if remaining < 60 {
-                    theme.warning
-                } else {
-                    theme.hint
-                },
-            ),
-            Span::styled(" · ", theme.dim),
-        ],
-        &format!(
-            "{} · {}",
-            device.polling,
-            keymap::hint(
-                keymap::SIGN_IN_DEVICE,
-                &[(Action::CopyCode, "copies the code")]
-            )
-        ),
-        theme.text,
-        area.width,
-    );
+    let state_lines = countdown_lines(remaining, &device.polling, theme, area.width);
     let (note, copied) = browser_note(sign_in, theme, area.width);
     let count = |lines: &[Line]| u16::try_from(lines.len()).unwrap_or(u16::MAX);
     // The code and its countdown first, then the address, the notes; the pane keeps a line.
