@@ -704,6 +704,20 @@ mod small_forms {
     }
 
     #[test]
+    fn the_help_lists_the_keys_in_one_column_that_fits_the_longest() {
+        let mut model = opened(
+            Opening::Choice(Choice::ExistingKey),
+            &Builder::new(),
+            40,
+            12,
+        );
+        keys(&mut model, &[Key::F(1)]);
+        let text = shown(&mut model);
+        assert!(text.contains("│    enter  next/save"), "{text}");
+        assert!(text.contains("│shift-tab  previous"), "{text}");
+    }
+
+    #[test]
     fn an_error_under_the_focused_field_is_in_view_whole() {
         let mut model = opened(Opening::Choice(Choice::CompanySso), &Builder::new(), 40, 12);
         typed(&mut model, "corp");
