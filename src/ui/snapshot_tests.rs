@@ -461,6 +461,43 @@ mod sign_in {
         }
     }
 
+    /// At 40×12 the end of a sign-in says what to press next whole, and the status pane keeps
+    /// the start of its latest entry; a result too tall for the screen ends with `…`.
+    #[test]
+    fn the_result_panels_fit_the_minimum_size() {
+        let mut model = waiting(40, 12);
+        send(
+            &mut model,
+            SignInEvent::Failed(String::from("You declined the sign-in at the provider.")),
+            20_000,
+        );
+        let text = screen(&model);
+        assert!(text.contains("│ to quit "), "{text}");
+        assert!(
+            text.contains("│ +00:09 GET /favicon.ico: ignored…"),
+            "{text}"
+        );
+        let mut model = waiting(40, 12);
+        send(&mut model, SignInEvent::Exchanging, 15_000);
+        send(
+            &mut model,
+            SignInEvent::Succeeded(Success {
+                who: Some(String::from("ada@example.com")),
+                stored: Some(String::from(
+                    "~/.claude/ccauth/credentials.json (mode 0600)",
+                )),
+                claude_code: Some(String::from(
+                    "apiKeyHelper \"ccauth token --sso corp\" once you apply the settings change",
+                )),
+                expires_at_ms: Some(T0 + 3_600_000),
+            }),
+            15_500,
+        );
+        let text = screen(&model);
+        assert!(text.contains("you apply the settings…  │"), "{text}");
+        assert!(text.contains("\"+00:15 Signed in"), "{text}");
+    }
+
     #[test]
     fn never_panics_at_any_size() {
         for (width, height) in [(1, 1), (40, 12), (41, 13), (80, 24), (300, 100)] {

@@ -33,6 +33,8 @@ pub fn ellipsized(line: Line<'static>, width: u16) -> Line<'static> {
         return cut_to(line, width);
     }
     let mut cut = cut_to(line, width - 1);
+    // The ellipsis follows the last word, not a space after it.
+    trim_end(&mut cut);
     let style = cut.spans.last().map_or(cut.style, |span| span.style);
     cut.spans.push(Span::styled("…", style));
     cut
@@ -49,15 +51,24 @@ pub fn clipped(mut lines: Vec<Line<'static>>, rows: usize, width: u16) -> Vec<Li
         let cells = last.width().min(usize::from(width).saturating_sub(1));
         let mut cut = cut_to(last, cells);
         // The ellipsis follows the last word, not a space after it.
-        if let Some(span) = cut.spans.last_mut() {
-            let kept = span.content.trim_end().len();
-            span.content.to_mut().truncate(kept);
-        }
+        trim_end(&mut cut);
         let style = cut.spans.last().map_or(cut.style, |span| span.style);
         cut.spans.push(Span::styled("…", style));
         lines.push(cut);
     }
     lines
+}
+
+/// `line` without the spaces at its end (the last span that has text keeps it).
+fn trim_end(line: &mut Line<'static>) {
+    while let Some(span) = line.spans.last_mut() {
+        let kept = span.content.trim_end().len();
+        span.content.to_mut().truncate(kept);
+        if kept > 0 {
+            break;
+        }
+        line.spans.pop();
+    }
 }
 
 /// `line` cut to at most `cells` cells, with no mark.
@@ -188,7 +199,7 @@ mod tests {
         let cut = ellipsized(Line::from(vec![Span::raw("abc"), Span::raw("defg")]), 5);
         assert_eq!(cut.to_string(), "abcd…");
         assert_eq!(ellipsized(Line::raw("abc"), 3).to_string(), "abc");
-        assert_eq!(title(" Add an API key ", 12), " Add an … ");
+        assert_eq!(title(" Add an API key ", 12), " Add an… ");
         assert_eq!(title(" Keys ", 12), " Keys ");
         let lines = clipped(
             vec![Line::raw("one two"), Line::raw("three"), Line::raw("four")],

@@ -99,21 +99,16 @@ fn render_succeeded(
         lines.extend(wiring_lines(wiring, theme, width));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        keymap::hint(
+    lines.extend(wrap::hanging(
+        Vec::new(),
+        &keymap::hint(
             sign_in.key_table(),
             &[(Action::Continue, "to go on"), (Action::Quit, "to quit")],
         ),
         theme.hint,
+        width,
     ));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let [result, pane] =
-        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
-    frame.render_widget(
-        Paragraph::new(lines).block(panel(" Done ", result.width, theme)),
-        result,
-    );
-    render_pane(sign_in, theme, frame, pane);
+    render_result(sign_in, " Done ", lines, theme, frame, body);
 }
 
 /// The result panel of a sign-in that failed, above the pane of what the child printed.
@@ -126,8 +121,9 @@ fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, 
         width,
     );
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        keymap::hint(
+    lines.extend(wrap::hanging(
+        Vec::new(),
+        &keymap::hint(
             sign_in.key_table(),
             &[
                 (Action::Retry, "to try again"),
@@ -136,10 +132,33 @@ fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, 
             ],
         ),
         theme.hint,
+        width,
     ));
-    let [result, pane] = Layout::vertical([Constraint::Length(6), Constraint::Fill(1)]).areas(body);
+    render_result(sign_in, " Sign-in failed ", lines, theme, frame, body);
+}
+
+/// A result panel of `lines` above the status pane, which keeps at least its latest line; what
+/// does not fit the panel ends with `…`.
+fn render_result(
+    sign_in: &SignIn,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    theme: &Theme,
+    frame: &mut Frame,
+    body: Rect,
+) {
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(body.height.saturating_sub(1));
+    let [result, pane] =
+        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
+    let shown = wrap::clipped(
+        lines,
+        usize::from(height.saturating_sub(2)),
+        result.width.saturating_sub(4),
+    );
     frame.render_widget(
-        Paragraph::new(lines).block(panel(" Sign-in failed ", result.width, theme)),
+        Paragraph::new(shown).block(panel(title, result.width, theme)),
         result,
     );
     render_pane(sign_in, theme, frame, pane);
@@ -673,8 +692,9 @@ fn render_qr_view(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect
 }
 
 /// The live status pane: every line stamped with the time since the sign-in started, wrapped
-/// under its text, newest at the bottom. Below three rows there is no room for a border: the
-/// newest lines show bare (the latest one cut with an ellipsis when even it does not fit).
+/// under its text, newest at the bottom, whole entries only (the newest cut with an ellipsis
+/// when even it does not fit). Below three rows there is no room for a border: the newest
+/// entries show bare.
 fn render_pane(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
     let bordered = area.height >= 3;
     let (inner_rows, width) = if bordered {
@@ -708,25 +728,22 @@ fn render_pane(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
             )
         })
         .collect();
-    if !bordered {
-        // Whole entries, newest last; the newest alone is cut when it is taller than the rows.
-        let mut shown: Vec<Line<'static>> = Vec::new();
-        for entry in entries.into_iter().rev() {
-            if shown.is_empty() {
-                shown = wrap::clipped(entry, inner_rows, width);
-            } else if shown.len() + entry.len() <= inner_rows {
-                shown.splice(0..0, entry);
-            } else {
-                break;
-            }
+    // Whole entries, newest at the bottom; older ones scroll away. The newest alone is cut
+    // (with an ellipsis) when it is taller than the pane: its start says what happened.
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for entry in entries.into_iter().rev() {
+        if lines.is_empty() {
+            lines = wrap::clipped(entry, inner_rows, width);
+        } else if lines.len() + entry.len() <= inner_rows {
+            lines.splice(0..0, entry);
+        } else {
+            break;
         }
-        frame.render_widget(Paragraph::new(shown), area);
+    }
+    if !bordered {
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let lines: Vec<Line<'static>> = entries.into_iter().flatten().collect();
-    // Newest at the bottom; older lines scroll away.
-    let skip = lines.len().saturating_sub(inner_rows);
-    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
     let title = match &sign_in.listening {
         Some(address) => {
             let full = format!("Status · callback on {address}");
