@@ -53,12 +53,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .collect();
     if matches!(model.screen, Screen::Dashboard) {
         lines.push(Line::raw(""));
-        // The same rows the model counts to know how far the overlay scrolls.
-        for (mode, row) in keymap::modes_help_rows(area.width) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{mode:>11}  "), theme.accent),
-                Span::styled(row, theme.hint),
-            ]));
+        for (mode, meaning) in keymap::MODES_HELP {
+            for (index, line) in meaning.iter().enumerate() {
+                let lead = if index == 0 { *mode } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{lead:>11}  "), theme.accent),
+                    Span::styled(*line, theme.hint),
+                ]));
+            }
         }
     }
     let height = u16::try_from(lines.len() + 2)

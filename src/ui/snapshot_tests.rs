@@ -754,9 +754,10 @@ fn the_help_overlay_wraps_what_the_modes_mean_at_the_minimum_size() {
     }
     let text = screen(&model);
     for whole in [
-        "│  claude -p  scripts:  ",
+        "│  claude -p  scripts: an ",
         "│             ANTHROPIC_API_KEY is     │",
-        "│             CLAUDE_CODE_SIMPLE: API  │",
+        "│       bare  --bare or  ",
+        "│             CLAUDE_CODE_SIMPLE: an   │",
         "│             cloud only    ",
     ] {
         assert!(text.contains(whole), "{whole}: {text}");

@@ -678,38 +678,33 @@ pub const OUTCOME: &[Binding] = &[
     QUIT,
 ];
 
-/// What each way of running Claude Code means, under the dashboard's keys in the help overlay
-/// (wrapped to the overlay's width by [`modes_help_rows`]).
-pub const MODES_HELP: &[(&str, &str)] = &[
+/// What each way of running Claude Code means, under the dashboard's keys in the help overlay:
+/// lines of at most 25 cells, so they fit beside the mode names at the smallest size (40
+/// columns, less the border and the names' column). The wizard counts these lines to know how
+/// far the overlay scrolls, so the view does not wrap them.
+pub const MODES_HELP: &[(&str, &[&str])] = &[
     (
         "interactive",
-        "claude in a terminal: an API key counts only once approved",
+        &[
+            "claude in a terminal: an",
+            "API key counts only once",
+            "approved",
+        ],
     ),
-    ("claude -p", "scripts: ANTHROPIC_API_KEY is always used"),
+    (
+        "claude -p",
+        &["scripts: an", "ANTHROPIC_API_KEY is", "always used"],
+    ),
     (
         "bare",
-        "--bare, CLAUDE_CODE_SIMPLE: API key, apiKeyHelper or cloud only",
+        &[
+            "--bare or",
+            "CLAUDE_CODE_SIMPLE: an",
+            "API key, apiKeyHelper or",
+            "cloud only",
+        ],
     ),
 ];
-
-/// The width of the mode names' column in the help overlay, with the two spaces after it.
-pub const MODES_LEAD: u16 = 13;
-
-/// [`MODES_HELP`] as the help overlay shows it in a terminal `width` cells wide: one row each,
-/// the mode's name on the first row of its meaning, the meaning wrapped beside the names.
-pub fn modes_help_rows(width: u16) -> Vec<(&'static str, String)> {
-    // The overlay is at most 70 wide, inside its border.
-    let room = width.min(70).saturating_sub(2 + MODES_LEAD);
-    MODES_HELP
-        .iter()
-        .flat_map(|(mode, meaning)| {
-            crate::ui::wrap::wrap_words(meaning, usize::from(room))
-                .into_iter()
-                .enumerate()
-                .map(|(index, row)| (if index == 0 { *mode } else { "" }, row))
-        })
-        .collect()
-}
 
 /// How many columns of keys the help overlay has in a terminal `width` cells wide.
 pub fn help_columns(width: u16) -> usize {

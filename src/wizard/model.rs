@@ -544,15 +544,18 @@ impl Model {
 
     /// How many lines the help overlay has: [`Self::help_list`] in
     /// [`keymap::help_columns`] columns, and on the dashboard a blank line and
-    /// [`keymap::modes_help_rows`].
+    /// [`keymap::MODES_HELP`].
     ///
     /// [`keymap::help_columns`]: super::keymap::help_columns
-    /// [`keymap::modes_help_rows`]: super::keymap::modes_help_rows
+    /// [`keymap::MODES_HELP`]: super::keymap::MODES_HELP
     pub fn help_lines(&self) -> usize {
         use super::keymap;
         let keys = self.help_list().len();
         let modes = if matches!(self.screen, Screen::Dashboard) {
-            1 + keymap::modes_help_rows(self.width).len()
+            1 + keymap::MODES_HELP
+                .iter()
+                .map(|(_, lines)| lines.len())
+                .sum::<usize>()
         } else {
             0
         };

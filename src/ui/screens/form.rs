@@ -10,7 +10,7 @@ use super::sign_in::panel;
 use crate::ui::theme::Theme;
 use crate::ui::{help_bar, wrap};
 use crate::wizard::form::{Field, Form, Purpose};
-use crate::wizard::keymap;
+use crate::wizard::keymap::{self, Action};
 
 /// Draws `form`; answers how many of its rows are out of sight (how far Page Down can scroll).
 pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
@@ -87,11 +87,14 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 
         |at| usize::from(at).min(overflow),
     );
     let mut block = panel(form.title(), body.width, theme);
+    // The keys as the form's table names them.
+    let key = |action| keymap::binding_for(keymap::FORM, action).map_or("", |b| b.shown);
+    let (up, down) = (key(Action::PageUp), key(Action::PageDown));
     let hint = match (scroll > 0, scroll < overflow) {
-        (true, true) => " ↑↓ more · PgUp PgDn ",
-        (true, false) => " ↑ more · PgUp ",
-        (false, true) => " ↓ more · PgDn ",
-        (false, false) => "",
+        (true, true) => format!(" ↑↓ more · {up} {down} "),
+        (true, false) => format!(" ↑ more · {up} "),
+        (false, true) => format!(" ↓ more · {down} "),
+        (false, false) => String::new(),
     };
     if !hint.is_empty() {
         block = block.title_bottom(Line::styled(hint, theme.accent).right_aligned());
