@@ -1,14 +1,14 @@
 //! Line-mode commands that need no full-screen interface: `ccauth setup-token`, `ccauth logout`
-//! and `ccauth config` with flags or without a terminal, and `ccauth login --method claudeai|
-//! console` without a terminal (the official CLI is itself line-based, so it gets the
-//! terminal). Called by `main.rs`; each returns the exit status.
+//! and `ccauth config` with flags or without a terminal, and the Cloud gateway's line-mode
+//! check and trust. Called by `main.rs` and [`crate::plain::login`]; each returns the exit
+//! status.
 
 use std::io::Write;
 
 use crate::actions;
 use crate::claude::precedence::home_relative;
 use crate::claude::world::Paths;
-use crate::claude::{LoadInput, cli_login, official_cli};
+use crate::claude::{LoadInput, cli_login};
 use crate::status::Status;
 use crate::wizard::config::ConfigRow;
 use crate::wizard::screens::config::{config_rows, ttl_words};
@@ -53,75 +53,6 @@ pub fn setup_token(input: &LoadInput, paths: &Paths, out: &mut dyn Write) -> u8 
                 out,
                 "claude setup-token did not finish ({status}); nothing was changed. Run `ccauth \
                  setup-token` to try again."
-            );
-            1
-        }
-        Err(error) => {
-            let _ = writeln!(out, "could not start {}: {error}", program.display());
-            1
-        }
-    }
-}
-
-/// `ccauth login --method claudeai|console` without a terminal for ccauth's screen: the official
-/// CLI runs attached, then `claude auth status` says who signed in.
-pub fn claude_login_attached(
-    input: &LoadInput,
-    paths: &Paths,
-    console: bool,
-    sso: bool,
-    email: Option<&str>,
-    out: &mut dyn Write,
-) -> u8 {
-    let Some(program) = actions::claude::claude_program(input, paths) else {
-        missing_claude(out);
-        return 1;
-    };
-    let mut command = std::process::Command::new(&program);
-    command.args([
-        "auth",
-        "login",
-        if console { "--console" } else { "--claudeai" },
-    ]);
-    if sso {
-        command.arg("--sso");
-    }
-    if let Some(email) = email {
-        command.args(["--email", email]);
-    }
-    command
-        .env_clear()
-        .envs(input.env.iter().map(|(k, v)| (k, v)))
-        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
-    let _ = writeln!(
-        out,
-        "Running {} auth login …",
-        home_relative(&program, paths.home.as_deref())
-    );
-    let _ = out.flush();
-    match command.status() {
-        Ok(status) if status.success() => {
-            match official_cli::auth_status(&program, official_cli::STATUS_TIMEOUT) {
-                Ok(status) => {
-                    let who = status.email.unwrap_or_else(|| String::from("(no email)"));
-                    let _ = writeln!(
-                        out,
-                        "Signed in: {who}, {}.",
-                        status
-                            .auth_method
-                            .unwrap_or_else(|| String::from("unknown method"))
-                    );
-                }
-                Err(error) => {
-                    let _ = writeln!(out, "Signed in (claude auth status: {error}).");
-                }
-            }
-            0
-        }
-        Ok(status) => {
-            let _ = writeln!(
-                out,
-                "claude auth login failed ({status}); run it again to retry."
             );
             1
         }

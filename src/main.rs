@@ -199,18 +199,6 @@ fn login(args: &LoginArgs, terminal: bool, input: &LoadInput, paths: &Paths) -> 
                 Err(2)
             }
         },
-        (None, Some(method @ (Method::Claudeai | Method::ClaudeaiSso | Method::Console)))
-            if !terminal =>
-        {
-            Err(commands::claude_login_attached(
-                input,
-                paths,
-                method == Method::Console,
-                method == Method::ClaudeaiSso,
-                args.email.as_deref(),
-                &mut Out::new(std::io::stdout()),
-            ))
-        }
         (None, Some(Method::ClaudeaiSso)) if args.email.is_some() => Ok(Start::SignIn {
             request: Request {
                 target: Target::Claude {

@@ -115,6 +115,20 @@ fn first_contact_trust_device_sign_in_and_wiring() {
         "{details}"
     );
     assert!(!details.contains(token.trim()), "never the token itself");
+    // The gateway row does not read as "no gateway": it says the gateway is wired through
+    // ccauth.
+    let row = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|source| source["id"] == "cloud_gateway")
+        .unwrap();
+    assert!(
+        row["details"]
+            .to_string()
+            .contains("is wired through the apiKeyHelper"),
+        "{row}"
+    );
 
     // The dashboard fetches the managed settings the gateway serves and shows them read-only.
     let mut pty = Pty::spawn(&home, 120, 30, &["status"]);

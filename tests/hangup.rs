@@ -8,79 +8,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use common::Home;
 use common::pty::DEADLINE;
-
-/// A tmux server of the test's own, so nothing touches the user's sessions.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(name: &str) -> Self {
-        Self {
-            socket: format!("ccauth-test-{name}-{}", std::process::id()),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs (the test script installs it)")
-    }
-
-    /// Starts ccauth in `home` in an 80×24 window; its pid.
-    fn start(&self, home: &Home) -> u32 {
-        let mut command = vec![String::from("env"), String::from("-i")];
-        for (name, value) in home.env_vars() {
-            command.push(format!(
-                "{}={}",
-                name.to_string_lossy(),
-                value.to_string_lossy()
-            ));
-        }
-        command.push(String::from(common::BIN));
-        let mut args = vec!["new-session", "-d", "-x", "80", "-y", "24", "-c"];
-        let project = home.project.to_string_lossy().into_owned();
-        args.push(&project);
-        args.extend(command.iter().map(String::as_str));
-        let started = self.run(&args);
-        assert!(started.status.success(), "{started:?}");
-        let panes = self.run(&["list-panes", "-F", "#{pane_pid}"]);
-        String::from_utf8_lossy(&panes.stdout)
-            .trim()
-            .parse()
-            .expect("the pane's pid")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p"]).stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + DEADLINE;
-        while !self.screen().contains(text) {
-            assert!(
-                Instant::now() < deadline,
-                "never showed {text:?}:\n{}",
-                self.screen()
-            );
-            sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
+use common::tmux::Tmux;
 
 fn wait_gone(pid: u32) {
     let deadline = Instant::now() + DEADLINE;
@@ -97,7 +30,7 @@ fn wait_gone(pid: u32) {
 fn when_the_terminal_goes_away_ccauth_leaves_in_order_without_a_crash() {
     let home = Home::new();
     let tmux = Tmux::new("hangup");
-    let pid = tmux.start(&home);
+    let pid = tmux.start(&home, &[]);
     tmux.wait_for("How do you use Claude Code?");
 
     // The terminal vanishes: tmux closes the pseudo-terminal and ccauth gets SIGHUP.

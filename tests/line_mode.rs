@@ -281,6 +281,23 @@ fn company_sso_from_line_mode_saves_the_provider_signs_in_and_wires_on_yes() {
     }
     let settings = read_json(&home.user_settings_path());
     assert_eq!(settings["apiKeyHelper"], "ccauth token --sso corp");
+    // No gateway URL was given: the review says where the token would go, and so does status.
+    assert!(
+        out.stdout.contains("api.anthropic.com") && out.stdout.contains("It does not work yet"),
+        "{}",
+        out.stdout
+    );
+    let status = command(&home)
+        .args(["status", "--json"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        report["warnings"][0]["id"], "helper_token_to_anthropic",
+        "{report}"
+    );
 }
 
 #[test]
@@ -337,4 +354,40 @@ fn the_console_without_claude_speaks_of_the_console_and_offers_a_key_instead() {
         out.stdout
     );
     assert_eq!(served_key(&home, "console"), KEY);
+}
+
+#[test]
+fn a_different_key_under_a_saved_name_is_replaced_only_on_yes() {
+    let other = KEY.replace("LINECANARY", "OTHERCANARY");
+    let home = Home::new();
+    let out = answered(
+        &home,
+        &["--plain", "login", "--method", "api-key"],
+        &["work", KEY, "", "n"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    // Another key under the same name: asked, and no keeps the first.
+    let out = answered(
+        &home,
+        &["--plain", "login", "--method", "api-key"],
+        &["work", &other, "", "n"],
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stdout.contains(&format!(
+            "A different key is already saved as \"work\" ({}). Replace it? [y/N]: n",
+            ccauth::domain::secret::mask(KEY)
+        )),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(served_key(&home, "work"), KEY);
+    // Yes replaces it.
+    let out = answered(
+        &home,
+        &["--plain", "login", "--method", "api-key"],
+        &["work", &other, "", "y", "n"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(served_key(&home, "work"), other);
 }

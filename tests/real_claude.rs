@@ -8,7 +8,9 @@
 //! account-type chooser, the `claude` child and its process group are gone, and `q` then leaves
 //! with the terminal restored. Also: a first run's chooser, a refused paste answered in the
 //! real CLI's words, and `l` on the dashboard of a signed-in home, where Esc comes back to the
-//! dashboard. ccauth never panics on the way.
+//! dashboard. ccauth never panics on the way. In line mode (`--plain`) the same sign-in is
+//! presented in lines (the URL alone on one, claude's refusal in its words, the offline
+//! exchange failure with the next step), and Ctrl-C stops the real CLI with ccauth.
 //!
 //! The real CLI cannot sign in offline; the successful sign-ins are in
 //! `tests/onboarding_journeys.rs` with `tests/fake-claude/claude`, which prints the same words.
@@ -397,5 +399,104 @@ fn a_panic_in_a_task_ends_ccauth_and_the_official_cli_it_started() {
     assert!(
         !raw.contains("somecode"),
         "the pasted code never reaches the terminal or the crash line"
+    );
+}
+
+#[test]
+fn line_mode_presents_the_real_cli_and_names_the_next_step_when_the_exchange_fails() {
+    // `ccauth --plain login`: Claude account → Sign in with your Claude account, answered on a
+    // pipe: the URL on a line of its own, a code that is not `code#state` answered in claude's
+    // own words, then a full-looking code that the offline exchange fails on, with what to do.
+    let home = home();
+    let mut run = common::sign_in::Plain::spawn(&home, &["--plain", "login"]);
+    run.send_line("1");
+    run.send_line("1");
+    let url = run.wait_for_line("the sign-in URL on a line of its own", |line| {
+        line.starts_with(Way::ClaudeAi.prefix())
+    });
+    assert!(is_whole_link(Way::ClaudeAi, &url), "{url}");
+    run.send_line("badcode");
+    run.wait_for_line("claude's words for a code that is not whole", |line| {
+        line.starts_with("claude did not take the code: That doesn't look like the full code")
+    });
+    run.send_line("abcdefghijklmnop#qrstuvwxyz012345");
+    run.close_stdin();
+    let out = run.wait();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("ENOTFOUND") && out.stderr.contains("check the network connection"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stdout.contains("abcdefghijklmnop"),
+        "the code is never echoed back"
+    );
+}
+
+#[test]
+fn ctrl_c_in_a_line_mode_sign_in_stops_the_real_cli_too() {
+    let home = home();
+    let mut pty = Pty::spawn(
+        &home,
+        COLS,
+        ROWS,
+        &["--plain", "login", "--method", "console"],
+    );
+    pty.wait_for("platform.claude.com");
+    let child = the_login_child(&pty, Way::Console);
+    pty.send(b"\x03");
+    pty.wait_for("Stopped; nothing more was changed.");
+    assert_eq!(pty.wait_exit(), 130);
+    wait_gone(&child);
+    assert_no_panic(&pty);
+}
+
+#[test]
+fn a_whole_redirect_url_pasted_is_passed_to_the_real_cli_as_code_and_state() {
+    // The browser's address bar holds `…/callback?code=C&state=S`; claude refuses that line
+    // ("That doesn't look like the full code"), so ccauth passes `C#S`: the real CLI takes it
+    // and goes on to the exchange, which fails offline.
+    let home = home();
+    let mut run =
+        common::sign_in::Plain::spawn(&home, &["--plain", "login", "--method", "claudeai"]);
+    run.wait_for_line("the sign-in URL on a line of its own", |line| {
+        line.starts_with(Way::ClaudeAi.prefix())
+    });
+    run.send_line(
+        "https://platform.claude.com/oauth/code/callback?code=abcdefghijklmnop&state=qrstuvwxyz012345",
+    );
+    run.close_stdin();
+    let out = run.wait();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        !out.stdout.contains("doesn't look like the full code"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("ENOTFOUND"), "{}", out.stderr);
+}
+
+#[test]
+fn logout_finds_a_claude_login_the_real_cli_reports_as_an_env_key() {
+    // With ANTHROPIC_API_KEY in the shell, `claude auth status` reports `api_key` and hides
+    // the stored login; ccauth still finds it in Claude Code's files and logs it out.
+    let home = home().login(&Login::valid()).api_key();
+    let credentials = home.credentials_path();
+    assert!(credentials.exists());
+    let output = common::command(&home)
+        .args(["--plain", "logout", "--yes"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("Logged out of your Claude account (claude auth logout)."),
+        "{stdout}"
+    );
+    assert!(
+        !credentials.exists(),
+        "the real claude auth logout removed the login"
     );
 }

@@ -336,12 +336,12 @@ fn demo_waiting() -> (Home, Pty, SocketAddr) {
     (home, pty, SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
-/// Presses `key` while the demo waits: ccauth exits 1, the terminal is restored, the callback
-/// port is closed and the demo left nothing behind.
-fn leaving_mid_flow_with(key: &[u8]) {
+/// Presses `key` while the demo waits: ccauth exits with `code`, the terminal is restored, the
+/// callback port is closed and the demo left nothing behind.
+fn leaving_mid_flow_with(key: &[u8], code: u32) {
     let (home, mut pty, address) = demo_waiting();
     pty.send(key);
-    assert_eq!(pty.wait_exit(), 1);
+    assert_eq!(pty.wait_exit(), code);
     assert_restored(&pty);
     assert_refused(address);
     assert_eq!(demo_dirs(&tmp_dir(&home)), Vec::<PathBuf>::new());
@@ -350,13 +350,13 @@ fn leaving_mid_flow_with(key: &[u8]) {
 #[test]
 fn esc_mid_flow_closes_the_callback_port_and_exits_1() {
     // Esc cancels even while the paste box has focus (Tab is what leaves the box).
-    leaving_mid_flow_with(keys::ESC);
+    leaving_mid_flow_with(keys::ESC, 1);
 }
 
 #[test]
-fn ctrl_c_mid_flow_closes_the_callback_port_and_exits_1() {
-    // Ctrl-C leaves even from the paste box.
-    leaving_mid_flow_with(keys::CTRL_C);
+fn ctrl_c_mid_flow_closes_the_callback_port_and_exits_130() {
+    // Ctrl-C leaves even from the paste box, as an interrupt: 130, not the "no credential" 1.
+    leaving_mid_flow_with(keys::CTRL_C, 130);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -678,9 +678,10 @@ fn no_token_or_code_reaches_any_output_or_the_log() {
     assert_eq!(out.code, 0, "{out:?}");
     stored(&mut secrets);
 
-    // Full screen, signing in again.
+    // Full screen, signing in again. No gateway URL was given, so the settings already say
+    // this but it does not work yet (the token would go to api.anthropic.com).
     let mut pty = Pty::spawn(&home, 100, 30, &login_args(&issuer, CLIENT));
-    pty.wait_for_all(&[IDP_WHO, "already set up"]);
+    pty.wait_for_all(&[IDP_WHO, "already say this", "api.anthropic.com"]);
     pty.send(keys::ENTER);
     assert_eq!(pty.wait_exit(), 0);
     stored(&mut secrets);
@@ -732,6 +733,6 @@ fn the_url_is_a_clickable_osc_8_link_that_still_reads_as_the_url() {
         "no OSC 8 link to {url} in the terminal output"
     );
     pty.send(keys::CTRL_C);
-    assert_eq!(pty.wait_exit(), 1);
+    assert_eq!(pty.wait_exit(), 130, "an interrupted sign-in");
     assert_restored(&pty);
 }

@@ -218,6 +218,154 @@ fn expired_login_that_cannot_renew_exits_1() {
     );
 }
 
+/// One stored login and what `ccauth status` should say of it.
+struct ExpiryCase {
+    name: &'static str,
+    login: Login,
+    code: i32,
+    state: &'static str,
+    ends: bool,
+    renews: bool,
+    warnings: &'static [&'static str],
+    prose: &'static [&'static str],
+}
+
+/// Each expiry case observed with the real Claude Code 2.1.332 (docs/claude-expiry.md).
+fn expiry_cases() -> Vec<ExpiryCase> {
+    vec![
+        ExpiryCase {
+            name: "b: access expired two days ago, refresh token stored",
+            login: Login::access(2, true),
+            code: 0,
+            state: "wins",
+            ends: false,
+            renews: true,
+            warnings: &[],
+            prose: &["renews itself"],
+        },
+        ExpiryCase {
+            name: "c: access expired two days ago, no refresh token",
+            login: Login::access(2, false),
+            code: 1,
+            state: "unusable",
+            ends: false,
+            renews: false,
+            warnings: &["login_expired"],
+            prose: &[
+                "will use: no credential (Login expired)",
+                "Login expired · Please run /login",
+                "`claude auth status` still says logged in (exit 0)",
+            ],
+        },
+        ExpiryCase {
+            name: "d: access expired, sign-in ended yesterday",
+            login: Login::access(2, true).sign_in_ends_in_days(-1),
+            code: 1,
+            state: "unusable",
+            ends: true,
+            renews: false,
+            warnings: &["sign_in_ended"],
+            prose: &[
+                "will use: no credential (Sign-in ended)",
+                "will try to renew it and be refused",
+                "`claude auth status` still says logged in (exit 0)",
+            ],
+        },
+        ExpiryCase {
+            name: "e: sign-in ends in 2 days",
+            login: Login::access(-1, true).sign_in_ends_in_days(2),
+            code: 0,
+            state: "wins",
+            ends: true,
+            renews: true,
+            warnings: &["sign_in_ending"],
+            prose: &["Your login expires in 2 days · run /login to renew"],
+        },
+        ExpiryCase {
+            name: "e: access expired, sign-in ends in 9 days",
+            login: Login::access(1, true).sign_in_ends_in_days(9),
+            code: 0,
+            state: "wins",
+            ends: true,
+            renews: true,
+            warnings: &["sign_in_ending"],
+            prose: &["`claude -p` warns about it: \"Warning: this sign-in ends between"],
+        },
+        ExpiryCase {
+            name: "f: signed out",
+            login: Login::signed_out(),
+            code: 1,
+            state: "unusable",
+            ends: false,
+            renews: false,
+            warnings: &["signed_out"],
+            prose: &[
+                "will use: no credential (Not logged in)",
+                "The stored Claude login is a signed-out entry.",
+            ],
+        },
+    ]
+}
+
+/// The warnings about the stored login.
+const LOGIN_WARNINGS: [&str; 5] = [
+    "login_expired",
+    "login_expiring",
+    "sign_in_ending",
+    "sign_in_ended",
+    "signed_out",
+];
+
+/// Each expiry case observed with the real Claude Code 2.1.332 (docs/claude-expiry.md): exit
+/// status, `usable`, the login's state, `sign_in_ends_at`, `renews_itself` and the login
+/// warnings, in `--json`; and the prose saying both sides where `claude auth status` differs.
+#[test]
+fn expiry_cases_exit_as_claude_code_would_fare() {
+    for case in expiry_cases() {
+        let name = case.name;
+        let home = Home::new().login(&case.login).account("a@example.com");
+        let (code, json) = status_json(&home, &[]);
+        assert_eq!(code, case.code, "{name}");
+        assert_eq!(json["usable"], case.code == 0, "{name}");
+        let login = source(&json, "subscription");
+        assert_eq!(login["state"], case.state, "{name}: {login:#}");
+        assert_eq!(login["renews_itself"], case.renews, "{name}: {login:#}");
+        let ends = login["sign_in_ends_at"].as_str();
+        assert_eq!(ends.is_some(), case.ends, "{name}: {login:#}");
+        if let (Some(ends), Some(at)) = (ends, case.login.refresh_expires_at_ms) {
+            assert_eq!(epoch_ms(ends), at - at.rem_euclid(1000), "{name}: {ends}");
+        }
+        let warnings: Vec<String> = warning_ids(&json)
+            .into_iter()
+            .filter(|id| LOGIN_WARNINGS.contains(&id.as_str()))
+            .collect();
+        assert_eq!(warnings, case.warnings, "{name}");
+
+        let prose = run_read_only(&home, &["status"]);
+        assert_eq!(prose.code, case.code, "{name}");
+        for words in case.prose {
+            assert!(
+                prose.stdout.contains(words),
+                "{name}: {words}\n{}",
+                prose.stdout
+            );
+        }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` as epoch milliseconds (Howard Hinnant's `days_from_civil`), written
+/// here so the test does not lean on ccauth's own formatter.
+fn epoch_ms(rfc3339: &str) -> i64 {
+    let number = |range: std::ops::Range<usize>| rfc3339[range].parse::<i64>().unwrap();
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let year = if month <= 2 { year - 1 } else { year };
+    let (era, yoe) = (year.div_euclid(400), year.rem_euclid(400));
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let seconds = number(11..13) * 3_600 + number(14..16) * 60 + number(17..19);
+    (days * 86_400 + seconds) * 1000
+}
+
 #[test]
 fn credentials_readable_by_others_are_warned_about() {
     let home = Home::new().login(&Login::valid().mode(0o644));

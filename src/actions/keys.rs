@@ -58,6 +58,15 @@ pub fn save_api_key(
     ))
 }
 
+/// The key saved as `name`, masked, when it is not `key`: saving `key` under that name would
+/// replace it.
+pub fn replaces(paths: &Paths, name: &str, key: &Secret) -> Option<String> {
+    let store_key = crate::store::StoreKey::api_key(name).ok()?;
+    let saved = default_store(paths).load(&store_key).ok().flatten()?;
+    (saved.access_token.expose() != key.expose().trim())
+        .then(|| crate::domain::secret::mask(saved.access_token.expose()))
+}
+
 /// The `ANTHROPIC_API_KEY` Claude Code sees, wherever it is set (the shell, or the `env` block
 /// of a settings file, which wins over the shell), and where that is, in words.
 ///

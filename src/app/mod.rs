@@ -18,6 +18,7 @@ use std::sync::Arc;
 use crate::actions::SignInStarter;
 use crate::claude::LoadInput;
 use crate::claude::precedence::Mode;
+use crate::platform::runtime::Signals;
 use crate::terminal::Guard;
 use crate::ui::{self, Theme};
 use crate::wizard::sign_in::Request;
@@ -273,46 +274,4 @@ fn translate_key(key: KeyEvent) -> Option<Key> {
         KeyCode::F(n) => Key::F(n),
         _ => return None,
     })
-}
-
-/// The signals that end the program; each maps to the conventional exit status 128 + n.
-struct Signals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hangup: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    #[cfg(unix)]
-    fn new() -> std::io::Result<Self> {
-        use tokio::signal::unix::{SignalKind, signal};
-        Ok(Self {
-            interrupt: signal(SignalKind::interrupt())?,
-            terminate: signal(SignalKind::terminate())?,
-            hangup: signal(SignalKind::hangup())?,
-        })
-    }
-
-    #[cfg(not(unix))]
-    fn new() -> std::io::Result<Self> {
-        Ok(Self {})
-    }
-
-    #[cfg(unix)]
-    async fn recv(&mut self) -> u8 {
-        tokio::select! {
-            _ = self.interrupt.recv() => 130,
-            _ = self.terminate.recv() => 143,
-            _ = self.hangup.recv() => 129,
-        }
-    }
-
-    #[cfg(not(unix))]
-    async fn recv(&mut self) -> u8 {
-        let _ = tokio::signal::ctrl_c().await;
-        130
-    }
 }

@@ -262,7 +262,11 @@ impl Runner {
                 name,
                 key,
                 base_url,
+                replace,
             } => self.blocking(ticket, move |keep| {
+                if !replace && let Some(saved) = actions::keys::replaces(&paths, &name, &key) {
+                    return Reply::ApiKeyExists { name, saved };
+                }
                 Reply::ApiKeySaved(
                     actions::keys::save_api_key(
                         &input,
@@ -459,7 +463,7 @@ impl Runner {
     }
 
     fn open_browser(&self, ticket: Ticket, url: String, forced: bool) {
-        if !forced && let Decision::Skip(why) = browser::decide(&self.session) {
+        if !forced && let Decision::Skip(why) = browser::decide(&self.session, &url) {
             self.answer(ticket, Reply::Browser(BrowserNote::Skipped(why)));
             return;
         }

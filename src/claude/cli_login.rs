@@ -345,6 +345,8 @@ impl Shown {
         if line.is_empty() || line.len() > MAX_PASTE_BYTES {
             return;
         }
+        let line = code_line(line);
+        let line = line.as_str();
         let Some(input) = stdin.as_mut() else { return };
         let mut bytes = Vec::with_capacity(line.len() + 1);
         bytes.extend_from_slice(line.as_bytes());
@@ -422,8 +424,47 @@ fn shown_command(options: &LoginOptions, args: &[String]) -> String {
         .join(" ")
 }
 
+/// What `claude auth login` takes from a pasted line: `code#state` as it is; a whole redirect
+/// URL copied from the browser's address bar (`…/callback?code=C&state=S`), which the CLI
+/// refuses, becomes `C#S`. Anything else goes as it is, for the CLI to judge.
+fn code_line(line: &str) -> String {
+    let Ok(url) = url::Url::parse(line) else {
+        return line.to_owned();
+    };
+    if !matches!(url.scheme(), "https" | "http") {
+        return line.to_owned();
+    }
+    let find = |name: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+            .filter(|value| !value.is_empty())
+    };
+    match (find("code"), find("state")) {
+        (Some(code), Some(state)) => format!("{code}#{state}"),
+        _ => line.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_pasted_redirect_url_becomes_the_code_and_state_claude_takes() {
+        assert_eq!(
+            super::code_line(
+                "https://platform.claude.com/oauth/code/callback?code=abc-123&state=xyz_9"
+            ),
+            "abc-123#xyz_9"
+        );
+        assert_eq!(super::code_line("abc-123#xyz_9"), "abc-123#xyz_9");
+        // Not a redirect with both: left for claude to judge.
+        assert_eq!(
+            super::code_line("https://claude.ai/oauth/code/callback?code=abc"),
+            "https://claude.ai/oauth/code/callback?code=abc"
+        );
+        assert_eq!(super::code_line("badcode"), "badcode");
+    }
+
     use super::*;
 
     fn options(method: ClaudeMethod, sso: bool, email: Option<&str>) -> LoginOptions {

@@ -1,8 +1,9 @@
 //! The non-secret metadata of Claude Code's stored subscription login.
 //!
 //! Called by [`super::load()`]. On Linux and Windows the login is `<config>/.credentials.json`;
-//! from its `claudeAiOauth` entry only the expiry, scopes, subscription type and rate-limit tier
-//! are kept, plus whether the access and refresh tokens are non-empty. The tokens themselves are
+//! from its `claudeAiOauth` entry only the expiries (`expiresAt` for the access token,
+//! `refreshTokenExpiresAt` for the sign-in), scopes, subscription type and rate-limit tier are
+//! kept, plus whether the access and refresh tokens are non-empty. The tokens themselves are
 //! looked at only to compute `!token.is_empty()` on the parsed JSON and are never copied into any
 //! ccauth type. Other top-level keys belong to other features and are ignored.
 //!
@@ -76,6 +77,7 @@ pub fn meta_from_object(object: &Map<String, Value>) -> Option<LoginMeta> {
         has_access_token: non_empty_string(oauth.get("accessToken")),
         has_refresh_token: non_empty_string(oauth.get("refreshToken")),
         expires_at_ms: oauth.get("expiresAt").and_then(epoch_ms),
+        refresh_token_expires_at_ms: oauth.get("refreshTokenExpiresAt").and_then(epoch_ms),
         scopes: oauth.get("scopes").map(scopes).unwrap_or_default(),
         subscription_type: text("subscriptionType"),
         rate_limit_tier: text("rateLimitTier"),
@@ -89,7 +91,7 @@ fn non_empty_string(value: Option<&Value>) -> bool {
         .is_some_and(|token| !token.is_empty())
 }
 
-/// `expiresAt` as whole epoch milliseconds; a float with no fraction (as JavaScript may write
+/// `expiresAt` / `refreshTokenExpiresAt` as whole epoch milliseconds; a float with no fraction (as JavaScript may write
 /// it) is accepted too.
 fn epoch_ms(value: &Value) -> Option<i64> {
     if let Some(ms) = value.as_i64() {
@@ -170,11 +172,13 @@ mod tests {
     #[test]
     fn lenient_field_types() {
         let meta = meta(&serde_json::json!({"claudeAiOauth": {"accessToken": 5,
-            "refreshToken": null, "expiresAt": 1.7e12, "scopes": "user:inference user:profile",
-            "subscriptionType": 3}}))
+            "refreshToken": null, "expiresAt": 1.7e12, "refreshTokenExpiresAt": "1800000000000",
+            "scopes": "user:inference user:profile", "subscriptionType": 3}}))
         .unwrap();
         assert!(!meta.has_access_token && !meta.has_refresh_token);
         assert_eq!(meta.expires_at_ms, Some(1_700_000_000_000));
+        // Claude Code takes the sign-in's end only from a number.
+        assert_eq!(meta.refresh_token_expires_at_ms, None);
         assert_eq!(meta.scopes, ["user:inference", "user:profile"]);
         assert_eq!(meta.subscription_type, None);
         assert_eq!(epoch_ms(&serde_json::json!(1.5)), None);
@@ -232,7 +236,8 @@ mod tests {
                 &path,
                 &format!(
                     r#"{{"claudeAiOauth": {{"accessToken": "{ACCESS}", "refreshToken": "{REFRESH}",
-                        "expiresAt": 1767225600000, "scopes": ["user:inference", "user:profile"],
+                        "expiresAt": 1767225600000, "refreshTokenExpiresAt": 1798761600000,
+                        "scopes": ["user:inference", "user:profile"],
                         "subscriptionType": "max", "rateLimitTier": "default_claude_max_20x"}},
                         "mcpOAuth": {{"server": {{"accessToken": "other"}}}}}}"#
                 ),
@@ -249,6 +254,7 @@ mod tests {
                         has_access_token: true,
                         has_refresh_token: true,
                         expires_at_ms: Some(1_767_225_600_000),
+                        refresh_token_expires_at_ms: Some(1_798_761_600_000),
                         scopes: vec!["user:inference".into(), "user:profile".into()],
                         subscription_type: Some("max".into()),
                         rate_limit_tier: Some("default_claude_max_20x".into()),

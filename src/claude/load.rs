@@ -120,8 +120,13 @@ fn keychain_report(
         .filter(|status| status.auth_method.as_deref() == Some("claude.ai"))
         .map(|status| LoginMeta {
             has_access_token: status.logged_in,
-            // The CLI renews the token itself; expiry is not reported.
+            // The CLI renews the token itself; the access token's expiry is not reported, the
+            // sign-in's end is (`loginExpiresAt`).
             has_refresh_token: status.logged_in,
+            refresh_token_expires_at_ms: status
+                .login_expires_at
+                .as_deref()
+                .and_then(crate::domain::time::parse_iso_utc),
             subscription_type: status.subscription_type,
             ..LoginMeta::default()
         });

@@ -38,6 +38,12 @@ pub struct AuthStatus {
     pub org_name: Option<String>,
     /// `pro`, `max`, `team`, `enterprise`.
     pub subscription_type: Option<String>,
+    /// Where the API key in use comes from: `"/login managed key"` for a Console login,
+    /// `ANTHROPIC_API_KEY`, ….
+    pub api_key_source: Option<String>,
+    /// When the sign-in ends at the latest (`refreshTokenExpiresAt`, as `toISOString` writes
+    /// it), or `None` when Claude Code knows no end (2.1.318 and later).
+    pub login_expires_at: Option<String>,
 }
 
 /// Why `claude auth status` gave no answer.
@@ -138,9 +144,13 @@ mod tests {
         let status = parse_status(
             br#"{"loggedIn":true,"authMethod":"claude.ai","apiProvider":"firstParty",
                 "email":"ada@example.com","orgId":"org-1","orgName":"Ada's","subscriptionType":"max",
-                "somethingNew":42}"#,
+                "loginExpiresAt":"2026-12-13T01:05:07.893Z","somethingNew":42}"#,
         )
         .expect("parses");
+        assert_eq!(
+            status.login_expires_at.as_deref(),
+            Some("2026-12-13T01:05:07.893Z")
+        );
         assert!(status.logged_in);
         assert_eq!(status.auth_method.as_deref(), Some("claude.ai"));
         assert_eq!(status.subscription_type.as_deref(), Some("max"));

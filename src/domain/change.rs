@@ -217,7 +217,13 @@ fn selected(after: &Status, row: &SourceRow, lines: &mut Vec<ReviewLine>) -> Ver
                     .assessment
                     .warnings
                     .iter()
-                    .filter(|warning| warning.id == super::precedence::WarningId::HelperCannotServe)
+                    .filter(|warning| {
+                        matches!(
+                            warning.id,
+                            super::precedence::WarningId::HelperCannotServe
+                                | super::precedence::WarningId::HelperTokenToAnthropic
+                        )
+                    })
                     .map(|warning| ReviewLine::new(Mark::Fix, warning.fix.clone())),
             );
             Verdict::Fails
@@ -502,6 +508,8 @@ fn row_of(resolution: &Resolution, id: SourceId) -> SourceRow {
         location: None,
         value: None,
         expires_at_ms: None,
+        sign_in_ends_at_ms: None,
+        renews_itself: false,
         details: Vec::new(),
     })
 }

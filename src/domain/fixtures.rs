@@ -117,11 +117,23 @@ impl Builder {
                 has_access_token: true,
                 has_refresh_token: refresh,
                 expires_at_ms: Some(expires_at_ms),
+                refresh_token_expires_at_ms: None,
                 scopes: vec![String::from("user:inference")],
                 subscription_type: Some(String::from("max")),
                 rate_limit_tier: None,
             }),
         };
+        self
+    }
+
+    /// Sets the stored login's `refreshTokenExpiresAt` (after [`Builder::login`]).
+    pub fn sign_in_ends(mut self, at_ms: i64) -> Self {
+        if let StoredLogin::File {
+            meta: Some(meta), ..
+        } = &mut self.world.login
+        {
+            meta.refresh_token_expires_at_ms = Some(at_ms);
+        }
         self
     }
 

@@ -21,6 +21,8 @@
 //! - [`world`]: what was read about Claude Code ([`World`](world::World)), with every file's fate.
 //! - [`precedence`]: which credential Claude Code uses in each [`Mode`](precedence::Mode), per
 //!   [`SourceId`](precedence::SourceId), and the warnings.
+//! - [`login_expiry`]: when the stored subscription login stops working, as Claude Code sees it,
+//!   and what `claude auth status` says about it meanwhile.
 //! - [`policy`]: the managed policy keys and what they force.
 //! - [`env`](mod@env) and [`paths`]: the environment and path rules, over an explicit environment; the
 //!   one home-relative path helper ([`paths::home_relative`]).
@@ -42,6 +44,7 @@ pub mod fixtures;
 pub mod glyphs;
 pub mod install;
 pub mod keys;
+pub mod login_expiry;
 pub mod paths;
 pub mod policy;
 pub mod precedence;

@@ -147,6 +147,73 @@ impl Status {
         }
     }
 
+    /// The apiKeyHelper is `ccauth token --sso NAME` or `--gateway URL` while no
+    /// `ANTHROPIC_BASE_URL` points Claude Code at a gateway: the token would be sent to
+    /// api.anthropic.com, which refuses it (and it should not leave the company's network).
+    /// Wherever Claude Code would use the helper it fails, and a warning says how to point it
+    /// at the gateway. Nothing changes when a base URL is set or the helper is already failing.
+    pub fn check_helper_destination(&mut self) {
+        if self.assessment.base_url.is_some() {
+            return;
+        }
+        let (what, fix) = match self.ccauth_helper() {
+            Some(CcauthHelper::Sso(name)) => (
+                format!("the SSO token of \"{name}\""),
+                format!(
+                    "Give the provider its gateway and write the change: `ccauth login --sso \
+                     {name} --gateway-url URL --wire` (or set ANTHROPIC_BASE_URL in the \
+                     settings' env block)."
+                ),
+            ),
+            Some(CcauthHelper::Gateway(url)) => (
+                format!("the token of the gateway {url}"),
+                format!(
+                    "Write the gateway's settings again: `ccauth login --gateway {url} --wire` \
+                     (it sets ANTHROPIC_BASE_URL)."
+                ),
+            ),
+            Some(CcauthHelper::ApiKey(_)) | None => return,
+        };
+        let mut affected = false;
+        for resolution in [
+            &mut self.assessment.interactive,
+            &mut self.assessment.print,
+            &mut self.assessment.bare,
+        ] {
+            if resolution.winner != Some(SourceId::ApiKeyHelper) {
+                continue;
+            }
+            if let Some(row) = resolution
+                .rows
+                .iter_mut()
+                .find(|row| row.id == SourceId::ApiKeyHelper)
+                && !matches!(row.state, SourceState::Fails(_))
+            {
+                row.state = SourceState::Fails(String::from(
+                    "its token would be sent to api.anthropic.com, which refuses it",
+                ));
+                resolution.usable = false;
+                affected = true;
+            }
+        }
+        if affected {
+            self.assessment.warnings.insert(
+                0,
+                Warning {
+                    id: WarningId::HelperTokenToAnthropic,
+                    severity: Severity::Error,
+                    message: format!(
+                        "The apiKeyHelper serves {what}, but ANTHROPIC_BASE_URL is not set: \
+                         Claude Code would send that token to api.anthropic.com, which refuses \
+                         it (\"Invalid API key\"), and it should not leave your company's \
+                         network."
+                    ),
+                    fix,
+                },
+            );
+        }
+    }
+
     /// Adds (or replaces) the line about the gateway's managed settings on the apiKeyHelper row.
     pub fn set_gateway_policy(&mut self, summary: &str) {
         for resolution in [
@@ -213,6 +280,48 @@ mod tests {
             assert_eq!(lines.len(), 1, "{mode:?}");
             assert_eq!(lines[0].1, "3 keys");
         }
+    }
+
+    #[test]
+    fn an_sso_or_gateway_token_without_a_base_url_would_go_to_anthropic() {
+        for command in [
+            "ccauth token --sso corp",
+            "ccauth token --gateway https://gw.corp.internal",
+        ] {
+            let mut status = with_helper(command);
+            assert!(status.usable(Mode::Interactive), "{command}");
+            status.check_helper_destination();
+            assert!(!status.usable(Mode::Interactive), "{command}");
+            let warning = &status.assessment.warnings[0];
+            assert_eq!(warning.id, WarningId::HelperTokenToAnthropic);
+            assert!(
+                warning.message.contains("api.anthropic.com"),
+                "{}",
+                warning.message
+            );
+            assert!(warning.fix.contains("--wire"), "{}", warning.fix);
+        }
+        // With a base URL, or for a key the user brought, nothing is said.
+        let mut world = Builder::new()
+            .helper(Layer::User)
+            .plain("ANTHROPIC_BASE_URL", "https://gw.corp.internal")
+            .world;
+        if let Some(helper) = &mut world.api_key_helper {
+            String::from("ccauth token --sso corp").clone_into(&mut helper.value);
+        }
+        let mut status = Status::from_world(world, NOW);
+        status.check_helper_destination();
+        assert!(status.usable(Mode::Interactive));
+        let mut status = with_helper("ccauth token --api-key work");
+        status.check_helper_destination();
+        assert!(status.usable(Mode::Interactive));
+        assert!(
+            status
+                .assessment
+                .warnings
+                .iter()
+                .all(|w| w.id != WarningId::HelperTokenToAnthropic)
+        );
     }
 
     #[test]

@@ -2,10 +2,49 @@
 //! messages: epoch milliseconds as UTC timestamps, and the one duration formatter
 //! ([`duration_words`], with [`relative`] on top of it). The clock is never read here.
 
+/// One day in milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
+
 /// Epoch milliseconds as an RFC 3339 UTC timestamp, e.g. `2026-11-25T14:03:00Z`.
 pub fn rfc3339(epoch_ms: i64) -> String {
     let (date, (hour, minute, second)) = split(epoch_ms);
     format!("{}T{hour:02}:{minute:02}:{second:02}Z", date_text(date))
+}
+
+/// The UTC calendar date of epoch milliseconds, e.g. `2026-11-25`.
+pub fn date(epoch_ms: i64) -> String {
+    date_text(split(epoch_ms).0)
+}
+
+/// A UTC timestamp as JavaScript's `toISOString` writes it (`2026-12-13T01:05:07.893Z`; the
+/// fraction is optional) to epoch milliseconds; `None` for anything else.
+pub fn parse_iso_utc(text: &str) -> Option<i64> {
+    let text = text.strip_suffix('Z')?;
+    let (date, time) = text.split_once('T')?;
+    let mut date_parts = date.splitn(3, '-');
+    let year: i64 = date_parts.next()?.parse().ok()?;
+    let month: u32 = date_parts.next()?.parse().ok()?;
+    let day: u32 = date_parts.next()?.parse().ok()?;
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let mut clock_parts = clock.splitn(3, ':');
+    let hour: i64 = clock_parts.next()?.parse().ok()?;
+    let minute: i64 = clock_parts.next()?.parse().ok()?;
+    let second: i64 = clock_parts.next()?.parse().ok()?;
+    let millis: i64 = match fraction.len() {
+        0 => 0,
+        1..=3 if fraction.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{fraction:0<3}").parse().ok()?
+        }
+        _ => return None,
+    };
+    let valid = (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (0..24).contains(&hour)
+        && (0..60).contains(&minute)
+        && (0..60).contains(&second);
+    let days = days_from_civil(year, month, day);
+    (valid && civil_from_days(days) == (year, month, day))
+        .then(|| ((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1000) + millis)
 }
 
 /// Epoch milliseconds as a short human timestamp, e.g. `2026-11-25 14:03 UTC`.
@@ -76,6 +115,18 @@ fn date_text((year, month, day): (i64, u32, u32)) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// A proleptic Gregorian (year, month, day) to days since 1970-01-01, after Howard Hinnant's
+/// `days_from_civil` algorithm.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's
 /// `civil_from_days` algorithm.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -108,6 +159,39 @@ pub fn slow_notice(elapsed_ms: u64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_what_to_iso_string_writes() {
+        assert_eq!(
+            parse_iso_utc("2026-12-13T01:05:07.893Z"),
+            Some(1_796_691_600_000 + 5 * DAY_MS + 307_893)
+        );
+        assert_eq!(
+            parse_iso_utc("2026-11-25T14:03:09Z"),
+            Some(1_795_615_389_000)
+        );
+        assert_eq!(
+            parse_iso_utc("2024-02-29T00:00:00.5Z"),
+            Some(1_709_164_800_500)
+        );
+        assert_eq!(parse_iso_utc("1969-12-31T23:59:59Z"), Some(-1000));
+        assert_eq!(date(1_795_615_389_000), "2026-11-25");
+        for bad in [
+            "",
+            "2026-12-13T01:05:07",
+            "2026-02-30T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-12-13T24:00:00Z",
+            "2026-12-13T01:05:07.8934Z",
+            "2026-12-13T01:05:07.x9Z",
+            "2026-12-13 01:05:07Z",
+        ] {
+            assert_eq!(parse_iso_utc(bad), None, "{bad}");
+        }
+        for ms in [0, 1_709_164_800_000, 1_796_691_600_123, -86_400_000] {
+            assert_eq!(parse_iso_utc(&rfc3339(ms)), Some(ms - ms.rem_euclid(1000)));
+        }
+    }
 
     #[test]
     fn formats_known_instants() {

@@ -229,8 +229,12 @@ pub struct LoginMeta {
     pub has_access_token: bool,
     /// Whether a refresh token is present and non-empty (its value is never kept).
     pub has_refresh_token: bool,
-    /// `expiresAt`, epoch milliseconds; `0` marks a signed-out entry.
+    /// `expiresAt`: when the access token expires, epoch milliseconds (`0` in a signed-out
+    /// entry).
     pub expires_at_ms: Option<i64>,
+    /// `refreshTokenExpiresAt`: the latest end of the sign-in, epoch milliseconds; see
+    /// [`crate::domain::login_expiry`].
+    pub refresh_token_expires_at_ms: Option<i64>,
     /// `scopes`.
     pub scopes: Vec<String>,
     /// `subscriptionType`: `pro`, `max`, `team`, `enterprise`, or `None`.

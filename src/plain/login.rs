@@ -177,14 +177,29 @@ impl Journey<'_> {
         }
     }
 
-    /// The official CLI's sign-in, attached to this terminal (it reads the pasted code itself).
+    /// The official CLI's sign-in, presented in lines: its URL, what it prints, the code
+    /// pasted here forwarded to it, its failure with the next step, who signed in.
     fn claude(&mut self, console: bool, sso: bool, email: Option<&str>) -> Result<u8, Stop> {
         if self.find_claude().is_none() {
             return self.claude_missing(console);
         }
-        let _ = writeln!(self.out);
-        Ok(crate::commands::claude_login_attached(
-            self.env, self.paths, console, sso, email, self.out,
+        let starter =
+            actions::sign_in::EngineStarter::new(self.paths.clone(), std::env::temp_dir());
+        Ok(super::sign_in(
+            &Request {
+                target: Target::Claude {
+                    console,
+                    sso,
+                    email: email.map(str::to_owned),
+                },
+                flow: Flow::Browser,
+            },
+            crate::wizard::sign_in::claude_provider(console, sso),
+            &starter,
+            self.paths,
+            None,
+            &mut self.input,
+            self.out,
         ))
     }
 
@@ -194,12 +209,29 @@ impl Journey<'_> {
         let mut form = Form::api_key();
         ask::fill(&mut self.input, self.out, &mut form)?;
         loop {
+            // A different key already saved under the name is replaced only when the user says so.
+            let key = crate::domain::secret::Secret::new(form.value(1));
+            if let Some(saved) = actions::keys::replaces(self.paths, form.value(0), &key) {
+                let question = format!(
+                    "A different key is already saved as \"{}\" ({saved}). Replace it?",
+                    form.value(0)
+                );
+                if !ask::confirm(&mut self.input, self.out, &question)? {
+                    let keep = format!(
+                        "\"{}\" keeps the key it has: give this one another name",
+                        form.value(0)
+                    );
+                    ask::refused(&self.input, self.out, &keep)?;
+                    ask::field(&mut self.input, self.out, &mut form, 0)?;
+                    continue;
+                }
+            }
             let base = form.value(2);
             let saved = actions::keys::save_api_key(
                 self.env,
                 self.paths,
                 form.value(0),
-                &crate::domain::secret::Secret::new(form.value(1)),
+                &key,
                 (!base.is_empty()).then_some(base),
                 crate::status::now_ms(),
             );

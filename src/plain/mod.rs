@@ -53,7 +53,13 @@ pub fn sign_in(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
     let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel();
-    let signed_in = runtime.block_on(async {
+    let ended = runtime.block_on(async {
+        // Ctrl-C (or the terminal closing) stops the sign-in and the child it started, instead
+        // of ending ccauth alone and leaving `claude auth login` waiting for a code.
+        let Ok(mut signals) = crate::platform::runtime::Signals::new() else {
+            crate::say_err!("ccauth: cannot start the sign-in (no signal handling)");
+            return Ended::Stopped(2);
+        };
         let _ = writeln!(out, "Signing in with {provider}.");
         let session =
             crate::platform::environment::Session::detect(&std::env::vars_os().collect::<Vec<_>>());
@@ -61,7 +67,14 @@ pub fn sign_in(
         // Standard input carries pasted codes, one per line, until the sign-in is over; then it
         // is given back for the question that follows.
         let _forwarding = input.forward(paste_tx);
-        while let Some(msg) = rx.recv().await {
+        loop {
+            let msg = tokio::select! {
+                msg = rx.recv() => msg,
+                code = signals.recv() => return Ended::Stopped(code),
+            };
+            let Some(msg) = msg else {
+                return Ended::Failed;
+            };
             let Msg::Reply {
                 reply: Reply::SignIn { event, .. },
                 ..
@@ -71,15 +84,21 @@ pub fn sign_in(
             };
             match show(event, &session, out) {
                 Step::Going => {}
-                Step::SignedIn => return true,
-                Step::Failed => return false,
+                Step::SignedIn => return Ended::SignedIn,
+                Step::Failed => return Ended::Failed,
             }
         }
-        false
     });
     let _ = cancel_tx.send(());
-    if !signed_in {
-        return 1;
+    match ended {
+        Ended::SignedIn => {}
+        Ended::Failed => return 1,
+        Ended::Stopped(code) => {
+            // The runtime goes with this function: stop the child's whole group now.
+            crate::platform::child::kill_all_groups();
+            let _ = writeln!(out, "\nStopped; nothing more was changed.");
+            return code;
+        }
     }
     let rerun = match &request.target {
         crate::wizard::sign_in::Target::Sso(name) => format!("--sso {name}"),
@@ -103,6 +122,16 @@ pub fn sign_in(
         Some(input),
         out,
     )
+}
+
+/// How a line-mode sign-in ended.
+enum Ended {
+    /// Signed in.
+    SignedIn,
+    /// Failed (the reason went to standard error).
+    Failed,
+    /// Stopped by a signal: the exit status it calls for.
+    Stopped(u8),
 }
 
 /// Where a line-mode sign-in is after a step.
@@ -266,7 +295,7 @@ pub fn wire_claude_code(
 /// Opens `url` in the browser when that can work, saying what happened either way.
 fn open_browser(url: &str, session: &crate::platform::environment::Session, out: &mut dyn Write) {
     use crate::platform::browser::{self, Decision};
-    match browser::decide(session) {
+    match browser::decide(session, url) {
         Decision::Skip(why) => {
             let _ = writeln!(out, "Browser not opened: {why}.");
         }

@@ -15,8 +15,17 @@ pub enum Decision {
     Skip(String),
 }
 
-/// Decides whether opening a browser would work in `session`.
-pub fn decide(session: &Session) -> Decision {
+/// Decides whether opening a browser on `url` would work in `session`.
+pub fn decide(session: &Session, url: &str) -> Decision {
+    // A URL on this machine's loopback (the demo issuer) opens nowhere else.
+    let here_only = url::Url::parse(url)
+        .ok()
+        .is_some_and(|url| match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            None => false,
+        });
     if let Some(browser) = &session.browser_var
         && is_text_browser(browser)
     {
@@ -28,15 +37,22 @@ pub fn decide(session: &Session) -> Decision {
         // An explicit BROWSER is the user's choice; WSL opens the Windows browser.
         return Decision::Open;
     }
-    if session.ssh && !session.display {
-        return Decision::Skip(String::from(
-            "this is an SSH session without a display: open the URL on your own computer",
-        ));
-    }
     if !session.display {
-        return Decision::Skip(String::from(
-            "no display was found: open the URL on a computer with a browser",
-        ));
+        let why = match (session.ssh, here_only) {
+            (true, false) => {
+                "this is an SSH session without a display: open the URL on your own computer"
+            }
+            (true, true) => {
+                "this is an SSH session without a display, and the URL works only on this \
+                 machine: forward its port (ssh -L) to open it on your own computer"
+            }
+            (false, false) => "no display was found: open the URL on a computer with a browser",
+            (false, true) => {
+                "no display was found, and the URL works only on this machine: open it in a \
+                 browser here"
+            }
+        };
+        return Decision::Skip(why.to_owned());
     }
     Decision::Open
 }
@@ -106,6 +122,24 @@ fn spawn_browser_command(entry: &str, url: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// A sign-in URL on another machine.
+    const URL: &str = "https://login.example.com/authorize?client_id=x";
+
+    #[test]
+    fn a_loopback_url_without_a_display_is_said_to_work_only_here() {
+        let mut none = session();
+        none.display = false;
+        let Decision::Skip(why) = decide(&none, "http://127.0.0.1:4567/authorize") else {
+            panic!("no display: not opened");
+        };
+        assert!(why.contains("works only on this machine"), "{why}");
+        assert!(!why.contains("on a computer with a browser"), "{why}");
+        let Decision::Skip(why) = decide(&none, URL) else {
+            panic!("no display: not opened");
+        };
+        assert!(why.contains("on a computer with a browser"), "{why}");
+    }
+
     fn session() -> Session {
         Session {
             display: true,
@@ -115,7 +149,7 @@ mod tests {
 
     #[test]
     fn desktop_opens() {
-        assert_eq!(decide(&session()), Decision::Open);
+        assert_eq!(decide(&session(), URL), Decision::Open);
     }
 
     #[test]
@@ -125,13 +159,13 @@ mod tests {
             display: false,
             ..session()
         };
-        assert!(matches!(decide(&ssh), Decision::Skip(why) if why.contains("SSH")));
+        assert!(matches!(decide(&ssh, URL), Decision::Skip(why) if why.contains("SSH")));
         // X forwarding gives a display: try it.
         let forwarded = Session {
             ssh: true,
             ..session()
         };
-        assert_eq!(decide(&forwarded), Decision::Open);
+        assert_eq!(decide(&forwarded, URL), Decision::Open);
     }
 
     #[test]
@@ -142,7 +176,7 @@ mod tests {
                 browser_var: Some(value.to_owned()),
                 ..session()
             };
-            assert!(matches!(decide(&with), Decision::Skip(_)));
+            assert!(matches!(decide(&with, URL), Decision::Skip(_)));
             assert!(open("https://example.com", &with).is_err());
         }
         assert!(!is_text_browser("firefox"));
@@ -156,13 +190,13 @@ mod tests {
             display: false,
             ..session()
         };
-        assert_eq!(decide(&wsl), Decision::Open);
+        assert_eq!(decide(&wsl, URL), Decision::Open);
         let explicit = Session {
             browser_var: Some(String::from("my-opener")),
             display: false,
             ..session()
         };
-        assert_eq!(decide(&explicit), Decision::Open);
+        assert_eq!(decide(&explicit, URL), Decision::Open);
     }
 
     #[cfg(unix)]

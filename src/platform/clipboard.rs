@@ -23,6 +23,12 @@ pub enum Copied {
         /// Also wrapped for tmux's passthrough.
         tmux: bool,
     },
+    /// Inside tmux: into tmux's paste buffer (which always works), and on to the terminal's
+    /// clipboard only when tmux's `set-clipboard` lets it through.
+    Tmux {
+        /// `set-clipboard` is `on` or `external`: tmux passes it on.
+        passed_on: bool,
+    },
 }
 
 impl Copied {
@@ -33,6 +39,12 @@ impl Copied {
             Copied::Osc52 { tmux: false } => "sent to your terminal's clipboard (OSC 52)",
             Copied::Osc52 { tmux: true } => {
                 "sent to your terminal's clipboard through tmux (OSC 52)"
+            }
+            Copied::Tmux { passed_on: true } => {
+                "copied to tmux's buffer, passed on to your terminal's clipboard"
+            }
+            Copied::Tmux { passed_on: false } => {
+                "copied to tmux's buffer only (prefix ] pastes it): set-clipboard is off"
             }
         }
     }
@@ -67,6 +79,13 @@ impl Clipboard {
                 self.last = Some(text.to_owned());
                 return Ok(Copied::System);
             }
+        }
+        // Inside tmux, tmux's own buffer is the one place a copy surely lands; `-w` asks tmux
+        // to pass it on to the outer terminal's clipboard where its settings allow.
+        if session.tmux && tmux_load_buffer(text) {
+            return Ok(Copied::Tmux {
+                passed_on: tmux_passes_clipboard_on(),
+            });
         }
         terminal
             .write_all(osc52(text, session.tmux).as_bytes())
@@ -127,6 +146,41 @@ pub fn hold_from_stdin() -> u8 {
         // macOS and Windows keep clipboard contents after the program exits.
         u8::from(clipboard.set_text(text).is_err())
     }
+}
+
+/// Puts `text` in tmux's paste buffer (given on standard input, never as an argument), asking
+/// tmux to pass it on to the terminal's clipboard (`-w`, tmux 3.2+; older tmux without it).
+/// Answers whether tmux took it.
+fn tmux_load_buffer(text: &str) -> bool {
+    let load = |args: &[&str]| {
+        let child = std::process::Command::new("tmux")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let Ok(mut child) = child else {
+            return false;
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        child.wait().is_ok_and(|status| status.success())
+    };
+    load(&["load-buffer", "-w", "-"]) || load(&["load-buffer", "-"])
+}
+
+/// Whether tmux's `set-clipboard` passes a copy on to the outer terminal (`on`, `external`).
+fn tmux_passes_clipboard_on() -> bool {
+    std::process::Command::new("tmux")
+        .args(["show-options", "-gv", "set-clipboard"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|output| {
+            let value = String::from_utf8_lossy(&output.stdout);
+            output.status.success() && value.trim() != "off"
+        })
 }
 
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard; inside tmux it is

@@ -15,3 +15,51 @@ pub fn build() -> io::Result<Runtime> {
         .enable_all()
         .build()
 }
+
+/// The signals that end the program; each maps to the conventional exit status 128 + n.
+pub struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Starts listening for Ctrl-C, `SIGTERM` and `SIGHUP` (in place of their default, which
+    /// would end the process at once, leaving children and the terminal as they are).
+    ///
+    /// # Errors
+    /// When the signal handlers cannot be installed.
+    #[cfg(unix)]
+    pub fn new() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    pub fn new() -> std::io::Result<Self> {
+        Ok(Self {})
+    }
+
+    /// The next of them, as the exit status it calls for (130, 143, 129).
+    #[cfg(unix)]
+    pub async fn recv(&mut self) -> u8 {
+        tokio::select! {
+            _ = self.interrupt.recv() => 130,
+            _ = self.terminate.recv() => 143,
+            _ = self.hangup.recv() => 129,
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub async fn recv(&mut self) -> u8 {
+        let _ = tokio::signal::ctrl_c().await;
+        130
+    }
+}

@@ -11,6 +11,8 @@
 //!     { "id", "label", "found": bool, "state", "explanation",
 //!       "location": str|null, "value": str|null (secrets masked to their tail),
 //!       "overridden_by": id|null, "expires_at": RFC 3339|null,
+//!       "sign_in_ends_at": RFC 3339|null,        subscription: refreshTokenExpiresAt
+//!       "renews_itself": bool,                   subscription: the access token renews
 //!       "details": [ { "label", "value" } ] } ],
 //!   "warnings": [ { "id", "severity": "error"|"warning"|"info", "message", "fix" } ],
 //!   "base_url": { "value", "from" } | null,
@@ -26,6 +28,11 @@
 //! `oauth_token_env`, `anthropic_profile`, `subscription`, `console_key`, `default_profile`.
 //! States: `wins`, `overridden`, `not_found`, `skipped_bare_mode`, `declined`, `undecided`,
 //! `unusable`, `refused_by_policy`, `fails`. New fields may be added; existing ones keep their meaning.
+//!
+//! For the subscription login, `expires_at` is the access token's `expiresAt`; when
+//! `renews_itself` is true Claude Code renews that token, and the login ends only at
+//! `sign_in_ends_at` (`refreshTokenExpiresAt`, what `claude auth status` reports as
+//! `loginExpiresAt`; the sign-in may end up to 3 days before it).
 
 use serde::Serialize;
 
@@ -77,6 +84,8 @@ struct Source {
     value: Option<String>,
     overridden_by: Option<&'static str>,
     expires_at: Option<String>,
+    sign_in_ends_at: Option<String>,
+    renews_itself: bool,
     details: Vec<Detail>,
 }
 
@@ -197,6 +206,8 @@ fn source(row: &SourceRow) -> Source {
             _ => None,
         },
         expires_at: row.expires_at_ms.map(rfc3339),
+        sign_in_ends_at: row.sign_in_ends_at_ms.map(rfc3339),
+        renews_itself: row.renews_itself,
         details: row
             .details
             .iter()

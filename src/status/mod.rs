@@ -33,6 +33,7 @@ impl Status {
         status.add_provider_credentials(input, overlay, now_ms);
         status.add_gateway_sign_in(now_ms);
         status.check_ccauth_helper(now_ms);
+        status.check_helper_destination();
         status
     }
 
@@ -173,17 +174,27 @@ impl Status {
                 }
             }
         }
+        // Claude Code's own gateway session is another thing: its row says this gateway is
+        // wired through ccauth instead, so "not set" there does not read as "no gateway".
+        let wired = (
+            String::from("through ccauth"),
+            format!(
+                "{} is wired through the apiKeyHelper (`ccauth token --gateway`), not Claude \
+                 Code's own gateway sign-in: see the apiKeyHelper row",
+                url.as_str()
+            ),
+        );
         for resolution in [
             &mut self.assessment.interactive,
             &mut self.assessment.print,
             &mut self.assessment.bare,
         ] {
-            if let Some(row) = resolution
-                .rows
-                .iter_mut()
-                .find(|row| row.id == SourceId::ApiKeyHelper)
-            {
-                row.details.extend(details.iter().cloned());
+            for row in &mut resolution.rows {
+                match row.id {
+                    SourceId::ApiKeyHelper => row.details.extend(details.iter().cloned()),
+                    SourceId::CloudGateway if !row.found => row.details.push(wired.clone()),
+                    _ => {}
+                }
             }
         }
     }

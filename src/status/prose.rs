@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::Status;
-use crate::domain::precedence::{Mode, Severity, SourceRow, SourceState};
+use crate::domain::precedence::{Mode, Severity, SourceRow, SourceState, no_credential};
 use crate::domain::time::{relative, short_utc};
 use crate::domain::world::FileState;
 
@@ -87,7 +87,8 @@ pub fn verdict_line(status: &Status, mode: Mode) -> String {
 fn winner_words(status: &Status, mode: Mode) -> String {
     let resolution = status.assessment.resolution(mode);
     let Some(winner) = resolution.winner else {
-        return String::from("no credential (Not logged in)");
+        let why = no_credential(&status.world, mode, status.read_at_ms);
+        return format!("no credential ({})", why.headline());
     };
     let Some(row) = resolution.row(winner) else {
         return winner.label().to_owned();
@@ -127,7 +128,17 @@ pub fn row_summary(row: &SourceRow, now_ms: i64) -> String {
     if let Some(location) = &row.location {
         parts.push(location.clone());
     }
-    if let Some(expires) = row.expires_at_ms {
+    if row.renews_itself {
+        // The access token's expiry ends nothing; the sign-in's end does.
+        parts.push(match row.sign_in_ends_at_ms {
+            Some(end) => format!(
+                "renews itself; sign-in ends by {} ({})",
+                short_utc(end),
+                relative(end, now_ms)
+            ),
+            None => String::from("renews itself"),
+        });
+    } else if let Some(expires) = row.expires_at_ms {
         let verb = if expires <= now_ms {
             "expired"
         } else {

@@ -101,6 +101,41 @@ fn details_full_screen() {
     insta::assert_snapshot!(screen(&model));
 }
 
+/// The details of a login whose access token expired with no refresh token: what
+/// `claude auth status` says beside what Claude Code will do.
+#[test]
+fn details_of_an_expired_login_say_both_sides() {
+    let builder = Builder::new().login(NOW - 2 * crate::domain::time::DAY_MS, false);
+    let mut model = model_for(&builder, 80, 24);
+    let dashboard = screen(&model);
+    assert!(
+        dashboard.contains("No credential: Login expired"),
+        "{dashboard}"
+    );
+    // Nothing wins, so the list starts at its top; the login is the eighth source.
+    for _ in 0..7 {
+        update(&mut model, Msg::Key(Key::Down));
+    }
+    update(&mut model, Msg::Key(Key::Enter));
+    let text = screen(&model);
+    assert!(text.contains("claude auth status"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+/// The details of a login that renews itself until its sign-in ends in two days.
+#[test]
+fn details_of_a_sign_in_ending_soon() {
+    let day = crate::domain::time::DAY_MS;
+    let builder = Builder::new()
+        .login(NOW - day, true)
+        .sign_in_ends(NOW + 2 * day);
+    let mut model = model_for(&builder, 80, 24);
+    update(&mut model, Msg::Key(Key::Enter));
+    let text = screen(&model);
+    assert!(text.contains("sign-in ends"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
 #[test]
 fn loading() {
     let (model, _) = Model::new(Mode::Interactive, 80, 24);
@@ -742,7 +777,7 @@ fn the_verdict_wraps_at_the_minimum_size() {
     let text = screen(&model_for(&Builder::new(), 40, 12));
     assert!(text.contains("\"`ccauth login`).  "), "{text}");
     let text = screen(&model_for(&typical(), 40, 12));
-    assert!(text.contains("\"· expires in 8 hours"), "{text}");
+    assert!(text.contains("\"· renews itself"), "{text}");
 }
 
 #[test]

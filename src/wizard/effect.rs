@@ -102,6 +102,10 @@ pub enum Effect {
         key: Secret,
         /// The gateway to send it to.
         base_url: Option<String>,
+        /// Whether a different key already saved under `name` may be replaced (the user was
+        /// told and pressed Enter again); otherwise that is answered with
+        /// [`super::msg::Reply::ApiKeyExists`] and nothing is saved.
+        replace: bool,
     },
     /// Record the answer for the `ANTHROPIC_API_KEY` in the environment in `.claude.json`, as
     /// Claude Code does; answer with [`super::msg::Reply::ApiKeyDecided`].

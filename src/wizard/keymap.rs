@@ -599,7 +599,16 @@ pub const CONFIG: &[Binding] = &[
 pub const HELPER: &[Binding] = &[
     bind(&[Key::Char('y')], Action::Yes, "y", "trust and run", true),
     bind(&[Key::Char('r')], Action::RunAgain, "r", "run again", true),
-    bind(&[Key::Esc], Action::Back, "esc", "stop / back", true),
+    BACK,
+    SCROLL_UP,
+    SCROLL_DOWN,
+    HELP,
+    QUIT,
+];
+
+/// The apiKeyHelper test while the helper runs: Esc stops it.
+pub const HELPER_RUNNING: &[Binding] = &[
+    bind(&[Key::Esc], Action::Back, "esc", "stop", true),
     SCROLL_UP,
     SCROLL_DOWN,
     HELP,
@@ -672,6 +681,24 @@ pub const OUTCOME: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
     BACK,
+    SCROLL_UP,
+    SCROLL_DOWN,
+    HELP,
+    QUIT,
+];
+
+/// The outcome of a save (a key you have): the journey is over, so Esc finishes it as Enter
+/// does, and says so.
+pub const OUTCOME_SAVED: &[Binding] = &[
+    bind(
+        &[Key::Char('w')],
+        Action::WriteSettings,
+        "w",
+        "write settings",
+        true,
+    ),
+    bind(&[Key::Enter], Action::Continue, "enter", "continue", true),
+    bind(&[Key::Esc], Action::Back, "esc", "finish", true),
     SCROLL_UP,
     SCROLL_DOWN,
     HELP,

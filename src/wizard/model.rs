@@ -443,8 +443,12 @@ impl Model {
             Screen::Form(_) => keymap::FORM,
             Screen::Approval(_) => keymap::APPROVAL,
             Screen::Config(_) => keymap::CONFIG,
+            Screen::Helper(run) if run.phase == HelperPhase::Running => keymap::HELPER_RUNNING,
             Screen::Helper(_) => keymap::HELPER,
             Screen::Logout(_) => keymap::LOGOUT,
+            Screen::Outcome(outcome) if outcome.kind == super::outcome::OutcomeKind::Saved => {
+                keymap::OUTCOME_SAVED
+            }
             Screen::Outcome(_) => keymap::OUTCOME,
             Screen::Provider(_) => keymap::PROVIDER,
             Screen::Gateway(_) => keymap::GATEWAY,

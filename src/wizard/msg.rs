@@ -105,6 +105,13 @@ pub enum Reply {
     /// A key the user already has was saved (what was done, and the settings change that serves
     /// it), or why not.
     ApiKeySaved(Result<(SavedKey, Result<Wiring, String>), FieldError>),
+    /// Nothing was saved: a different key is already saved under `name` (`saved`, masked).
+    ApiKeyExists {
+        /// The name asked for.
+        name: String,
+        /// The key saved under it, masked to its tail.
+        saved: String,
+    },
     /// The answer to "use this API key?" was saved (where), or why not.
     ApiKeyDecided(Result<String, String>),
     /// The configured apiKeyHelper, `None` when there is none, or why it cannot be read.

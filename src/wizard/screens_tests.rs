@@ -349,6 +349,40 @@ fn the_sso_form_saves_the_provider_then_signs_in_with_it() {
 }
 
 #[test]
+fn a_different_key_under_a_saved_name_is_replaced_only_after_a_second_enter() {
+    let (mut model, _) = open(Opening::Choice(Choice::ExistingKey), &Builder::new());
+    model_paste(&mut model, "sk-ant-api03-pasted-secret-value\n");
+    key(&mut model, Key::Enter);
+    let first = key(&mut model, Key::Enter);
+    assert!(matches!(
+        &first[..],
+        [Effect::SaveApiKey { replace: false, .. }]
+    ));
+    reply(
+        &mut model,
+        Reply::ApiKeyExists {
+            name: String::from("default"),
+            saved: String::from("sk-ant-…abcd"),
+        },
+    );
+    let Screen::Form(form) = &model.screen else {
+        panic!("still the form");
+    };
+    let message = form.message.clone().unwrap_or_default();
+    assert!(
+        message.contains("already saved as \"default\" (sk-ant-…abcd)")
+            && message.contains("Enter again to replace"),
+        "{message}"
+    );
+    // Enter again: the same name, now replacing.
+    let second = key(&mut model, Key::Enter);
+    assert!(matches!(
+        &second[..],
+        [Effect::SaveApiKey { replace: true, .. }]
+    ));
+}
+
+#[test]
 fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
     let (mut model, _) = open(Opening::Choice(Choice::ExistingKey), &Builder::new());
     // The name field is pre-filled; the cursor waits in the key field.
@@ -361,6 +395,7 @@ fn a_key_you_have_is_saved_then_the_settings_change_is_shown_and_written() {
             name,
             key: secret,
             base_url,
+            replace: false,
         },
     ] = &effects[..]
     else {
@@ -461,6 +496,46 @@ fn letters_on_a_form_type_instead_of_quitting() {
         key(&mut model, Key::Ctrl('c'))[..],
         [Effect::Quit { .. }]
     ));
+}
+
+/// The help bar's words, `key label` each.
+fn bar_words(model: &Model) -> Vec<String> {
+    model
+        .help_bar()
+        .iter()
+        .map(|binding| format!("{} {}", binding.shown, binding.label))
+        .collect()
+}
+
+#[test]
+fn the_helper_test_offers_only_what_does_something() {
+    // No helper configured: nothing to run again, and Esc goes back.
+    let (mut model, _) = open(Opening::Dashboard, &Builder::new());
+    key(&mut model, Key::Char('h'));
+    reply(&mut model, Reply::HelperFound(Ok(None)));
+    assert!(matches!(&model.screen, Screen::Helper(run) if run.phase == HelperPhase::NoHelper));
+    let bar = bar_words(&model);
+    assert!(!bar.iter().any(|word| word.starts_with("r ")), "{bar:?}");
+    assert!(bar.contains(&String::from("esc back")), "{bar:?}");
+    assert!(
+        key(&mut model, Key::Char('r')).is_empty(),
+        "r does nothing, and is not offered"
+    );
+
+    // Running: Esc stops it.
+    let (mut model, _) = open(Opening::Dashboard, &Builder::new());
+    key(&mut model, Key::Char('h'));
+    reply(
+        &mut model,
+        Reply::HelperFound(Ok(Some(HelperInfo {
+            command: String::from("./get-key.sh"),
+            source: String::from("user settings (~/.claude/settings.json)"),
+            ttl: String::from("5 min (default)"),
+            needs_trust: false,
+        }))),
+    );
+    let bar = bar_words(&model);
+    assert!(bar.contains(&String::from("esc stop")), "{bar:?}");
 }
 
 #[test]

@@ -397,6 +397,24 @@ fn device_flow_copies_the_code_and_tracks_polling() {
 }
 
 #[test]
+fn the_clock_stops_when_the_sign_in_ends() {
+    let (mut model, _) = demo(Flow::Browser);
+    let running = model.sign_in().map(|s| s.elapsed_ms(T0 + 30_000));
+    assert_eq!(running, Some(30_000), "it runs while waiting");
+    // Failed one second in: a minute later the header still says one second.
+    event(
+        &mut model,
+        1,
+        SignInEvent::Failed(String::from("You declined the sign-in at the provider.")),
+    );
+    let ended = model.sign_in().map(|s| s.elapsed_ms(T0 + 60_000));
+    assert_eq!(ended, Some(1_000));
+    // A retry is a new attempt with its own clock.
+    key(&mut model, Key::Char('r'));
+    assert_eq!(model.sign_in().and_then(|s| s.ended_ms), None);
+}
+
+#[test]
 fn failure_then_retry_starts_a_new_attempt() {
     let (mut model, _) = demo(Flow::Browser);
     event(
@@ -445,7 +463,8 @@ fn ctrl_c_cancels_and_quits_even_from_the_paste_box() {
         key(&mut model, Key::Ctrl('c')),
         vec![
             Effect::CancelSignIn { ticket: t(1) },
-            Effect::Quit { code: 1 }
+            // An interrupted sign-in exits as an interrupt, not as "no credential".
+            Effect::Quit { code: 130 }
         ]
     );
 }

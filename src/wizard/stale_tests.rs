@@ -32,6 +32,7 @@ fn kind(reply: &Reply) -> &'static str {
         Reply::ClaudeFound(_) => "ClaudeFound",
         Reply::SsoSaved(_) => "SsoSaved",
         Reply::ApiKeySaved(_) => "ApiKeySaved",
+        Reply::ApiKeyExists { .. } => "ApiKeyExists",
         Reply::ApiKeyDecided(_) => "ApiKeyDecided",
         Reply::HelperFound(_) => "HelperFound",
         Reply::HelperStarted { .. } => "HelperStarted",
@@ -58,6 +59,7 @@ const ALL_KINDS: &[&str] = &[
     "ClaudeFound",
     "SsoSaved",
     "ApiKeySaved",
+    "ApiKeyExists",
     "ApiKeyDecided",
     "HelperFound",
     "HelperStarted",
@@ -312,9 +314,17 @@ fn saves(rows: &mut Vec<Waiting>) {
     key(&mut model, Key::Enter);
     let ticket = ticket_of(&key(&mut model, Key::Enter));
     rows.push(Waiting {
-        model,
+        model: model.clone(),
         ticket,
         reply: Reply::ApiKeySaved(Err((Some(1), String::from("refused")))),
+    });
+    rows.push(Waiting {
+        model,
+        ticket,
+        reply: Reply::ApiKeyExists {
+            name: String::from("default"),
+            saved: String::from("sk-ant-…abcd"),
+        },
     });
 
     // The custom-key toggle in config.

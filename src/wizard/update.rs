@@ -62,12 +62,22 @@ fn current(model: &Model, ticket: Ticket, reply: &Reply) -> bool {
     }
 }
 
+/// The exit status of Ctrl-C while something runs: 128 + SIGINT, as a shell reports it.
+pub const INTERRUPTED: u8 = 130;
+
 /// A key: Ctrl-C leaves from anywhere, the help overlay takes every key while open, `?` (F1
 /// where every printable key types) opens it; the rest is the screen's.
 fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     if key == Key::Ctrl('c') {
+        // Interrupting work under way (a sign-in, a helper run) exits as an interrupt does;
+        // leaving an idle screen gives the screen's own status.
         let mut effects = screens::cancel_running(model);
-        effects.push(model.quit());
+        let code = if effects.is_empty() {
+            model.exit_code()
+        } else {
+            INTERRUPTED
+        };
+        effects.push(Effect::Quit { code });
         return effects;
     }
     let action = keymap::action_for(model.key_table(), key);

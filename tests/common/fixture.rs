@@ -71,8 +71,13 @@ pub struct Login {
     pub plan: Option<&'static str>,
     /// `expiresAt`, epoch milliseconds.
     pub expires_at_ms: i64,
-    /// Whether a refresh token is stored (a login that can renew itself).
+    /// Whether an access token is stored; without one the key holds the empty string.
+    pub access: bool,
+    /// Whether a refresh token is stored (a login that can renew itself); without one the key
+    /// holds the empty string.
     pub refresh: bool,
+    /// `refreshTokenExpiresAt`, epoch milliseconds: the latest end of the sign-in.
+    pub refresh_expires_at_ms: Option<i64>,
     /// The file's permission bits.
     pub mode: u32,
 }
@@ -84,6 +89,8 @@ impl Login {
             plan: Some("max"),
             expires_at_ms: now_ms() + 30 * DAY_MS,
             refresh: true,
+            refresh_expires_at_ms: None,
+            access: true,
             mode: 0o600,
         }
     }
@@ -94,8 +101,42 @@ impl Login {
             plan: Some("pro"),
             expires_at_ms: now_ms() - 2 * DAY_MS,
             refresh: false,
+            refresh_expires_at_ms: None,
+            access: true,
             mode: 0o600,
         }
+    }
+
+    /// A Max login whose access token expired `expired_days_ago` days ago (negative: expires in
+    /// that many days), with or without a refresh token.
+    pub fn access(expired_days_ago: i64, refresh: bool) -> Self {
+        Self {
+            plan: Some("max"),
+            expires_at_ms: now_ms() - expired_days_ago * DAY_MS,
+            refresh,
+            refresh_expires_at_ms: None,
+            access: true,
+            mode: 0o600,
+        }
+    }
+
+    /// A signed-out entry: empty tokens, `expiresAt: 0`.
+    pub fn signed_out() -> Self {
+        Self {
+            plan: None,
+            expires_at_ms: 0,
+            access: false,
+            refresh: false,
+            refresh_expires_at_ms: None,
+            mode: 0o600,
+        }
+    }
+
+    /// The same login with `refreshTokenExpiresAt` `in_days` days from now (negative: past).
+    #[must_use]
+    pub fn sign_in_ends_in_days(mut self, in_days: i64) -> Self {
+        self.refresh_expires_at_ms = Some(now_ms() + in_days * DAY_MS);
+        self
     }
 
     /// The same login in a file with permission bits `mode`.
@@ -306,9 +347,9 @@ impl Home {
     /// them, and sets its permission bits.
     #[must_use]
     pub fn login(self, login: &Login) -> Self {
-        let credentials = json!({
+        let mut credentials = json!({
             "claudeAiOauth": {
-                "accessToken": CANARY_ACCESS,
+                "accessToken": if login.access { CANARY_ACCESS } else { "" },
                 "refreshToken": if login.refresh { CANARY_REFRESH } else { "" },
                 "expiresAt": login.expires_at_ms,
                 "scopes": ["user:inference", "user:profile"],
@@ -317,6 +358,9 @@ impl Home {
             },
             "mcpOAuth": {"example-server": {"accessToken": CANARY_MCP}},
         });
+        if let Some(at) = login.refresh_expires_at_ms {
+            credentials["claudeAiOauth"]["refreshTokenExpiresAt"] = json!(at);
+        }
         let path = self.credentials_path();
         write(&path, &serde_json::to_vec_pretty(&credentials).unwrap());
         fs::set_permissions(&path, fs::Permissions::from_mode(login.mode)).unwrap();

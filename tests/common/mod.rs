@@ -9,6 +9,7 @@ pub mod providers;
 pub mod pty;
 pub mod real_claude;
 pub mod sign_in;
+pub mod tmux;
 pub mod tree;
 
 use std::path::Path;

@@ -6,6 +6,8 @@ use super::{
     origin_text, plain,
 };
 use crate::domain::env::is_truthy;
+use crate::domain::login_expiry::{self, Outlook};
+use crate::domain::time::{date, short_utc};
 use crate::domain::world::{EnvValue, EnvVar, LoginMeta, StoredLogin, World};
 
 /// Looks at one source in isolation: found or not, and if found whether it is a candidate.
@@ -17,6 +19,8 @@ pub(super) fn examine(world: &World, id: SourceId, mode: Mode, now_ms: i64) -> S
         location: None,
         value: None,
         expires_at_ms: None,
+        sign_in_ends_at_ms: None,
+        renews_itself: false,
         details: Vec::new(),
     };
     match id {
@@ -279,7 +283,7 @@ fn examine_subscription(world: &World, now_ms: i64, row: &mut SourceRow) {
             row.state = SourceState::Wins;
             row.location = Some(format!("macOS Keychain, service \"{service}\""));
             if let Some(meta) = reported {
-                describe_login_meta(meta, row);
+                describe_login_meta(meta, now_ms, row);
             }
         }
         StoredLogin::Unreadable { path } => {
@@ -299,7 +303,7 @@ fn examine_subscription(world: &World, now_ms: i64, row: &mut SourceRow) {
                 return;
             };
             row.found = true;
-            describe_login_meta(meta, row);
+            describe_login_meta(meta, now_ms, row);
             row.state = login_state(meta, now_ms);
         }
     }
@@ -326,32 +330,65 @@ fn examine_subscription(world: &World, now_ms: i64, row: &mut SourceRow) {
     }
 }
 
-/// Whether a stored login can be used now.
+/// Whether a stored login can be used now (see [`login_expiry::outlook`]).
 fn login_state(meta: &LoginMeta, now_ms: i64) -> SourceState {
-    if !meta.has_access_token || meta.expires_at_ms == Some(0) {
-        return SourceState::Skipped(SkipReason::Unusable(String::from(
-            "signed out (the entry holds no token)",
-        )));
-    }
-    match meta.expires_at_ms {
-        Some(expires) if expires <= now_ms && !meta.has_refresh_token => SourceState::Skipped(
-            SkipReason::Unusable(String::from("expired, and it cannot renew itself")),
+    let why = match login_expiry::outlook(meta, now_ms) {
+        Outlook::Valid { .. } | Outlook::Renews => return SourceState::Wins,
+        Outlook::SignedOut => String::from("signed out (the entry holds no token)"),
+        Outlook::Expired => String::from("expired, and it cannot renew itself"),
+        Outlook::Ended(end) => format!(
+            "the sign-in ended by {} and the access token has expired",
+            date(end.latest_ms)
         ),
-        _ => SourceState::Wins,
-    }
+    };
+    SourceState::Skipped(SkipReason::Unusable(why))
 }
 
-fn describe_login_meta(meta: &LoginMeta, row: &mut SourceRow) {
+fn describe_login_meta(meta: &LoginMeta, now_ms: i64, row: &mut SourceRow) {
     row.value = Some(match &meta.subscription_type {
         Some(plan) => format!("Claude {}", capitalise(plan)),
         None => String::from("Claude account (no subscription recorded)"),
     });
     row.expires_at_ms = meta.expires_at_ms.filter(|&ms| ms > 0);
-    if meta.has_refresh_token {
+    let outlook = login_expiry::outlook(meta, now_ms);
+    let end = login_expiry::sign_in_end(meta, now_ms);
+    row.sign_in_ends_at_ms = end.map(|end| end.latest_ms);
+    row.renews_itself = matches!(outlook, Outlook::Valid { renews: true } | Outlook::Renews);
+    let renewal = match outlook {
+        _ if row.renews_itself && end.is_some() => Some(
+            "the access token renews itself with the stored refresh token until the sign-in ends",
+        ),
+        _ if row.renews_itself => {
+            Some("the access token renews itself with the stored refresh token")
+        }
+        Outlook::Valid { renews: false } if meta.has_refresh_token => Some(
+            "none: the sign-in has ended, so the access token works until it expires, then \
+             cannot be renewed",
+        ),
+        Outlook::Valid { renews: false } => Some(
+            "none: no refresh token is stored, so the access token works until it expires, \
+             then cannot be renewed",
+        ),
+        _ => None,
+    };
+    if let Some(renewal) = renewal {
+        row.details
+            .push((String::from("renewal"), String::from(renewal)));
+    }
+    if let Some(end) = end {
         row.details.push((
-            String::from("renewal"),
-            String::from("the access token renews itself with the stored refresh token"),
+            String::from("sign-in ends"),
+            format!(
+                "{} (refreshTokenExpiresAt {}); renewing the access token does not move it",
+                end.window_words(now_ms),
+                short_utc(end.latest_ms)
+            ),
         ));
+    }
+    if let Some((says, will)) = cli_disagreement(outlook) {
+        row.details
+            .push((String::from("claude auth status"), String::from(says)));
+        row.details.push((String::from("Claude Code"), will));
     }
     if !meta.scopes.is_empty() {
         row.details
@@ -360,6 +397,31 @@ fn describe_login_meta(meta: &LoginMeta, row: &mut SourceRow) {
     if let Some(tier) = &meta.rate_limit_tier {
         row.details
             .push((String::from("rate-limit tier"), tier.clone()));
+    }
+}
+
+/// What `claude auth status` says and what Claude Code will do, when they differ: the CLI
+/// reports any stored access token as logged in (exit 0), whether or not it can still be used.
+fn cli_disagreement(outlook: Outlook) -> Option<(&'static str, String)> {
+    const SAYS: &str =
+        "says logged in (exit 0): it does not check whether the login can still be used";
+    match outlook {
+        Outlook::Expired => Some((
+            SAYS,
+            String::from(
+                "will be refused at its first request (\"Login expired · Please run /login\"): \
+                 the access token has expired and no refresh token is stored",
+            ),
+        )),
+        Outlook::Ended(end) => Some((
+            SAYS,
+            format!(
+                "will try to renew the expired access token and be refused: the sign-in ended by \
+                 {} (refreshTokenExpiresAt)",
+                short_utc(end.latest_ms)
+            ),
+        )),
+        Outlook::Valid { .. } | Outlook::Renews | Outlook::SignedOut => None,
     }
 }
 

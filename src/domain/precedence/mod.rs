@@ -29,12 +29,13 @@ mod warnings;
 use super::env::is_truthy;
 // Kept at its old path for callers that still name `precedence::home_relative`; the helper
 // itself is `domain::paths::home_relative`.
+use super::login_expiry::{self, Outlook};
 pub use super::paths::home_relative;
-use super::world::{Configured, EnvOrigin, EnvValue, EnvVar, World};
+use super::world::{Configured, EnvOrigin, EnvValue, EnvVar, StoredLogin, World};
 use examine::examine;
 use warnings::warnings;
 
-/// How long before expiry a login counts as "expiring soon".
+/// How long before expiry a login that cannot renew itself counts as "expiring soon".
 pub const EXPIRY_WARNING_MS: i64 = 3 * 24 * 60 * 60 * 1000;
 
 /// How Claude Code is run; approval and bare mode change the answer.
@@ -261,8 +262,14 @@ pub struct SourceRow {
     pub location: Option<String>,
     /// The value masked to its tail, for secrets; the value itself for non-secrets.
     pub value: Option<String>,
-    /// When it expires, epoch milliseconds.
+    /// When it expires, epoch milliseconds (for the subscription login: its access token).
     pub expires_at_ms: Option<i64>,
+    /// The subscription login only: when the sign-in itself ends at the latest
+    /// (`refreshTokenExpiresAt`, what `claude auth status` reports as `loginExpiresAt`).
+    pub sign_in_ends_at_ms: Option<i64>,
+    /// The subscription login only: Claude Code renews the access token itself, so its expiry
+    /// (`expires_at_ms`) ends nothing.
+    pub renews_itself: bool,
     /// More facts, as label/value pairs, shown in the details pane.
     pub details: Vec<(String, String)>,
 }
@@ -313,6 +320,12 @@ pub enum WarningId {
     LoginExpired,
     /// The stored login expires within three days and cannot renew itself.
     LoginExpiring,
+    /// The sign-in itself (`refreshTokenExpiresAt`) ends within ten days: `claude -p` warns from
+    /// ten days ahead, interactive Claude Code from three.
+    SignInEnding,
+    /// The sign-in itself (`refreshTokenExpiresAt`) has ended: the access token cannot be
+    /// renewed once it expires.
+    SignInEnded,
     /// The stored login is a signed-out entry.
     SignedOut,
     /// A `CLAUDE_CODE_USE_*` variable selects a cloud provider over other credentials.
@@ -337,6 +350,9 @@ pub enum WarningId {
     BareModeForced,
     /// The `apiKeyHelper` is `ccauth token …` for a sign-in or key ccauth does not have.
     HelperCannotServe,
+    /// The `apiKeyHelper` serves an SSO or gateway token, and with no `ANTHROPIC_BASE_URL` it
+    /// would go to api.anthropic.com.
+    HelperTokenToAnthropic,
 }
 
 /// A warning in plain words, with the fix.
@@ -503,10 +519,67 @@ fn configured_text<T>(configured: &Configured<T>, world: &World) -> String {
     )
 }
 
+/// Why Claude Code has no credential in `mode`, in the words it starts with: a stored login it
+/// would pick but that is refused ([`NoCredential::LoginExpired`],
+/// [`NoCredential::SignInEnded`]), else [`NoCredential::NotLoggedIn`].
+pub fn no_credential(world: &World, mode: Mode, now_ms: i64) -> NoCredential {
+    let meta = match &world.login {
+        StoredLogin::File {
+            meta: Some(meta), ..
+        } if mode != Mode::Bare => meta,
+        _ => return NoCredential::NotLoggedIn,
+    };
+    match login_expiry::outlook(meta, now_ms) {
+        Outlook::Expired => NoCredential::LoginExpired,
+        Outlook::Ended(_) => NoCredential::SignInEnded,
+        Outlook::SignedOut | Outlook::Valid { .. } | Outlook::Renews => NoCredential::NotLoggedIn,
+    }
+}
+
+/// What Claude Code says when it has no credential it can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCredential {
+    /// Nothing to use: "Not logged in · Please run /login".
+    NotLoggedIn,
+    /// The stored login's access token expired and cannot renew itself: "Login expired · Please
+    /// run /login" at the first request.
+    LoginExpired,
+    /// The stored login's access token expired after its sign-in ended: renewing it is refused.
+    SignInEnded,
+}
+
+impl NoCredential {
+    /// A short headline: `Not logged in`, `Login expired`, `Sign-in ended`.
+    pub fn headline(self) -> &'static str {
+        match self {
+            NoCredential::NotLoggedIn => "Not logged in",
+            NoCredential::LoginExpired => "Login expired",
+            NoCredential::SignInEnded => "Sign-in ended",
+        }
+    }
+
+    /// What happens when Claude Code starts, as a clause.
+    pub fn outcome(self) -> &'static str {
+        match self {
+            NoCredential::NotLoggedIn => "it will say \"Not logged in · Please run /login\"",
+            NoCredential::LoginExpired => {
+                "its stored login has expired and cannot renew itself: its first request gets \
+                 \"Login expired · Please run /login\""
+            }
+            NoCredential::SignInEnded => {
+                "its stored login's sign-in has ended: renewing the expired access token is \
+                 refused"
+            }
+        }
+    }
+}
+
 /// A path for display: the home directory shortened to `~`.
 pub fn display_path(path: &Path, world: &World) -> String {
     home_relative(path, world.paths.home.as_deref())
 }
 
+#[cfg(test)]
+mod expiry_tests;
 #[cfg(test)]
 mod tests;

@@ -3,8 +3,10 @@
 use super::examine::providers_on;
 use super::{
     Assessment, EXPIRY_WARNING_MS, Mode, Severity, SkipReason, SourceId, SourceRow, SourceState,
-    Warning, WarningId, display_path, origin_text,
+    Warning, WarningId, display_path, no_credential, origin_text,
 };
+use crate::domain::login_expiry::{self, Outlook, SignInEnd};
+use crate::domain::time::{date, duration_words};
 use crate::domain::world::{EnvValue, FileProblem, StoredLogin, World};
 
 pub(super) fn warnings(
@@ -27,8 +29,9 @@ pub(super) fn warnings(
         out.push(Warning {
             id: WarningId::NoCredential,
             severity: Severity::Error,
-            message: String::from(
-                "Claude Code has no credential it can use: it will say \"Not logged in · Please run /login\".",
+            message: format!(
+                "Claude Code has no credential it can use: {}.",
+                no_credential(world, Mode::Interactive, now_ms).outcome()
             ),
             fix: String::from(
                 "Run `ccauth login` (or press l on the dashboard) to choose how to sign in, or run \
@@ -281,6 +284,9 @@ fn api_key_warnings(
     }
 }
 
+/// What `claude auth status` says of any stored access token, usable or not.
+const AUTH_STATUS: &str = "`claude auth status` still says logged in (exit 0)";
+
 fn login_warnings(world: &World, assessment: &Assessment, now_ms: i64, out: &mut Vec<Warning>) {
     let found = assessment
         .interactive
@@ -299,46 +305,114 @@ fn login_warnings(world: &World, assessment: &Assessment, now_ms: i64, out: &mut
     else {
         return;
     };
-    if !meta.has_access_token || meta.expires_at_ms == Some(0) {
-        out.push(Warning {
+    let used = assessment.interactive.winner == Some(SourceId::Subscription);
+    // An unusable login the user relies on is an error; one that something else outranks is not.
+    let unusable = if used || !assessment.interactive.usable {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let end = login_expiry::sign_in_end(meta, now_ms);
+    match login_expiry::outlook(meta, now_ms) {
+        Outlook::SignedOut => out.push(Warning {
             id: WarningId::SignedOut,
             severity: Severity::Info,
             message: String::from("The stored Claude login is a signed-out entry."),
             fix: String::from("Run `claude` and type /login to sign in again."),
-        });
-        return;
-    }
-    if meta.has_refresh_token {
-        return;
-    }
-    let Some(expires) = meta.expires_at_ms else {
-        return;
-    };
-    let used = assessment.interactive.winner == Some(SourceId::Subscription);
-    if expires <= now_ms {
-        out.push(Warning {
+        }),
+        Outlook::Expired => out.push(Warning {
             id: WarningId::LoginExpired,
-            severity: if used || !assessment.interactive.usable {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            message: String::from(
-                "Your Claude login has expired and cannot renew itself: \"Login expired · Please run /login\".",
+            severity: unusable,
+            message: format!(
+                "Your Claude login has expired and cannot renew itself (no refresh token is \
+                 stored): Claude Code's first request gets \"Login expired · Please run /login\", \
+                 though {AUTH_STATUS}."
             ),
             fix: String::from("Run `claude` and type /login."),
-        });
-    } else if expires - now_ms <= EXPIRY_WARNING_MS {
-        out.push(Warning {
-            id: WarningId::LoginExpiring,
-            severity: Severity::Warning,
+        }),
+        Outlook::Ended(end) => out.push(Warning {
+            id: WarningId::SignInEnded,
+            severity: unusable,
             message: format!(
-                "Your Claude login expires in {} and cannot renew itself.",
-                crate::domain::time::duration_words(expires - now_ms)
+                "Your Claude sign-in ended by {} (refreshTokenExpiresAt) and its access token has \
+                 expired: Claude Code will try to renew it and be refused, though {AUTH_STATUS}.",
+                date(end.latest_ms)
             ),
-            fix: String::from("Run `claude` and type /login to renew it before then."),
-        });
+            fix: String::from(
+                "Run `claude auth login` (or /login in Claude Code); for unattended jobs use \
+                 `claude setup-token`.",
+            ),
+        }),
+        Outlook::Valid { renews: false } if end.is_some_and(|end| end.passed(now_ms)) => {
+            let until = meta.expires_at_ms.map_or_else(
+                || String::from("until it expires"),
+                |at| format!("for {} more", duration_words(at - now_ms)),
+            );
+            out.push(Warning {
+                id: WarningId::SignInEnded,
+                severity: Severity::Warning,
+                message: format!(
+                    "Your Claude sign-in ended by {} (refreshTokenExpiresAt): the current access \
+                     token works {until}, then Claude Code cannot renew it.",
+                    end.map_or_else(String::new, |end| date(end.latest_ms))
+                ),
+                fix: String::from(
+                    "Run `claude auth login` before then; for unattended jobs use \
+                     `claude setup-token`.",
+                ),
+            });
+        }
+        Outlook::Valid { renews: false } => {
+            if let Some(expires) = meta.expires_at_ms
+                && expires - now_ms <= EXPIRY_WARNING_MS
+            {
+                out.push(Warning {
+                    id: WarningId::LoginExpiring,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "Your Claude login expires in {} and cannot renew itself.",
+                        duration_words(expires - now_ms)
+                    ),
+                    fix: String::from("Run `claude` and type /login to renew it before then."),
+                });
+            }
+        }
+        Outlook::Valid { renews: true } | Outlook::Renews => {
+            if let Some(end) = end {
+                sign_in_ending(end, now_ms, out);
+            }
+        }
     }
+}
+
+/// The sign-in ends within ten days: what `claude -p` and, inside three days, interactive Claude
+/// Code say about it.
+fn sign_in_ending(end: SignInEnd, now_ms: i64, out: &mut Vec<Warning>) {
+    let Some(print) = end.print_warning(now_ms) else {
+        return;
+    };
+    let window = end.window_words(now_ms);
+    let fix = String::from(
+        "Run `claude auth login` before then (renewing the access token does not move the end); \
+         for unattended jobs use `claude setup-token`.",
+    );
+    let warning = match end.interactive_banner(now_ms) {
+        Some(banner) => Warning {
+            id: WarningId::SignInEnding,
+            severity: Severity::Warning,
+            message: format!("Your Claude sign-in ends {window}: Claude Code shows \"{banner}\"."),
+            fix,
+        },
+        None => Warning {
+            id: WarningId::SignInEnding,
+            severity: Severity::Info,
+            message: format!(
+                "Your Claude sign-in ends {window}; `claude -p` warns about it: \"{print}\""
+            ),
+            fix,
+        },
+    };
+    out.push(warning);
 }
 
 fn provider_warnings(world: &World, assessment: &Assessment, out: &mut Vec<Warning>) {

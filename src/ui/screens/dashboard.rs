@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Padding, Paragraph, Wrap};
 
 use super::details::{entry_lines, entry_title, state_word};
-use crate::domain::precedence::{Resolution, Severity, SourceState};
+use crate::domain::precedence::{Resolution, Severity, SourceState, no_credential};
 use crate::domain::status::Status;
 use crate::domain::time::relative;
 use crate::ui::theme::Theme;
@@ -181,7 +181,13 @@ fn verdict_lines(
             if let Some(location) = &row.location {
                 second.push(location.clone());
             }
-            if let Some(expires) = row.expires_at_ms {
+            if row.renews_itself {
+                // The access token's expiry ends nothing; the sign-in's end does.
+                second.push(match row.sign_in_ends_at_ms {
+                    Some(end) => format!("renews itself, sign-in ends {}", relative(end, now_ms)),
+                    None => String::from("renews itself"),
+                });
+            } else if let Some(expires) = row.expires_at_ms {
                 let verb = if expires <= now_ms {
                     "expired"
                 } else {
@@ -218,7 +224,10 @@ fn verdict_lines(
         None => {
             lines.extend(wrap::hanging(
                 vec![Span::styled("✘ ", theme.error)],
-                "No credential: Not logged in",
+                &format!(
+                    "No credential: {}",
+                    no_credential(&status.world, resolution.mode, status.read_at_ms).headline()
+                ),
                 theme.error,
                 width,
             ));

@@ -111,20 +111,24 @@ fn source_fields(row: &SourceRow, now_ms: i64, fields: &mut Fields) {
         fields.add("where", location);
     }
     if let Some(expires) = row.expires_at_ms {
-        let label = if expires <= now_ms {
+        let verb = if expires <= now_ms {
             "expired"
         } else {
             "expires"
         };
-        fields.add(
-            label,
-            &format!("{} ({})", short_utc(expires), relative(expires, now_ms)),
-        );
+        let when = format!("{} ({})", short_utc(expires), relative(expires, now_ms));
+        if row.renews_itself {
+            // Claude Code renews it; the "renewal" and "sign-in ends" lines below say until when.
+            fields.add("token", &format!("{verb} {when}"));
+        } else {
+            fields.add(verb, &when);
+        }
     }
     for (label, value) in &row.details {
         fields.add(label, value);
     }
-    if !row.found {
+    // What a source is, for one that is not set and has nothing else to say.
+    if !row.found && row.details.is_empty() {
         fields.note(describe_absent(row.id), fields.theme.hint);
     }
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use super::{Scrolled, marked, scrolled_dialog, text};
 use crate::ui::theme::Theme;
 use crate::ui::wrap;
-use crate::wizard::helper::{HelperPhase, HelperResult, HelperRun};
+use crate::wizard::helper::{HelperPhase, HelperResult, HelperRun, NO_HELPER};
 use crate::wizard::keymap::Binding;
 
 /// The apiKeyHelper test, with its live elapsed time.
@@ -64,6 +64,7 @@ pub fn render(
             );
         }
         HelperPhase::Done(result) => result_lines(result, theme, width, &mut lines),
+        HelperPhase::NoHelper => text(&mut lines, NO_HELPER, theme.text, width),
         HelperPhase::Unavailable(why) => text(&mut lines, why, theme.text, width),
     }
     scrolled_dialog(

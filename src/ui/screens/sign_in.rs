@@ -241,7 +241,7 @@ fn render_title(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame,
         Phase::Succeeded(_) => "signed in",
         Phase::Failed(_) => "failed",
     };
-    let elapsed = (now_ms - sign_in.started_ms).max(0) / 1000;
+    let elapsed = sign_in.elapsed_ms(now_ms) / 1000;
     let right = Line::from(vec![
         Span::styled(
             format!("{:02}:{:02} ", elapsed / 60, elapsed % 60),

@@ -173,6 +173,9 @@ pub struct Form {
     /// Where PgUp/PgDn scrolled the form to, in rows from its top; `None` keeps the focused
     /// field, its error and its hint in view (any other key comes back to that).
     pub view: Option<u16>,
+    /// The name under which a different saved key may be replaced: set once the user was
+    /// told, so the next submit with that name replaces it.
+    pub replace: Option<String>,
 }
 
 /// What a key did to the form.
@@ -300,6 +303,7 @@ impl Form {
             message: None,
             busy: false,
             view: None,
+            replace: None,
         }
     }
 
@@ -552,6 +556,7 @@ fn submit(model: &mut Model) -> Vec<Effect> {
                 name: form.value(0).to_owned(),
                 key: crate::domain::secret::Secret::new(form.value(1).to_owned()),
                 base_url: (!base.is_empty()).then(|| base.to_owned()),
+                replace: form.replace.as_deref() == Some(form.value(0)),
             }]
         }
         Purpose::GatewayUrl => {
@@ -621,6 +626,18 @@ pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
                 scroll: 0,
             })));
             vec![model.reload()]
+        }
+        Reply::ApiKeyExists { name, saved } => {
+            // Said once; Enter again (with the same name) replaces it.
+            form.rejected(
+                None,
+                format!(
+                    "A different key is already saved as \"{name}\" ({saved}). Press Enter \
+                     again to replace it, or change the name to keep both."
+                ),
+            );
+            form.replace = Some(name);
+            Vec::new()
         }
         Reply::SsoSaved(Err((field, why))) | Reply::ApiKeySaved(Err((field, why))) => {
             form.rejected(field, why);

@@ -32,6 +32,11 @@ pub struct HelperInfo {
     pub needs_trust: bool,
 }
 
+/// What the helper test says when no apiKeyHelper is configured.
+pub const NO_HELPER: &str = "No apiKeyHelper is configured, so there is nothing to test. Set one \
+     with the \"API key or auth token you already have\" or \"Company SSO\" choices (l on the \
+     dashboard), or add \"apiKeyHelper\": \"<command>\" to ~/.claude/settings.json.";
+
 /// What the helper test is doing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HelperPhase {
@@ -43,7 +48,9 @@ pub enum HelperPhase {
     Running,
     /// Finished.
     Done(HelperResult),
-    /// No helper is configured, or it could not be read; the text says what to do.
+    /// No apiKeyHelper is configured ([`NO_HELPER`] says how to set one).
+    NoHelper,
+    /// The settings could not be read; the text says what to do (`r` reads them again).
     Unavailable(String),
 }
 
@@ -203,11 +210,7 @@ pub(super) fn on_reply(model: &mut Model, reply: Reply) -> Vec<Effect> {
             }
         }
         Reply::HelperFound(Ok(None)) => {
-            run.phase = HelperPhase::Unavailable(String::from(
-                "No apiKeyHelper is configured. Set one with the \"API key or auth token you \
-                 already have\" or \"Company SSO\" choices (l on the dashboard), or add \
-                 \"apiKeyHelper\": \"<command>\" to ~/.claude/settings.json.",
-            ));
+            run.phase = HelperPhase::NoHelper;
             Vec::new()
         }
         Reply::HelperFound(Err(why)) => {

@@ -270,6 +270,8 @@ pub struct SignIn {
     pub listening: Option<String>,
     /// When the attempt started, epoch milliseconds.
     pub started_ms: i64,
+    /// When it stopped running (signed in, failed or cancelled): the clock stops there.
+    pub ended_ms: Option<i64>,
     /// The status pane.
     pub pane: Vec<PaneLine>,
     /// The paste box's text.
@@ -308,6 +310,7 @@ impl SignIn {
             loopback_only: false,
             listening: None,
             started_ms: now_ms,
+            ended_ms: None,
             pane: Vec::new(),
             paste: PasteBuffer::default(),
             // Letters are shortcuts until the user moves into the box.
@@ -320,6 +323,11 @@ impl SignIn {
             device: None,
             wiring: None,
         }
+    }
+
+    /// How long it has run at `now_ms`, or ran until it ended (the header's clock).
+    pub fn elapsed_ms(&self, now_ms: i64) -> i64 {
+        (self.ended_ms.unwrap_or(now_ms) - self.started_ms).max(0)
     }
 
     /// Whether the attempt is still running (so Esc cancels and the clock ticks).
@@ -440,11 +448,13 @@ impl SignIn {
                 self.log(now_ms, format!("Signed in{stored}"), Tone::Good);
                 self.phase = Phase::Succeeded(success);
                 self.paste_focused = false;
+                self.ended_ms = Some(now_ms);
             }
             SignInEvent::Failed(why) => {
                 // The failure panel says why; the pane already holds what led to it.
                 self.phase = Phase::Failed(why);
                 self.paste_focused = false;
+                self.ended_ms = Some(now_ms);
             }
         }
         Vec::new()
@@ -779,17 +789,23 @@ fn restart(model: &mut Model, request: Request) -> Vec<Effect> {
 }
 
 /// Starts `claude auth login` for a Claude account or the Console, over what is shown.
+/// How a sign-in through `claude auth login` is named on screen and in line mode.
+pub fn claude_provider(console: bool, sso: bool) -> &'static str {
+    match (console, sso) {
+        (true, _) => "Anthropic Console · claude auth login",
+        (false, true) => "Claude account via SSO · claude auth login",
+        (false, false) => "Claude account · claude auth login",
+    }
+}
+
+/// Starts `claude auth login` (`--console`, `--sso`, `--email`) on the sign-in screen.
 pub(in crate::wizard) fn start_claude(
     model: &mut Model,
     console: bool,
     sso: bool,
     email: Option<String>,
 ) -> Vec<Effect> {
-    let provider = match (console, sso) {
-        (true, _) => "Anthropic Console · claude auth login",
-        (false, true) => "Claude account via SSO · claude auth login",
-        (false, false) => "Claude account · claude auth login",
-    };
+    let provider = claude_provider(console, sso);
     model.start_sign_in(
         Request {
             target: Target::Claude {
