@@ -31,7 +31,8 @@ use common::{Home, run};
 use serde_json::json;
 
 /// A key a helper prints; its middle must never show.
-const KEY: &str = "sk-ant-api03-HELPERKEY-Qw3Er5Ty7Ui9Op1As2Df4Gh";
+/// A whole Console-style key (108 characters), so the helper test has nothing to doubt.
+const KEY: &str = "sk-ant-api03-HELPERKEY-Qw3Er5Ty7Ui9Op1As2DzQw3Er5Ty7Ui9Op1As2DzQw3Er5Ty7Ui9Op1As2DzQw3Er5Ty7Ui9Op1As2DzQf4Gh";
 /// How [`KEY`] is shown.
 const KEY_MASKED: &str = "sk-ant-api03-…f4Gh";
 const KEY_MIDDLE: &str = "HELPERKEY";
@@ -97,7 +98,7 @@ async fn a_valid_key_is_kept_masked_only() {
     }
     assert_eq!(
         outcome.report(),
-        [format!("OK: printed a key {KEY_MASKED} (46 characters)")]
+        [format!("OK: printed a key {KEY_MASKED} (108 characters)")]
     );
 }
 
@@ -509,7 +510,7 @@ fn helper_test_prints_the_masked_key() {
     assert!(out.stdout.contains("Re-run every: 5 minutes (default)"));
     assert!(
         out.stdout
-            .contains(&format!("OK: printed a key {KEY_MASKED} (46 characters)")),
+            .contains(&format!("OK: printed a key {KEY_MASKED} (108 characters)")),
         "{out:?}"
     );
     assert!(!out.stdout.contains(KEY_MIDDLE) && !out.stderr.contains(KEY_MIDDLE));
@@ -549,7 +550,9 @@ fn helper_test_refuses_an_untrusted_project_helper_without_a_terminal() {
 
 #[test]
 fn helper_test_on_a_terminal_rewrites_one_progress_line() {
-    let home = home_with("sleep 3; echo sk-ant-api03-afterthreeseconds0000000000");
+    let home = home_with(
+        "sleep 3; echo sk-ant-api03-afterthreeseconds000000000000000000000000000000000000000000000000000000000000000000000000000000",
+    );
     let mut pty = common::Pty::spawn(&home, 100, 30, &["helper", "test"]);
     let screen = pty.wait_for("Waiting for the helper… 2s");
     assert!(

@@ -510,7 +510,7 @@ fn a_slow_helper_shows_the_notice_with_the_seconds_counting() {
     fs::create_dir_all(home.user_settings_path().parent().unwrap()).unwrap();
     fs::write(
         home.user_settings_path(),
-        r#"{"apiKeyHelper": "sleep 12; echo sk-ant-api03-slowhelperkey000000000000"}"#,
+        r#"{"apiKeyHelper": "sleep 12; echo sk-ant-api03-slowhelperkey0000000000000000000000000000000000000000000000000000000000000000000000000000000000"}"#,
     )
     .unwrap();
     let mut pty = Pty::spawn(&home, 100, 30, &["status"]);

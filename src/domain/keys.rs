@@ -166,7 +166,6 @@ fn check_text(key: &str) -> Result<(), String> {
 
 /// What the key's prefix says: its kind and the warnings, or why it cannot be used at all.
 fn classify(key: &str) -> Result<(Option<KeyKind>, Vec<String>), String> {
-    let length = key.len();
     if key.starts_with(ADMIN_KEY_PREFIX) {
         return Err(String::from(
             "this is an Admin API key (sk-ant-admin…): it manages an organisation and cannot \
@@ -182,11 +181,7 @@ fn classify(key: &str) -> Result<(Option<KeyKind>, Vec<String>), String> {
     let kind = KeyKind::of(key);
     let mut warnings = Vec::new();
     match kind {
-        Some(KeyKind::ApiKey) if length < API_KEY_CHARS => warnings.push(format!(
-            "this key is {length} characters long; Console API keys have {API_KEY_CHARS}: check \
-             it was copied whole"
-        )),
-        Some(KeyKind::ApiKey) => {}
+        Some(KeyKind::ApiKey) => warnings.extend(short_api_key(key)),
         Some(KeyKind::AuthToken) => warnings.push(String::from(
             "this is a Claude subscription token (sk-ant-oat01-…, from `claude setup-token`): \
              Claude Code normally takes these from CLAUDE_CODE_OAUTH_TOKEN, and Anthropic's API \
@@ -202,6 +197,18 @@ fn classify(key: &str) -> Result<(Option<KeyKind>, Vec<String>), String> {
         )),
     }
     Ok((kind, warnings))
+}
+
+/// Why `key`, a Console API key (`sk-ant-api03-…`) by its prefix, looks cut short: fewer
+/// characters than Console keys have. The key form and the helper test both say it.
+pub fn short_api_key(key: &str) -> Option<String> {
+    let length = key.chars().count();
+    (KeyKind::of(key) == Some(KeyKind::ApiKey) && length < API_KEY_CHARS).then(|| {
+        format!(
+            "this key is {length} characters long; Console API keys have {API_KEY_CHARS}: check \
+             it was copied whole"
+        )
+    })
 }
 
 /// `NAME` when `key` reads `NAME=…` or `export NAME=…` (a line from a shell profile or `.env`).

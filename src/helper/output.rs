@@ -207,6 +207,9 @@ pub fn doubts(key: &str) -> Vec<String> {
              prints the key itself.",
             key.len()
         ));
+    } else if let Some(short) = crate::domain::keys::short_api_key(key) {
+        // The same words as the key form's.
+        doubts.push(format!("It printed a Console API key, but {short}."));
     }
     doubts
 }
@@ -720,7 +723,14 @@ mod tests {
         assert!(stopped.warnings().is_empty(), "a stop is not slow");
         assert!(doubts("not a key at all")[0].contains("5 words"));
         assert!(doubts("abc123")[0].contains("only 6 characters"));
-        assert!(doubts("sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123").is_empty());
+        // A Console key cut short gets the key form's words.
+        let short = doubts("sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123");
+        assert!(
+            short[0].contains("this key is 43 characters long; Console API keys have 108"),
+            "{short:?}"
+        );
+        assert!(doubts(&format!("sk-ant-api03-{}", "a".repeat(95))).is_empty());
+        assert!(doubts("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl").is_empty());
         let slow = HelperOutcome::Token {
             masked: mask("sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123"),
             length: 43,

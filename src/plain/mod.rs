@@ -82,7 +82,7 @@ pub fn sign_in(
             else {
                 continue;
             };
-            match show(event, &session, out) {
+            match show(event, &request.target, &session, out) {
                 Step::Going => {}
                 Step::SignedIn => return Ended::SignedIn,
                 Step::Failed => return Ended::Failed,
@@ -147,6 +147,7 @@ enum Step {
 /// Prints one step of a sign-in.
 fn show(
     event: crate::wizard::sign_in::SignInEvent,
+    target: &crate::wizard::sign_in::Target,
     session: &crate::platform::environment::Session,
     out: &mut dyn Write,
 ) -> Step {
@@ -169,7 +170,7 @@ fn show(
             Some(why) => format!("{summary}: ignored ({why})"),
         },
         SignInEvent::PasteRejected(why) => why.clone(),
-        SignInEvent::Exchanging => String::from("Exchanging the code for tokens…"),
+        SignInEvent::Exchanging => String::from(crate::wizard::sign_in::exchanging_words(target)),
         SignInEvent::Device {
             user_code,
             verification_uri,

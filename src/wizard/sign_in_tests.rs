@@ -436,6 +436,12 @@ fn failure_then_retry_starts_a_new_attempt() {
         }]
     );
     assert_eq!(phase(&model), Phase::Starting);
+    // The retry shows at once: its pane opens with the attempt.
+    let pane: Vec<String> = model
+        .sign_in()
+        .map(|s| s.pane.iter().map(|line| line.text.clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(pane, ["Trying again (attempt 2)"]);
 }
 
 #[test]

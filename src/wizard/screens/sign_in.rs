@@ -272,6 +272,8 @@ pub struct SignIn {
     pub started_ms: i64,
     /// When it stopped running (signed in, failed or cancelled): the clock stops there.
     pub ended_ms: Option<i64>,
+    /// Which attempt this is: 1, then one more for each retry.
+    pub attempt: u32,
     /// The status pane.
     pub pane: Vec<PaneLine>,
     /// The paste box's text.
@@ -311,6 +313,7 @@ impl SignIn {
             listening: None,
             started_ms: now_ms,
             ended_ms: None,
+            attempt: 1,
             pane: Vec::new(),
             paste: PasteBuffer::default(),
             // Letters are shortcuts until the user moves into the box.
@@ -399,7 +402,7 @@ impl SignIn {
             SignInEvent::Exchanging => {
                 self.phase = Phase::Exchanging;
                 self.paste_focused = false;
-                self.log(now_ms, "Exchanging the code for tokens…", Tone::Info);
+                self.log(now_ms, exchanging_words(&self.request.target), Tone::Info);
             }
             SignInEvent::Device {
                 user_code,
@@ -781,14 +784,30 @@ fn restart(model: &mut Model, request: Request) -> Vec<Effect> {
         return Vec::new();
     };
     let provider = sign_in.provider.clone();
+    let attempt = sign_in.attempt + 1;
     let mut effects = cancel(model);
-    let fresh = SignIn::new(request.clone(), provider, model.now_ms);
+    let mut fresh = SignIn::new(request.clone(), provider, model.now_ms);
+    // The new attempt says so first, so a retry that fails the same way is still seen to run.
+    fresh.attempt = attempt;
+    fresh.log(
+        model.now_ms,
+        format!("Trying again (attempt {attempt})"),
+        Tone::Info,
+    );
     let ticket = model.replace(Screen::SignIn(Box::new(fresh)));
     effects.push(Effect::StartSignIn { ticket, request });
     effects
 }
 
-/// Starts `claude auth login` for a Claude account or the Console, over what is shown.
+/// What the pane says once a code is on its way: ccauth exchanges its own codes; for a Claude
+/// sign-in, `claude` first checks the code (and may ask again) before it exchanges it.
+pub fn exchanging_words(target: &Target) -> &'static str {
+    match target {
+        Target::Claude { .. } => "claude is checking the code, then signing in…",
+        _ => "Exchanging the code for tokens…",
+    }
+}
+
 /// How a sign-in through `claude auth login` is named on screen and in line mode.
 pub fn claude_provider(console: bool, sso: bool) -> &'static str {
     match (console, sso) {
@@ -798,7 +817,8 @@ pub fn claude_provider(console: bool, sso: bool) -> &'static str {
     }
 }
 
-/// Starts `claude auth login` (`--console`, `--sso`, `--email`) on the sign-in screen.
+/// Starts `claude auth login` for a Claude account or the Console (`--console`, `--sso`,
+/// `--email`), over what is shown.
 pub(in crate::wizard) fn start_claude(
     model: &mut Model,
     console: bool,
