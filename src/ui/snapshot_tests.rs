@@ -417,6 +417,29 @@ mod sign_in {
         assert!(text.contains("\"tries anyway)"), "{text}");
     }
 
+    /// At 40×12 a long browser note is read whole, before the rest of a URL that cannot fit.
+    #[test]
+    fn the_browser_note_comes_whole_before_the_rest_of_the_url() {
+        let mut model = waiting(40, 12);
+        let ticket = model.ticket;
+        update(
+            &mut model,
+            Msg::reply(
+                ticket,
+                Reply::Browser(BrowserNote::Skipped(String::from(
+                    "no display was found, and the URL works only on this machine: open it in a \
+                     browser here",
+                ))),
+            ),
+        );
+        let text = screen(&model);
+        assert!(text.contains("\"tries anyway)"), "{text}");
+        assert!(
+            text.contains("\"https://sso.example.com/oauth2/v1/autho…\""),
+            "{text}"
+        );
+    }
+
     #[test]
     fn the_paste_box_says_what_fits_and_marks_what_does_not() {
         let mut model = waiting(40, 12);

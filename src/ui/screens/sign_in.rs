@@ -366,8 +366,9 @@ struct BrowserRows {
 }
 
 /// Shares `height` rows: the paste box, the heading and the status pane's latest line always;
-/// the URL at least two rows and the browser note whole before the rest of the URL; then the
-/// copy line; whatever is left goes to the status pane.
+/// the URL's first row, then the browser note whole (what to do when the browser did not open)
+/// before the rest of the URL (`c` copies it whole when it is cut); then the copy line;
+/// whatever is left goes to the status pane.
 fn browser_rows(height: u16, url: u16, note: u16, copied: u16) -> BrowserRows {
     let mut left = height;
     let mut take = |wanted: u16| {
@@ -378,7 +379,7 @@ fn browser_rows(height: u16, url: u16, note: u16, copied: u16) -> BrowserRows {
     let paste = take(3);
     let heading = take(1);
     let pane_min = take(1);
-    let url_min = take(url.min(2));
+    let url_min = take(url.min(1));
     let note = take(note);
     let url_rest = take(url.saturating_sub(url_min));
     let copied = take(copied);
