@@ -212,8 +212,14 @@ fn tab_moves_the_arrows_to_the_warnings_and_back() {
     assert!(!pty.screen_text().contains(second_warning));
     pty.send(keys::TAB);
     pty.wait_for("scroll");
+    // The arrows scroll a row at a time; G goes to the last row of the last warning.
     pty.send(keys::DOWN);
+    pty.wait_until("the first row scrolled away", |screen| {
+        !screen.contents().contains("│ ! ANTHROPIC_API_KEY")
+    });
+    pty.send(b"G");
     pty.wait_for(second_warning);
+    pty.wait_for("subscription.");
     assert!(
         pty.screen_text().contains(&format!("┌ {LOGIN} ")),
         "the list selection must not move while the warnings have focus"

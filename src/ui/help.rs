@@ -20,17 +20,24 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let bindings = model.help_list();
     let width = 70.min(area.width);
     let columns = keymap::help_columns(width);
+    // The keys' column fits the longest (`shift-tab`), at least 7 cells.
+    let key_width = bindings
+        .iter()
+        .map(|binding| unicode_width::UnicodeWidthStr::width(binding.shown))
+        .max()
+        .unwrap_or(0)
+        .max(7);
     // Two columns pad labels to line up; one column has the rest of the width for them.
     let label_width = if columns == 2 {
         14
     } else {
-        usize::from(width.saturating_sub(13))
+        usize::from(width.saturating_sub(6)).saturating_sub(key_width)
     };
     let rows = bindings.len().div_ceil(columns);
     let cell = |index: usize| {
         bindings.get(index).map_or_else(Vec::new, |binding| {
             vec![
-                Span::styled(format!("{:>7}  ", binding.shown), theme.accent),
+                Span::styled(format!("{:>key_width$}  ", binding.shown), theme.accent),
                 Span::styled(format!("{:<label_width$}", binding.label), theme.text),
             ]
         })

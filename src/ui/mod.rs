@@ -36,7 +36,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
     match &model.screen {
         Screen::SignIn(sign_in) => sign_in::render(sign_in, model.now_ms, theme, frame, area),
         Screen::Menu(menu) => menu::render(menu, theme, frame, area),
-        Screen::Form(form) => form::render(form, theme, frame, area),
+        Screen::Form(form) => overflow = form::render(form, theme, frame, area),
         Screen::Approval(approval) => {
             overflow = approval::render(approval, model.help_bar(), theme, frame, area);
         }
@@ -52,7 +52,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
         }
         Screen::Provider(setup) => provider::render(setup, theme, frame, area),
         Screen::Gateway(check) => gateway::render(check, theme, frame, area),
-        Screen::Dashboard => dashboard::render(model, theme, frame, area),
+        Screen::Dashboard => overflow = dashboard::render(model, theme, frame, area),
     }
     if model.help {
         help::render(model, theme, frame, area);

@@ -642,3 +642,96 @@ fn bedrock_review_written_says_it_does_not_work_yet() {
         "{text}"
     );
 }
+
+/// Draws `model` as the loop does: the rows that do not fit go back to the model, then it is
+/// drawn again.
+fn shown(model: &mut Model) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
+    let mut overflow = 0;
+    terminal
+        .draw(|frame| overflow = render(model, &Theme::color(), frame))
+        .expect("draw");
+    update(model, Msg::Overflow { rows: overflow });
+    screen(model)
+}
+
+mod small_forms {
+    //! Forms at 40×12: the focused field, its error and its hint stay in view, the intro is
+    //! never shown from mid-sentence, and Page Up / Page Down show what is out of sight.
+
+    use super::*;
+
+    /// The rows inside the form's border.
+    fn inside(text: &str) -> Vec<String> {
+        text.lines()
+            .map(|row| row.trim_matches('"'))
+            .filter(|row| row.starts_with('│'))
+            .map(|row| row.trim_matches('│').trim_end().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_focused_field_and_its_hint_are_in_view_and_nothing_starts_mid_sentence() {
+        let mut model = opened(
+            Opening::Choice(Choice::ExistingKey),
+            &Builder::new(),
+            40,
+            12,
+        );
+        let text = shown(&mut model);
+        let rows = inside(&text);
+        // The key field has the focus (the name is filled in): it leads, its hint whole.
+        assert_eq!(rows[0], " ❯ API key or auth token", "{text}");
+        assert!(rows.contains(&String::from("     settings")), "{text}");
+        assert!(text.contains("↑ more · PgUp ┘"), "{text}");
+        // The title is cut with an ellipsis.
+        assert!(
+            text.contains("┌ API key or auth token you already h… ┐"),
+            "{text}"
+        );
+        // PgUp shows the intro from its first word; typing comes back to the field.
+        keys(&mut model, &[Key::PageUp]);
+        let text = shown(&mut model);
+        assert_eq!(
+            inside(&text)[0],
+            " The key is checked, kept in ccauth's",
+            "{text}"
+        );
+        typed(&mut model, "x");
+        let text = shown(&mut model);
+        assert_eq!(inside(&text)[0], " ❯ API key or auth token", "{text}");
+    }
+
+    #[test]
+    fn the_help_lists_the_keys_in_one_column_that_fits_the_longest() {
+        let mut model = opened(
+            Opening::Choice(Choice::ExistingKey),
+            &Builder::new(),
+            40,
+            12,
+        );
+        keys(&mut model, &[Key::F(1)]);
+        let text = shown(&mut model);
+        assert!(text.contains("│    enter  next/save"), "{text}");
+        assert!(text.contains("│shift-tab  previous"), "{text}");
+    }
+
+    #[test]
+    fn an_error_under_the_focused_field_is_in_view_whole() {
+        let mut model = opened(Opening::Choice(Choice::CompanySso), &Builder::new(), 40, 12);
+        typed(&mut model, "corp");
+        keys(&mut model, &[Key::Tab]);
+        typed(&mut model, "sso.example.com");
+        keys(&mut model, &[Key::Enter]);
+        let text = shown(&mut model);
+        let rows = inside(&text);
+        assert_eq!(rows[0], " ❯ Issuer URL", "{text}");
+        assert!(
+            text.contains("https://gateway.example.com"),
+            "the error's last row: {text}"
+        );
+        // The intro never shows from mid-sentence above it.
+        assert!(!text.contains("client id registered for ccauth."), "{text}");
+    }
+}

@@ -69,7 +69,7 @@ fn dashboard_minimum_size() {
 fn dashboard_minimum_size_warnings() {
     let mut model = model_for(&typical(), 40, 12);
     update(&mut model, Msg::Key(Key::Tab));
-    insta::assert_snapshot!(screen(&model));
+    insta::assert_snapshot!(shown(&mut model));
 }
 
 #[test]
@@ -324,6 +324,20 @@ mod sign_in {
             },
         );
         insta::assert_snapshot!(screen(&model));
+        // At the minimum size the countdown line wraps from the left edge, and the pane keeps
+        // its latest line.
+        model.width = 40;
+        model.height = 12;
+        let text = screen(&model);
+        assert!(
+            text.contains("\"Expires in 9:18 · waiting for approval ·"),
+            "{text}"
+        );
+        assert!(text.contains("\"c copies the code "), "{text}");
+        assert!(
+            text.contains("\"+00:00 Device code WDJB-MJHT issued"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -356,6 +370,190 @@ mod sign_in {
             20_000,
         );
         insta::assert_snapshot!(screen(&model));
+    }
+
+    /// The rows of `text` (a [`screen`]) without the quotes the test backend puts around them.
+    fn rows(text: &str) -> Vec<&str> {
+        text.lines().map(|row| row.trim_matches('"')).collect()
+    }
+
+    #[test]
+    fn the_status_pane_keeps_its_latest_line_at_the_minimum_size() {
+        let text = screen(&waiting(40, 12));
+        assert!(
+            text.contains("+00:09 GET /favicon.ico: ignored (wrong…"),
+            "{text}"
+        );
+        // Once the URL is whole, the pane has its border and the rows left.
+        let text = screen(&waiting(40, 24));
+        assert!(
+            text.contains("┌ Status · callback on 127.0.0.1:38127 ┐"),
+            "{text}"
+        );
+        assert!(
+            text.contains("│ +00:09 GET /favicon.ico: ignored"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_browser_note_wraps_instead_of_being_cut() {
+        let mut model = waiting(100, 30);
+        let ticket = model.ticket;
+        update(
+            &mut model,
+            Msg::reply(
+                ticket,
+                Reply::Browser(BrowserNote::Skipped(String::from(
+                    "this is an SSH session without a display: open the URL on your own computer",
+                ))),
+            ),
+        );
+        let text = screen(&model);
+        assert!(
+            text.contains("Browser not opened: this is an SSH session without a display: open the URL on your own"),
+            "{text}"
+        );
+        assert!(text.contains("\"tries anyway)"), "{text}");
+    }
+
+    /// At 40×12 a long browser note is read whole, before the rest of a URL that cannot fit.
+    #[test]
+    fn the_browser_note_comes_whole_before_the_rest_of_the_url() {
+        let mut model = waiting(40, 12);
+        let ticket = model.ticket;
+        update(
+            &mut model,
+            Msg::reply(
+                ticket,
+                Reply::Browser(BrowserNote::Skipped(String::from(
+                    "no display was found, and the URL works only on this machine: open it in a \
+                     browser here",
+                ))),
+            ),
+        );
+        let text = screen(&model);
+        assert!(text.contains("\"tries anyway)"), "{text}");
+        assert!(
+            text.contains("\"https://sso.example.com/oauth2/v1/autho…\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_paste_box_says_what_fits_and_marks_what_does_not() {
+        let mut model = waiting(40, 12);
+        let text = screen(&model);
+        assert!(text.contains("│ > paste the code (tab to type)"), "{text}");
+        // What was pasted keeps its mask and count; a cut start is marked.
+        update(&mut model, Msg::Key(Key::Tab));
+        update(&mut model, Msg::Paste("x".repeat(62)));
+        let text = screen(&model);
+        assert!(text.contains("│ > …xxxx (62 characters)▏"), "{text}");
+        send(
+            &mut model,
+            SignInEvent::PasteRejected(String::from("That code was not accepted.")),
+            10_000,
+        );
+        let text = screen(&model);
+        assert!(text.contains("└ ✘ not taken: paste it again ─"), "{text}");
+        // The URL that does not fit ends with an ellipsis; `c` copies it whole.
+        let url_end = rows(&text)
+            .into_iter()
+            .find(|row| row.starts_with("ize?response"))
+            .unwrap_or_default();
+        assert!(url_end.ends_with('…'), "{text}");
+    }
+
+    /// A status line longer than the pane wraps under its text, after the `+mm:ss` stamp.
+    #[test]
+    fn long_status_lines_wrap_under_their_text() {
+        let mut model = waiting(60, 24);
+        send(
+            &mut model,
+            SignInEvent::Request {
+                summary: String::from("GET /callback?error=access_denied&state=q8Xy2"),
+                rejected: Some(String::from(
+                    "the provider refused the sign-in: the user declined the consent screen",
+                )),
+            },
+            11_000,
+        );
+        let text = screen(&model);
+        let rows: Vec<&str> = text.lines().map(|row| row.trim_matches('"')).collect();
+        let first = rows
+            .iter()
+            .position(|row| row.starts_with("│ +00:11 GET /callback"))
+            .unwrap_or_else(|| panic!("{text}"));
+        let next = rows.get(first + 1).copied().unwrap_or_default();
+        assert!(
+            next.starts_with("│        "),
+            "hangs under the text: {text}"
+        );
+        assert!(text.contains("consent screen"), "{text}");
+    }
+
+    /// The title gives way to the clock and the state at every width, on the QR screen too:
+    /// it ends whole or with `…`, and a blank cell stays before the clock.
+    #[test]
+    fn the_header_never_runs_the_title_into_the_clock() {
+        for width in 40..=90 {
+            for qr in [false, true] {
+                let mut model = waiting(width, 12);
+                send(&mut model, SignInEvent::Exchanging, 11_000);
+                if qr {
+                    update(&mut model, Msg::Key(Key::Char('v')));
+                }
+                let text = screen(&model);
+                let header = text.lines().next().unwrap_or_default().trim_matches('"');
+                let (title, clock) = header
+                    .split_once(" 00:11 ")
+                    .unwrap_or_else(|| panic!("the clock after a blank cell: {text}"));
+                assert_eq!(clock.trim_end(), "exchanging the code", "{text}");
+                let title = title.trim_end();
+                assert!(
+                    title.ends_with('…') || title.ends_with("(https://sso.example.com)"),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    /// At 40×12 the end of a sign-in says what to press next whole, and the status pane keeps
+    /// the start of its latest entry; a result too tall for the screen ends with `…`.
+    #[test]
+    fn the_result_panels_fit_the_minimum_size() {
+        let mut model = waiting(40, 12);
+        send(
+            &mut model,
+            SignInEvent::Failed(String::from("You declined the sign-in at the provider.")),
+            20_000,
+        );
+        let text = screen(&model);
+        assert!(text.contains("│ to quit "), "{text}");
+        assert!(
+            text.contains("│ +00:09 GET /favicon.ico: ignored…"),
+            "{text}"
+        );
+        let mut model = waiting(40, 12);
+        send(&mut model, SignInEvent::Exchanging, 15_000);
+        send(
+            &mut model,
+            SignInEvent::Succeeded(Success {
+                who: Some(String::from("ada@example.com")),
+                stored: Some(String::from(
+                    "~/.claude/ccauth/credentials.json (mode 0600)",
+                )),
+                claude_code: Some(String::from(
+                    "apiKeyHelper \"ccauth token --sso corp\" once you apply the settings change",
+                )),
+                expires_at_ms: Some(T0 + 3_600_000),
+            }),
+            15_500,
+        );
+        let text = screen(&model);
+        assert!(text.contains("you apply the settings…  │"), "{text}");
+        assert!(text.contains("\"+00:15 Signed in"), "{text}");
     }
 
     #[test]
@@ -540,4 +738,90 @@ fn the_warnings_offer_scrolling_only_when_some_are_out_of_sight() {
     let tall = screen(&model_for(&typical(), 100, 60));
     assert!(tall.contains("Warnings (3)"), "{tall}");
     assert!(!tall.contains("to scroll"), "{tall}");
+}
+
+/// Draws `model` as the loop does: what does not fit goes back to the model, then it is drawn
+/// again.
+fn shown(model: &mut Model) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
+    let mut overflow = 0;
+    terminal
+        .draw(|frame| overflow = render(model, &Theme::color(), frame))
+        .expect("draw");
+    update(model, Msg::Overflow { rows: overflow });
+    screen(model)
+}
+
+#[test]
+fn the_warnings_scroll_to_the_end_of_the_last_one() {
+    for (width, height) in [(40, 12), (80, 24)] {
+        let mut model = model_for(&typical(), width, height);
+        update(&mut model, Msg::Key(Key::Tab));
+        shown(&mut model);
+        update(&mut model, Msg::Key(Key::End));
+        let text = shown(&mut model);
+        // The last row of the last warning's fix is on screen.
+        assert!(text.contains("ANTHROPIC_BASE_URL."), "{text}");
+        assert!(text.contains("Warnings 3/3 · ↑↓ scroll"), "{text}");
+        // One row at a time, back to the first warning's first row.
+        update(&mut model, Msg::Key(Key::Home));
+        let text = shown(&mut model);
+        assert!(text.contains("Warnings 1/3 · ↑↓ scroll"), "{text}");
+        assert!(text.contains("│ ! ANTHROPIC_API_KEY"), "{text}");
+    }
+}
+
+#[test]
+fn a_single_warning_too_long_for_its_pane_scrolls() {
+    let mut model = model_for(&Builder::new(), 40, 12);
+    update(&mut model, Msg::Key(Key::Tab));
+    let text = shown(&mut model);
+    assert!(text.contains("┌ Warning · ↑↓ scroll "), "{text}");
+    update(&mut model, Msg::Key(Key::End));
+    let text = shown(&mut model);
+    assert!(text.contains("type /login."), "{text}");
+}
+
+#[test]
+fn enter_on_the_warnings_opens_nothing_and_the_bar_does_not_offer_it() {
+    let mut model = model_for(&typical(), 80, 24);
+    update(&mut model, Msg::Key(Key::Tab));
+    let text = shown(&mut model);
+    assert!(!text.contains("enter details"), "{text}");
+    assert!(text.contains("tab sources"), "{text}");
+    update(&mut model, Msg::Key(Key::Enter));
+    assert_eq!(model.panel, crate::wizard::Panel::None);
+    assert!(!shown(&mut model).contains("esc to close"));
+}
+
+#[test]
+fn the_verdict_wraps_at_the_minimum_size() {
+    let text = screen(&model_for(&Builder::new(), 40, 12));
+    assert!(text.contains("\"`ccauth login`).  "), "{text}");
+    let text = screen(&model_for(&typical(), 40, 12));
+    assert!(text.contains("\"· renews itself"), "{text}");
+}
+
+#[test]
+fn the_help_overlay_wraps_what_the_modes_mean_at_the_minimum_size() {
+    let mut model = model_for(&typical(), 40, 12);
+    update(&mut model, Msg::Key(Key::Char('?')));
+    for _ in 0..40 {
+        update(&mut model, Msg::Key(Key::Down));
+    }
+    let text = screen(&model);
+    for whole in [
+        "│  claude -p  scripts: an ",
+        "│             ANTHROPIC_API_KEY is     │",
+        "│       bare  --bare or  ",
+        "│             CLAUDE_CODE_SIMPLE: an   │",
+        "│             cloud only    ",
+    ] {
+        assert!(text.contains(whole), "{whole}: {text}");
+    }
+    // Every row of the overlay fits inside its border.
+    for row in text.lines().filter(|row| row.contains('│')) {
+        assert!(row.trim_matches('"').ends_with('│'), "{text}");
+    }
 }

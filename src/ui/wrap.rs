@@ -26,6 +26,85 @@ pub fn hanging<'a>(lead: Vec<Span<'a>>, text: &str, style: Style, width: u16) ->
     lines
 }
 
+/// `line` cut to `width` cells, its last one an ellipsis when anything was cut.
+pub fn ellipsized(line: Line<'static>, width: u16) -> Line<'static> {
+    let width = usize::from(width);
+    if line.width() <= width || width == 0 {
+        return cut_to(line, width);
+    }
+    let mut cut = cut_to(line, width - 1);
+    // The ellipsis follows the last word, not a space after it.
+    trim_end(&mut cut);
+    let style = cut.spans.last().map_or(cut.style, |span| span.style);
+    cut.spans.push(Span::styled("…", style));
+    cut
+}
+
+/// `lines` kept to `rows` rows, the last one ending in an ellipsis when some were left out.
+pub fn clipped(mut lines: Vec<Line<'static>>, rows: usize, width: u16) -> Vec<Line<'static>> {
+    if lines.len() <= rows {
+        return lines;
+    }
+    lines.truncate(rows);
+    if let Some(last) = lines.pop() {
+        // The row's own text, shortened where needed to leave the ellipsis a cell.
+        let cells = last.width().min(usize::from(width).saturating_sub(1));
+        let mut cut = cut_to(last, cells);
+        // The ellipsis follows the last word, not a space after it.
+        trim_end(&mut cut);
+        let style = cut.spans.last().map_or(cut.style, |span| span.style);
+        cut.spans.push(Span::styled("…", style));
+        lines.push(cut);
+    }
+    lines
+}
+
+/// `line` without the spaces at its end (the last span that has text keeps it).
+fn trim_end(line: &mut Line<'static>) {
+    while let Some(span) = line.spans.last_mut() {
+        let kept = span.content.trim_end().len();
+        span.content.to_mut().truncate(kept);
+        if kept > 0 {
+            break;
+        }
+        line.spans.pop();
+    }
+}
+
+/// `line` cut to at most `cells` cells, with no mark.
+fn cut_to(line: Line<'static>, cells: usize) -> Line<'static> {
+    let style = line.style;
+    let mut room = cells;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let cell = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if cell > room {
+                break;
+            }
+            room -= cell;
+            text.push(c);
+        }
+        let full = text.len() == span.content.len();
+        spans.push(Span::styled(text, span.style));
+        if !full {
+            break;
+        }
+    }
+    Line::from(spans).style(style)
+}
+
+/// A border title ` text ` that fits a block `width` cells wide: cut with an ellipsis when it
+/// does not.
+pub fn title(text: &str, width: u16) -> String {
+    let text = text.trim();
+    // Two cells of border, one space each side.
+    let room = width.saturating_sub(4);
+    let fitted = ellipsized(Line::raw(text.to_owned()), room).to_string();
+    format!(" {fitted} ")
+}
+
 /// Splits `text` into rows of at most `width` columns, breaking at spaces where possible.
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
@@ -113,6 +192,24 @@ mod tests {
             wrap_words("ab/cdefghijklmnopqrstuv", 10),
             vec!["ab/cdefghi", "jklmnopqrs", "tuv"]
         );
+    }
+
+    #[test]
+    fn cut_text_ends_with_an_ellipsis() {
+        let cut = ellipsized(Line::from(vec![Span::raw("abc"), Span::raw("defg")]), 5);
+        assert_eq!(cut.to_string(), "abcd…");
+        assert_eq!(ellipsized(Line::raw("abc"), 3).to_string(), "abc");
+        assert_eq!(title(" Add an API key ", 12), " Add an… ");
+        assert_eq!(title(" Keys ", 12), " Keys ");
+        let lines = clipped(
+            vec![Line::raw("one two"), Line::raw("three"), Line::raw("four")],
+            2,
+            7,
+        );
+        let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
+        assert_eq!(text, vec!["one two", "three…"]);
+        let full = clipped(vec![Line::raw("abcdefg"), Line::raw("x")], 1, 7);
+        assert_eq!(full[0].to_string(), "abcdef…");
     }
 
     #[test]

@@ -179,6 +179,30 @@ pub const DASHBOARD_DETAILS: &[Binding] = &[
     DASHBOARD_QUIT,
 ];
 
+/// The dashboard with the warnings in focus: the arrows scroll them, Enter does nothing (the
+/// details belong to the list's row), Tab and Esc go back to the list.
+pub const DASHBOARD_WARNINGS: &[Binding] = &[
+    relabel(SELECT, "scroll"),
+    relabel(UP, "scroll up"),
+    relabel(DOWN, "scroll down"),
+    relabel(TOP, "first line"),
+    relabel(BOTTOM, "last line"),
+    PAGE_UP,
+    PAGE_DOWN,
+    // The way back to the list is the main key here: a narrow bar keeps it.
+    relabel(WARNINGS, "sources"),
+    LOG_IN,
+    NEXT_MODE,
+    RELOAD,
+    LOG_OUT,
+    TEST_HELPER,
+    OPEN_CONFIG,
+    REVIEW_KEY,
+    HELP,
+    relabel(DASHBOARD_BACK, "back to the sources"),
+    DASHBOARD_QUIT,
+];
+
 const TOP: Binding = bind(
     &[Key::Home, Key::Char('g')],
     Action::Top,
@@ -494,6 +518,21 @@ pub const FORM: &[Binding] = &[
         "clear",
         true,
     ),
+    // Offered only while some of the form is out of sight; its border says so too.
+    bind(
+        &[Key::PageUp],
+        Action::PageUp,
+        "PgUp",
+        "top / page up",
+        false,
+    ),
+    bind(
+        &[Key::PageDown],
+        Action::PageDown,
+        "PgDn",
+        "page down",
+        false,
+    ),
     bind(&[Key::Esc], Action::Back, "esc", "back", true),
     HELP_F1,
     // Ctrl-C leaves from every screen; the bar keeps its room for the fields' keys.
@@ -666,7 +705,9 @@ pub const OUTCOME_SAVED: &[Binding] = &[
 ];
 
 /// What each way of running Claude Code means, under the dashboard's keys in the help overlay:
-/// short lines, so they fit the smallest terminal without wrapping.
+/// lines of at most 25 cells, so they fit beside the mode names at the smallest size (40
+/// columns, less the border and the names' column). The wizard counts these lines to know how
+/// far the overlay scrolls, so the view does not wrap them.
 pub const MODES_HELP: &[(&str, &[&str])] = &[
     (
         "interactive",
@@ -678,12 +719,13 @@ pub const MODES_HELP: &[(&str, &[&str])] = &[
     ),
     (
         "claude -p",
-        &["scripts: ANTHROPIC_API_KEY", "is always used"],
+        &["scripts: an", "ANTHROPIC_API_KEY is", "always used"],
     ),
     (
         "bare",
         &[
-            "--bare, CLAUDE_CODE_SIMPLE:",
+            "--bare or",
+            "CLAUDE_CODE_SIMPLE: an",
             "API key, apiKeyHelper or",
             "cloud only",
         ],
@@ -699,6 +741,7 @@ pub fn help_columns(width: u16) -> usize {
 pub const ALL: &[&[Binding]] = &[
     DASHBOARD,
     DASHBOARD_DETAILS,
+    DASHBOARD_WARNINGS,
     SIGN_IN,
     SIGN_IN_DEVICE,
     PASTE_BOX,

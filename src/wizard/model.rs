@@ -157,7 +157,8 @@ pub struct Model {
     pub selected: usize,
     /// What the arrow keys move.
     pub focus: Focus,
-    /// How far the warnings panel is scrolled, in warnings.
+    /// How far the warnings panel is scrolled, in rows (the view stops it at the last row; the
+    /// rows out of sight come back as [`Self::overflow`]).
     pub warnings_scroll: usize,
     /// What is open on top of the dashboard.
     pub panel: Panel,
@@ -435,6 +436,7 @@ impl Model {
         use super::keymap;
         match &self.screen {
             Screen::Dashboard if self.panel == Panel::Details => keymap::DASHBOARD_DETAILS,
+            Screen::Dashboard if self.focus == Focus::Warnings => keymap::DASHBOARD_WARNINGS,
             Screen::Dashboard => keymap::DASHBOARD,
             Screen::SignIn(sign_in) => sign_in.key_table(),
             Screen::Menu(_) => keymap::MENU,
@@ -482,6 +484,7 @@ impl Model {
             Screen::Form(form) => match action {
                 Action::PreviousField => form.focus > 0,
                 Action::NextField => form.focus + 1 < form.fields.len(),
+                Action::PageUp | Action::PageDown => self.overflow > 0,
                 _ => true,
             },
             Screen::Approval(approval) => match action {
@@ -489,6 +492,22 @@ impl Model {
                 Action::PageDown => approval.scroll < self.overflow,
                 _ => true,
             },
+            // The warnings scroll only while some of their rows are out of sight.
+            Screen::Dashboard
+                if self.focus == Focus::Warnings
+                    && self.panel == Panel::None
+                    && matches!(
+                        action,
+                        Action::Up
+                            | Action::Down
+                            | Action::Top
+                            | Action::Bottom
+                            | Action::PageUp
+                            | Action::PageDown
+                    ) =>
+            {
+                self.overflow > 0
+            }
             Screen::Dashboard => match action {
                 // The warnings are not on screen behind the details.
                 Action::SwitchFocus => {

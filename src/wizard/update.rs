@@ -214,12 +214,22 @@ mod tests {
         assert!(warnings >= 2, "the fixture has several warnings");
         key(&mut model, Key::Tab);
         assert_eq!(model.focus, Focus::Warnings);
+        // The view reports how many of their rows are out of sight: the scroll stops there.
+        update(&mut model, Msg::Overflow { rows: 7 });
         let selected = model.selected;
         key(&mut model, Key::Down);
         assert_eq!(model.warnings_scroll, 1);
         assert_eq!(model.selected, selected, "the list stays put");
         key(&mut model, Key::End);
-        assert_eq!(model.warnings_scroll, warnings - 1);
+        assert_eq!(model.warnings_scroll, 7);
+        key(&mut model, Key::Down);
+        assert_eq!(model.warnings_scroll, 7, "not past the last row");
+        // Enter there does nothing: the details belong to the list's row.
+        key(&mut model, Key::Enter);
+        assert_eq!(model.panel, crate::wizard::Panel::None);
+        // A resize that makes them fit brings the scroll back.
+        update(&mut model, Msg::Overflow { rows: 2 });
+        assert_eq!(model.warnings_scroll, 2);
         key(&mut model, Key::Tab);
         assert_eq!(model.focus, Focus::List);
     }

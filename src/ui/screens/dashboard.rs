@@ -25,8 +25,9 @@ const WIDE: (u16, u16) = (80, 20);
 /// The width of the list column in the wide layout.
 const LIST_WIDTH: u16 = 42;
 
-/// Draws the dashboard into `area`.
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the dashboard into `area`; answers how many rows of the warnings are out of sight when
+/// they are on screen (how far they can scroll), else 0.
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     let [title, body, bar] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -42,7 +43,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             spinner(model.spinner)
         );
         frame.render_widget(Paragraph::new(Line::styled(text, theme.hint)), body);
-        return;
+        return 0;
     };
     let resolution = status.assessment.resolution(model.mode);
 
@@ -50,7 +51,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         let block = Block::bordered()
             .padding(Padding::horizontal(1))
             .title(Span::styled(
-                format!(" {} · esc to close ", entry_title(model.selected_entry())),
+                wrap::title(
+                    &format!("{} · esc to close", entry_title(model.selected_entry())),
+                    body.width,
+                ),
                 theme.accent,
             ))
             .border_style(theme.border_focused);
@@ -68,15 +72,22 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .block(block),
             body,
         );
-        return;
+        return 0;
     }
 
     let wide = area.width >= WIDE.0 && area.height >= WIDE.1;
-    let verdict_height = match (wide, status.assessment.base_url.is_some()) {
-        (true, true) => 5,
-        (true, false) => 4,
-        (false, _) => 2,
-    };
+    let lines = verdict_lines(
+        status,
+        resolution,
+        model.now_ms,
+        theme,
+        if wide { inner_width(body) } else { body.width },
+        wide,
+    );
+    // All of the verdict, up to half the rows (the list keeps the rest).
+    let verdict_height = (u16::try_from(lines.len()).unwrap_or(u16::MAX)
+        + if wide { 2 } else { 0 })
+    .min(body.height / 2);
     let warnings_height = warnings_height(status, body, verdict_height, wide);
     let [verdict, middle, warnings] = Layout::vertical([
         Constraint::Length(verdict_height),
@@ -84,15 +95,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(warnings_height),
     ])
     .areas(body);
-    render_verdict(
-        status,
-        resolution,
-        model.now_ms,
-        theme,
-        frame,
-        verdict,
-        wide,
-    );
+    render_verdict(resolution, lines, theme, frame, verdict, wide);
 
     if wide {
         let [list, details] =
@@ -102,7 +105,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         let block = Block::bordered()
             .padding(Padding::horizontal(1))
             .title(Span::styled(
-                format!(" {} ", entry_title(entry)),
+                wrap::title(entry_title(entry), details.width),
                 theme.accent,
             ))
             .border_style(theme.border);
@@ -120,13 +123,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .block(block),
             details,
         );
-        render_warnings(model, status, theme, frame, warnings);
+        render_warnings(model, status, theme, frame, warnings)
     } else if model.focus == Focus::Warnings {
-        render_warnings(model, status, theme, frame, middle);
-        render_warning_summary(status, theme, frame, warnings);
+        render_warning_summary(status, true, theme, frame, warnings);
+        render_warnings(model, status, theme, frame, middle)
     } else {
         render_list(model, resolution, theme, frame, middle, false);
-        render_warning_summary(status, theme, frame, warnings);
+        render_warning_summary(status, false, theme, frame, warnings);
+        0
     }
 }
 
@@ -151,15 +155,16 @@ fn render_title(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(right), area);
 }
 
-fn render_verdict(
+/// What Claude Code will use, in lines wrapped to `width` (continuation rows hang under the
+/// text after the mark).
+fn verdict_lines(
     status: &Status,
     resolution: &Resolution,
     now_ms: i64,
     theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
+    width: u16,
     bordered: bool,
-) {
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     match resolution.winner.and_then(|id| resolution.row(id)) {
         Some(row) if resolution.usable => {
@@ -170,7 +175,8 @@ fn render_verdict(
             if let Some(value) = &row.value {
                 spans.push(Span::styled(format!("  {value}"), theme.text));
             }
-            lines.push(Line::from(spans));
+            // The label and value stay on their row; a value too long for it ends with `…`.
+            lines.push(wrap::ellipsized(Line::from(spans), width));
             let mut second = Vec::new();
             if let Some(location) = &row.location {
                 second.push(location.clone());
@@ -189,35 +195,45 @@ fn render_verdict(
                 };
                 second.push(format!("{verb} {}", relative(expires, now_ms)));
             }
-            lines.push(Line::styled(second.join(" · "), theme.hint));
+            lines.extend(wrap::hanging(
+                Vec::new(),
+                &second.join(" · "),
+                theme.hint,
+                width,
+            ));
         }
         Some(row) => {
-            lines.push(Line::from(vec![
-                Span::styled("✘ ", theme.error),
-                Span::styled(
-                    if matches!(row.state, SourceState::Fails(_)) {
-                        format!("{} fails: Claude Code will not get a key", row.id.label())
-                    } else {
-                        format!("{} is refused: Claude Code will not start", row.id.label())
-                    },
-                    theme.error,
-                ),
-            ]));
-            lines.push(Line::styled(row.state.explain(), theme.hint));
+            let words = if matches!(row.state, SourceState::Fails(_)) {
+                format!("{} fails: Claude Code will not get a key", row.id.label())
+            } else {
+                format!("{} is refused: Claude Code will not start", row.id.label())
+            };
+            lines.extend(wrap::hanging(
+                vec![Span::styled("✘ ", theme.error)],
+                &words,
+                theme.error,
+                width,
+            ));
+            lines.extend(wrap::hanging(
+                Vec::new(),
+                &row.state.explain(),
+                theme.hint,
+                width,
+            ));
         }
         None => {
-            lines.push(Line::from(vec![
-                Span::styled("✘ ", theme.error),
-                Span::styled(
-                    format!(
-                        "No credential: {}",
-                        no_credential(&status.world, resolution.mode, status.read_at_ms).headline()
-                    ),
-                    theme.error,
+            lines.extend(wrap::hanging(
+                vec![Span::styled("✘ ", theme.error)],
+                &format!(
+                    "No credential: {}",
+                    no_credential(&status.world, resolution.mode, status.read_at_ms).headline()
                 ),
-            ]));
-            lines.push(Line::styled(
-                format!(
+                theme.error,
+                width,
+            ));
+            lines.extend(wrap::hanging(
+                Vec::new(),
+                &format!(
                     "Press {} (or run `ccauth login`).",
                     keymap::hint(
                         keymap::DASHBOARD,
@@ -225,26 +241,45 @@ fn render_verdict(
                     )
                 ),
                 theme.hint,
+                width,
             ));
         }
     }
     if let Some((url, from)) = &status.assessment.base_url
         && bordered
     {
-        lines.push(Line::from(vec![
-            Span::styled("base URL ", theme.hint),
-            Span::styled(url.clone(), theme.text),
-            Span::styled(format!(" (from {from})"), theme.hint),
-        ]));
+        lines.extend(wrap::hanging(
+            vec![Span::styled("base URL ", theme.hint)],
+            &format!("{url} (from {from})"),
+            theme.text,
+            width,
+        ));
     }
-    let paragraph = Paragraph::new(lines);
+    lines
+}
+
+fn render_verdict(
+    resolution: &Resolution,
+    lines: Vec<Line<'static>>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    bordered: bool,
+) {
+    let rows = area.height.saturating_sub(if bordered { 2 } else { 0 });
+    let width = if bordered {
+        inner_width(area)
+    } else {
+        area.width
+    };
+    let paragraph = Paragraph::new(wrap::clipped(lines, usize::from(rows), width));
     if bordered {
         let title = format!(" Claude Code ({}) will use ", resolution.mode.label());
         frame.render_widget(
             paragraph.block(
                 Block::bordered()
                     .padding(Padding::horizontal(1))
-                    .title(Span::styled(title, theme.accent))
+                    .title(Span::styled(wrap::title(&title, area.width), theme.accent))
                     .border_style(theme.border),
             ),
             area,
@@ -337,40 +372,23 @@ fn warnings_height(status: &Status, body: Rect, verdict_height: u16, wide: bool)
     wanted.min(room).max(3)
 }
 
-fn render_warnings(model: &Model, status: &Status, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the warnings, scrolled by rows; answers how many rows are out of sight (how far they
+/// can scroll).
+fn render_warnings(
+    model: &Model,
+    status: &Status,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> u16 {
     let warnings = &status.assessment.warnings;
     let focused = model.focus == Focus::Warnings;
     let columns = inner_width(area);
-    let all_lines: usize = warnings
-        .iter()
-        .map(|warning| {
-            wrap::hanging(vec![Span::raw("! ")], &warning.message, theme.text, columns).len()
-                + wrap::hanging(vec![Span::raw("  → ")], &warning.fix, theme.hint, columns).len()
-        })
-        .sum();
-    // Scrolling is offered only when some warning is out of sight.
-    let all_fit =
-        model.warnings_scroll == 0 && all_lines <= usize::from(area.height.saturating_sub(2));
-    let title = if warnings.is_empty() {
-        String::from(" No warnings ")
-    } else if warnings.len() > 1 && all_fit {
-        format!(" Warnings ({}) ", warnings.len())
-    } else if warnings.len() > 1 {
-        format!(
-            " Warnings {}/{} {}",
-            model.warnings_scroll + 1,
-            warnings.len(),
-            if focused {
-                "· ↑↓ scroll "
-            } else {
-                "· tab to scroll "
-            }
-        )
-    } else {
-        String::from(" Warning ")
-    };
     let mut lines = Vec::new();
-    for warning in warnings.iter().skip(model.warnings_scroll) {
+    // The row each warning starts on.
+    let mut starts = Vec::with_capacity(warnings.len());
+    for warning in warnings {
+        starts.push(lines.len());
         let (mark, style) = match warning.severity {
             Severity::Error => ("✘ ", theme.error),
             Severity::Warning => ("! ", theme.warning),
@@ -389,10 +407,33 @@ fn render_warnings(model: &Model, status: &Status, theme: &Theme, frame: &mut Fr
             columns,
         ));
     }
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let overflow = total.saturating_sub(area.height.saturating_sub(2));
+    let scroll = u16::try_from(model.warnings_scroll)
+        .unwrap_or(u16::MAX)
+        .min(overflow);
+    // The warning on the top row is the one the title counts.
+    let top = starts
+        .iter()
+        .rposition(|&start| start <= usize::from(scroll))
+        .unwrap_or(0);
+    let how = if focused {
+        "· ↑↓ scroll "
+    } else {
+        "· tab to scroll "
+    };
+    let title = match warnings.len() {
+        0 => String::from(" No warnings "),
+        // Scrolling is offered only when some of it is out of sight.
+        1 if overflow == 0 => String::from(" Warning "),
+        1 => format!(" Warning {how}"),
+        count if overflow == 0 => format!(" Warnings ({count}) "),
+        count => format!(" Warnings {}/{count} {how}", top + 1),
+    };
     let block = Block::bordered()
         .padding(Padding::horizontal(1))
         .title(Span::styled(
-            title,
+            wrap::title(&title, area.width),
             if warnings.is_empty() {
                 theme.hint
             } else {
@@ -404,15 +445,19 @@ fn render_warnings(model: &Model, status: &Status, theme: &Theme, frame: &mut Fr
         } else {
             theme.border
         });
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    overflow
 }
 
-fn render_warning_summary(status: &Status, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// The one line that stands for the warnings on a small terminal: how many, and what Tab does
+/// (reads them, or goes back to the sources while they are read).
+fn render_warning_summary(
+    status: &Status,
+    reading: bool,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let warnings = &status.assessment.warnings;
     let line = if warnings.is_empty() {
         Line::styled("No warnings", theme.hint)
@@ -435,7 +480,14 @@ fn render_warning_summary(status: &Status, theme: &Theme, frame: &mut Frame, are
                 ),
                 style,
             ),
-            Span::styled(" · tab to read", theme.hint),
+            Span::styled(
+                if reading {
+                    " · tab back to the sources"
+                } else {
+                    " · tab to read"
+                },
+                theme.hint,
+            ),
         ])
     };
     frame.render_widget(Paragraph::new(line), area);

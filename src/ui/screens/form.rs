@@ -10,10 +10,10 @@ use super::sign_in::panel;
 use crate::ui::theme::Theme;
 use crate::ui::{help_bar, wrap};
 use crate::wizard::form::{Field, Form, Purpose};
-use crate::wizard::keymap;
+use crate::wizard::keymap::{self, Action};
 
-/// Draws `form`.
-pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws `form`; answers how many of its rows are out of sight (how far Page Down can scroll).
+pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     help_bar::render(frame, bar, keymap::FORM, theme);
     let width = body.width.saturating_sub(4);
@@ -25,9 +25,15 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
         width,
     ));
     lines.push(Line::raw(""));
-    let mut focus_line = 0;
+    // Where each part starts (the intro, each field, the note under them): the rows the form
+    // may start from when it follows its focus.
+    let mut stops = vec![0, lines.len()];
+    // The focused field's rows: its label, its value, its error or hint.
+    let mut focused_rows = (0, 0);
     for (index, field) in form.fields.iter().enumerate() {
         let focused = index == form.focus;
+        let start = lines.len();
+        stops.push(start);
         let label_style = if focused { theme.accent } else { theme.text };
         let optional = if field.optional { " (optional)" } else { "" };
         lines.push(Line::from(vec![
@@ -35,9 +41,6 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled(field.label, label_style),
             Span::styled(optional, theme.dim),
         ]));
-        if focused {
-            focus_line = lines.len();
-        }
         lines.push(value_line(field, focused, width, theme));
         match &field.error {
             Some(error) => lines.extend(wrap::hanging(
@@ -53,7 +56,11 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
                 width,
             )),
         }
+        if focused {
+            focused_rows = (start, lines.len());
+        }
     }
+    stops.push(lines.len());
     if form.busy {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Checking and saving…", theme.hint));
@@ -68,13 +75,52 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
         ));
     }
     let visible = usize::from(body.height.saturating_sub(2));
-    let scroll = (focus_line + 3).saturating_sub(visible);
+    let overflow = lines.len().saturating_sub(visible);
+    // What is about the whole form (a failed save) is wanted in view as well.
+    let wanted_end = if form.busy || form.message.is_some() {
+        lines.len()
+    } else {
+        focused_rows.1
+    };
+    let scroll = form.view.map_or_else(
+        || follow_focus(focused_rows.0, wanted_end, &stops, visible),
+        |at| usize::from(at).min(overflow),
+    );
+    let mut block = panel(form.title(), body.width, theme);
+    // The keys as the form's table names them.
+    let key = |action| keymap::binding_for(keymap::FORM, action).map_or("", |b| b.shown);
+    let (up, down) = (key(Action::PageUp), key(Action::PageDown));
+    let hint = match (scroll > 0, scroll < overflow) {
+        (true, true) => format!(" ↑↓ more · {up} {down} "),
+        (true, false) => format!(" ↑ more · {up} "),
+        (false, true) => format!(" ↓ more · {down} "),
+        (false, false) => String::new(),
+    };
+    if !hint.is_empty() {
+        block = block.title_bottom(Line::styled(hint, theme.accent).right_aligned());
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-            .block(panel(&format!(" {} ", form.title()), theme)),
+            .block(block),
         body,
     );
+    u16::try_from(overflow).unwrap_or(u16::MAX)
+}
+
+/// The first row in view when the form follows its focus: the rows from `start` (the focused
+/// field's label) to `end` (past its error or hint, or past a message about the whole form) end
+/// in view, and start in view when they fit, shown from the top where possible. The form starts
+/// at one of its `stops` (the intro, a field's label), never mid-sentence: what is above is
+/// hidden whole, and Page Up shows it.
+fn follow_focus(start: usize, end: usize, stops: &[usize], visible: usize) -> usize {
+    let least = end.saturating_sub(visible).min(start);
+    stops
+        .iter()
+        .copied()
+        .filter(|&stop| stop >= least && stop <= start)
+        .min()
+        .unwrap_or(start)
 }
 
 fn intro(purpose: Purpose) -> &'static str {

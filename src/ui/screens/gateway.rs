@@ -85,7 +85,7 @@ pub fn render(check: &GatewayCheck, theme: &Theme, frame: &mut Frame, area: Rect
         }
     }
     frame.render_widget(
-        Paragraph::new(lines).block(panel(" Cloud gateway ", theme)),
+        Paragraph::new(lines).block(panel(" Cloud gateway ", body.width, theme)),
         body,
     );
 }

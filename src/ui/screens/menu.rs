@@ -84,7 +84,7 @@ pub fn render(menu: &Menu, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))
-            .block(panel(&format!(" {} ", menu.title()), theme)),
+            .block(panel(menu.title(), body.width, theme)),
         body,
     );
 }

@@ -72,7 +72,7 @@ fn scrolled_dialog(
     let rows = u16::try_from(text.lines.len()).unwrap_or(u16::MAX);
     let overflow = rows.saturating_sub(body.height.saturating_sub(2));
     let scroll = text.scroll.min(overflow);
-    let mut block = panel(text.title, theme);
+    let mut block = panel(text.title, body.width, theme);
     let (up, down) = text.keys;
     let hint = match (scroll > 0, scroll < overflow) {
         (true, true) => format!(" ↑↓ more · {up} {down} "),

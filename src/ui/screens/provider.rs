@@ -44,7 +44,7 @@ pub fn render(setup: &ProviderSetup, theme: &Theme, frame: &mut Frame, area: Rec
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-            .block(panel(&title, theme)),
+            .block(panel(&title, body.width, theme)),
         body,
     );
 }

@@ -3,8 +3,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use crate::domain::change::{ChangeReview, Mark, Verdict};
 use crate::domain::time::{relative, short_utc};
@@ -97,18 +99,16 @@ fn render_succeeded(
         lines.extend(wiring_lines(wiring, theme, width));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        keymap::hint(
+    lines.extend(wrap::hanging(
+        Vec::new(),
+        &keymap::hint(
             sign_in.key_table(),
             &[(Action::Continue, "to go on"), (Action::Quit, "to quit")],
         ),
         theme.hint,
+        width,
     ));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let [result, pane] =
-        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
-    frame.render_widget(Paragraph::new(lines).block(panel(" Done ", theme)), result);
-    render_pane(sign_in, theme, frame, pane);
+    render_result(sign_in, " Done ", lines, theme, frame, body);
 }
 
 /// The result panel of a sign-in that failed, above the pane of what the child printed.
@@ -121,8 +121,9 @@ fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, 
         width,
     );
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        keymap::hint(
+    lines.extend(wrap::hanging(
+        Vec::new(),
+        &keymap::hint(
             sign_in.key_table(),
             &[
                 (Action::Retry, "to try again"),
@@ -131,10 +132,33 @@ fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, 
             ],
         ),
         theme.hint,
+        width,
     ));
-    let [result, pane] = Layout::vertical([Constraint::Length(6), Constraint::Fill(1)]).areas(body);
+    render_result(sign_in, " Sign-in failed ", lines, theme, frame, body);
+}
+
+/// A result panel of `lines` above the status pane, which keeps at least its latest line; what
+/// does not fit the panel ends with `…`.
+fn render_result(
+    sign_in: &SignIn,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    theme: &Theme,
+    frame: &mut Frame,
+    body: Rect,
+) {
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(body.height.saturating_sub(1));
+    let [result, pane] =
+        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
+    let shown = wrap::clipped(
+        lines,
+        usize::from(height.saturating_sub(2)),
+        result.width.saturating_sub(4),
+    );
     frame.render_widget(
-        Paragraph::new(lines).block(panel(" Sign-in failed ", theme)),
+        Paragraph::new(shown).block(panel(title, result.width, theme)),
         result,
     );
     render_pane(sign_in, theme, frame, pane);
@@ -234,41 +258,18 @@ fn render_title(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame,
         Constraint::Length(u16::try_from(right.width()).unwrap_or(u16::MAX)),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(ellipsized(left, left_area.width)), left_area);
+    frame.render_widget(
+        Paragraph::new(wrap::ellipsized(left, left_area.width)),
+        left_area,
+    );
     frame.render_widget(Paragraph::new(right), right_area);
 }
 
-/// `line` cut to `width` cells, its last one an ellipsis when anything was cut.
-fn ellipsized(line: Line<'static>, width: u16) -> Line<'static> {
-    let width = usize::from(width);
-    if line.width() <= width {
-        return line;
-    }
-    let mut room = width.saturating_sub(1);
-    let mut spans = Vec::new();
-    for span in line.spans {
-        let mut text = String::new();
-        for c in span.content.chars() {
-            let cell = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if cell > room {
-                break;
-            }
-            room -= cell;
-            text.push(c);
-        }
-        let full = text.len() == span.content.len();
-        spans.push(Span::styled(text, span.style));
-        if !full {
-            break;
-        }
-    }
-    spans.push(Span::raw("…"));
-    Line::from(spans)
-}
-
-pub(super) fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+/// A bordered, padded panel `width` cells wide titled `title` (cut with an ellipsis when it does
+/// not fit the border).
+pub(super) fn panel(title: &str, width: u16, theme: &Theme) -> Block<'static> {
     Block::bordered()
-        .title(Span::styled(title, theme.accent))
+        .title(Span::styled(wrap::title(title, width), theme.accent))
         .border_style(theme.border)
         .padding(Padding::horizontal(1))
 }
@@ -284,54 +285,133 @@ fn url_lines(url: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// Two lines: what became of the browser, and what the last copy did (the copy method matters
-/// over SSH, so it gets a line of its own).
-fn browser_note(sign_in: &SignIn, theme: &Theme) -> Vec<Line<'static>> {
-    let browser = match &sign_in.browser {
-        BrowserNote::NotTried => vec![Span::styled("Opening the browser…", theme.hint)],
-        BrowserNote::Opened(how) => vec![
-            Span::styled("✔ ", theme.success),
-            Span::styled(format!("Browser {how}"), theme.text),
-        ],
-        BrowserNote::Skipped(why) => vec![
-            Span::styled("Browser not opened: ", theme.warning),
-            Span::styled(format!("{why} (o tries anyway)"), theme.hint),
-        ],
-        BrowserNote::Failed(why) => vec![
-            Span::styled("Browser failed: ", theme.error),
-            Span::styled(format!("{why} (open the URL yourself)"), theme.hint),
-        ],
+/// What became of the browser, and what the last copy did (the copy method matters over SSH,
+/// so it gets a line of its own): each wrapped to `width`.
+fn browser_note(
+    sign_in: &SignIn,
+    theme: &Theme,
+    width: u16,
+) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let (label, text, style) = match &sign_in.browser {
+        BrowserNote::NotTried => (None, String::from("Opening the browser…"), theme.hint),
+        BrowserNote::Opened(how) => (
+            Some(Span::styled("✔ ", theme.success)),
+            format!("Browser {how}"),
+            theme.text,
+        ),
+        BrowserNote::Skipped(why) => (
+            Some(Span::styled("Browser not opened: ", theme.warning)),
+            format!("{why} (o tries anyway)"),
+            theme.hint,
+        ),
+        BrowserNote::Failed(why) => (
+            Some(Span::styled("Browser failed: ", theme.error)),
+            format!("{why} (open the URL yourself)"),
+            theme.hint,
+        ),
     };
+    // Label and reason wrap as one sentence; the label keeps its colour on the first row.
+    let whole = label
+        .as_ref()
+        .map_or_else(|| text.clone(), |label| format!("{}{text}", label.content));
+    let browser = wrap::hanging(Vec::new(), &whole, style, width)
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| match &label {
+            Some(label) if index == 0 => relabelled(&line, label, style),
+            _ => line,
+        })
+        .collect();
     let copied = sign_in.copied.as_ref().map_or_else(
         || {
-            Line::styled(
-                keymap::hint(
+            wrap::hanging(
+                Vec::new(),
+                &keymap::hint(
                     keymap::sign_in_table(sign_in.flow),
                     &[(Action::CopyUrl, "copies the URL")],
                 ),
                 theme.dim,
+                width,
             )
         },
         |copied| {
-            Line::from(vec![
-                Span::styled("✔ ", theme.success),
-                Span::styled(copied.clone(), theme.text),
-            ])
+            wrap::hanging(
+                vec![Span::styled("✔ ", theme.success)],
+                copied,
+                theme.text,
+                width,
+            )
         },
     );
-    vec![Line::from(browser), copied]
+    (browser, copied)
+}
+
+/// The first row of a wrapped note with its `label` in the label's own style.
+fn relabelled(line: &Line<'static>, label: &Span<'static>, style: Style) -> Line<'static> {
+    let row = line.to_string();
+    match row.strip_prefix(label.content.as_ref()) {
+        Some(rest) => Line::from(vec![label.clone(), Span::styled(rest.to_owned(), style)]),
+        None => line.clone(),
+    }
+}
+
+/// How the browser flow's rows are shared at one height.
+struct BrowserRows {
+    heading: u16,
+    url: u16,
+    note: u16,
+    copied: u16,
+    paste: u16,
+    pane: u16,
+}
+
+/// Shares `height` rows: the paste box, the heading and the status pane's latest line always;
+/// the URL's first row, then the browser note whole (what to do when the browser did not open)
+/// before the rest of the URL (`c` copies it whole when it is cut); then the copy line;
+/// whatever is left goes to the status pane.
+fn browser_rows(height: u16, url: u16, note: u16, copied: u16) -> BrowserRows {
+    let mut left = height;
+    let mut take = |wanted: u16| {
+        let given = wanted.min(left);
+        left -= given;
+        given
+    };
+    let paste = take(3);
+    let heading = take(1);
+    let pane_min = take(1);
+    let url_min = take(url.min(1));
+    let note = take(note);
+    let url_rest = take(url.saturating_sub(url_min));
+    let copied = take(copied);
+    let pane = pane_min + take(u16::MAX);
+    BrowserRows {
+        heading,
+        url: url_min + url_rest,
+        note,
+        copied,
+        paste,
+        pane,
+    }
 }
 
 fn render_browser_flow(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
     let url = sign_in.url.as_deref().unwrap_or_default();
     let url_rows = url_lines(url, area.width, theme);
-    let url_height = u16::try_from(url_rows.len()).unwrap_or(u16::MAX).max(1);
-    let [heading, link, note, paste, pane] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(url_height.min(area.height / 2)),
-        Constraint::Length(2),
-        Constraint::Length(3),
-        Constraint::Fill(1),
+    let (note, copied) = browser_note(sign_in, theme, area.width);
+    let count = |lines: &[Line]| u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let rows = browser_rows(
+        area.height,
+        count(&url_rows).max(1),
+        count(&note),
+        count(&copied),
+    );
+    let [heading, link, note_area, copied_area, paste, pane] = Layout::vertical([
+        Constraint::Length(rows.heading),
+        Constraint::Length(rows.url),
+        Constraint::Length(rows.note),
+        Constraint::Length(rows.copied),
+        Constraint::Length(rows.paste),
+        Constraint::Length(rows.pane),
     ])
     .areas(area);
     let heading_text = if url.is_empty() {
@@ -340,11 +420,14 @@ fn render_browser_flow(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area:
         Line::styled("Open this URL to sign in:", theme.text)
     };
     frame.render_widget(Paragraph::new(heading_text), heading);
-    frame.render_widget(Paragraph::new(url_rows), link);
+    // A URL cut by a short terminal says so with its last cell (`c` copies it whole).
+    let clip = |lines, rect: Rect| wrap::clipped(lines, usize::from(rect.height), rect.width);
+    frame.render_widget(Paragraph::new(clip(url_rows, link)), link);
     if theme.hyperlinks && !url.is_empty() {
         link_rows(frame.buffer_mut(), link, url, link.height);
     }
-    frame.render_widget(Paragraph::new(browser_note(sign_in, theme)), note);
+    frame.render_widget(Paragraph::new(clip(note, note_area)), note_area);
+    frame.render_widget(Paragraph::new(clip(copied, copied_area)), copied_area);
     render_paste_box(sign_in, theme, frame, paste);
     render_pane(sign_in, theme, frame, pane);
 }
@@ -353,6 +436,8 @@ fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Re
     let focused = sign_in.paste_focused;
     // What was pasted is a code (or an address holding one): only its ends and length show.
     let text = sign_in.paste.text();
+    // Inside the border and padding, after `> ` and before the cursor.
+    let room = area.width.saturating_sub(7);
     let shown = if text.is_empty() {
         String::new()
     } else {
@@ -362,16 +447,16 @@ fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Re
         } else {
             "characters"
         };
-        format!(
-            "{} ({count} {unit}, enter sends it)",
-            crate::domain::secret::mask(text)
-        )
+        let masked = crate::domain::secret::mask(text);
+        // The bar says what Enter does: a narrow box keeps the mask and the count.
+        let long = format!("{masked} ({count} {unit}, enter sends it)");
+        if long.width() <= usize::from(room) {
+            long
+        } else {
+            format!("{masked} ({count} {unit})")
+        }
     };
-    let room = usize::from(area.width.saturating_sub(6));
-    let visible: String = {
-        let chars: Vec<char> = shown.chars().collect();
-        chars[chars.len().saturating_sub(room)..].iter().collect()
-    };
+    let visible = tail(&shown, usize::from(room));
     let mut spans = vec![
         Span::styled("> ", theme.accent),
         Span::styled(visible, theme.text),
@@ -383,18 +468,22 @@ fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Re
         let enter = keymap::binding_for(keymap::sign_in_table(sign_in.flow), Action::FocusPaste)
             .map_or("tab", |binding| binding.shown);
         spans.push(Span::styled(
-            format!("paste the code or the whole address from the browser ({enter} to type it)"),
+            placeholder(enter, usize::from(room) + 1),
             theme.dim,
         ));
     }
-    let mut block =
-        Block::bordered().title(Span::styled(" Paste code here if prompted ", theme.accent));
+    let mut block = Block::bordered().title(Span::styled(
+        wrap::title("Paste code here if prompted", area.width),
+        theme.accent,
+    ));
     if sign_in.refused.is_some() {
         // The words are in the status pane; the box only says to paste again.
-        block = block.title_bottom(Span::styled(
-            " ✘ not taken: paste the whole code again ",
-            theme.error,
-        ));
+        let note = if area.width >= 43 {
+            "✘ not taken: paste the whole code again"
+        } else {
+            "✘ not taken: paste it again"
+        };
+        block = block.title_bottom(Span::styled(wrap::title(note, area.width), theme.error));
     }
     let block = block
         .border_style(if focused {
@@ -404,6 +493,72 @@ fn render_paste_box(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Re
         })
         .padding(Padding::horizontal(1));
     frame.render_widget(Paragraph::new(Line::from(spans)).block(block), area);
+}
+
+/// The end of `text` in `room` cells: an ellipsis first when the start did not fit.
+fn tail(text: &str, room: usize) -> String {
+    if text.width() <= room {
+        return text.to_owned();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let cell = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cell > room {
+            break;
+        }
+        used += cell;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
+/// What the empty paste box says, in the longest words that fit `room` cells (cut with an
+/// ellipsis below the shortest).
+fn placeholder(enter: &str, room: usize) -> String {
+    let long = format!("paste the code or the whole address from the browser ({enter} to type it)");
+    let short = format!("paste the code or its address ({enter} to type)");
+    let shortest = format!("paste the code ({enter} to type)");
+    [long, short]
+        .into_iter()
+        .find(|text| text.width() <= room)
+        .unwrap_or_else(|| {
+            wrap::ellipsized(Line::raw(shortest), u16::try_from(room).unwrap_or(u16::MAX))
+                .to_string()
+        })
+}
+
+/// The countdown, the polling state and the copy hint: one sentence wrapped from the left edge,
+/// the countdown in its own colour.
+fn countdown_lines(remaining: i64, polling: &str, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let countdown = Span::styled(
+        format!("Expires in {}:{:02} · ", remaining / 60, remaining % 60),
+        if remaining < 60 {
+            theme.warning
+        } else {
+            theme.hint
+        },
+    );
+    let state_text = format!(
+        "{}{} · {}",
+        countdown.content,
+        polling,
+        keymap::hint(
+            keymap::SIGN_IN_DEVICE,
+            &[(Action::CopyCode, "copies the code")]
+        )
+    );
+    wrap::hanging(Vec::new(), &state_text, theme.text, width)
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| {
+            if index == 0 {
+                relabelled(&line, &countdown, theme.text)
+            } else {
+                line
+            }
+        })
+        .collect()
 }
 
 fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -421,16 +576,33 @@ fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut 
         .collect::<Vec<_>>()
         .join(" ");
     let remaining = (device.expires_at_ms - now_ms).max(0) / 1000;
-    let [heading, link, code, state, note, pane] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(
-            u16::try_from(url_lines(&device.verification_uri, area.width, theme).len())
-                .unwrap_or(1),
-        ),
-        Constraint::Length(3),
-        Constraint::Length(1),
-        Constraint::Length(2),
-        Constraint::Fill(1),
+    let url_rows = url_lines(&device.verification_uri, area.width, theme);
+    let state_lines = countdown_lines(remaining, &device.polling, theme, area.width);
+    let (note, copied) = browser_note(sign_in, theme, area.width);
+    let count = |lines: &[Line]| u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    // The code and its countdown first, then the address, the notes; the pane keeps a line.
+    let mut left = area.height;
+    let mut take = |wanted: u16| {
+        let given = wanted.min(left);
+        left -= given;
+        given
+    };
+    let code_rows = take(3);
+    let heading_rows = take(1);
+    let pane_min = take(1);
+    let state_rows = take(count(&state_lines));
+    let url_height = take(count(&url_rows));
+    let note_rows = take(count(&note));
+    let copied_rows = take(count(&copied));
+    let pane_rows = pane_min + take(u16::MAX);
+    let [heading, link, code, state, note_area, copied_area, pane] = Layout::vertical([
+        Constraint::Length(heading_rows),
+        Constraint::Length(url_height),
+        Constraint::Length(code_rows),
+        Constraint::Length(state_rows),
+        Constraint::Length(note_rows),
+        Constraint::Length(copied_rows),
+        Constraint::Length(pane_rows),
     ])
     .areas(area);
     frame.render_widget(
@@ -440,10 +612,8 @@ fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut 
         )),
         heading,
     );
-    frame.render_widget(
-        Paragraph::new(url_lines(&device.verification_uri, area.width, theme)),
-        link,
-    );
+    let clip = |lines, rect: Rect| wrap::clipped(lines, usize::from(rect.height), rect.width);
+    frame.render_widget(Paragraph::new(clip(url_rows, link)), link);
     if theme.hyperlinks {
         link_rows(
             frame.buffer_mut(),
@@ -463,32 +633,9 @@ fn render_device_flow(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut 
         ),
         code_area,
     );
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(
-                format!("Expires in {}:{:02}", remaining / 60, remaining % 60),
-                if remaining < 60 {
-                    theme.warning
-                } else {
-                    theme.hint
-                },
-            ),
-            Span::styled(" · ", theme.dim),
-            Span::styled(device.polling.clone(), theme.text),
-            Span::styled(
-                format!(
-                    " · {}",
-                    keymap::hint(
-                        keymap::SIGN_IN_DEVICE,
-                        &[(Action::CopyCode, "copies the code")]
-                    )
-                ),
-                theme.hint,
-            ),
-        ])),
-        state,
-    );
-    frame.render_widget(Paragraph::new(browser_note(sign_in, theme)), note);
+    frame.render_widget(Paragraph::new(clip(state_lines, state)), state);
+    frame.render_widget(Paragraph::new(clip(note, note_area)), note_area);
+    frame.render_widget(Paragraph::new(clip(copied, copied_area)), copied_area);
     render_pane(sign_in, theme, frame, pane);
 }
 
@@ -545,40 +692,75 @@ fn render_qr_view(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect
     }
 }
 
+/// The live status pane: every line stamped with the time since the sign-in started, wrapped
+/// under its text, newest at the bottom, whole entries only (the newest cut with an ellipsis
+/// when even it does not fit). Below three rows there is no room for a border: the newest
+/// entries show bare.
 fn render_pane(sign_in: &SignIn, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let inner_rows = usize::from(area.height.saturating_sub(2));
-    let width = area.width.saturating_sub(4);
-    let mut lines = Vec::new();
-    for line in &sign_in.pane {
-        let seconds = (line.at_ms - sign_in.started_ms).max(0) / 1000;
-        let style = match line.tone {
-            Tone::Info => theme.text,
-            Tone::Good => theme.success,
-            Tone::Rejected => theme.warning,
-            Tone::Bad => theme.error,
-        };
-        lines.extend(wrap::hanging(
-            vec![Span::styled(
-                // Time since the sign-in started, marked as such.
-                format!("+{:02}:{:02} ", seconds / 60, seconds % 60),
-                theme.hint,
-            )],
-            &line.text,
-            style,
-            width,
-        ));
+    let bordered = area.height >= 3;
+    let (inner_rows, width) = if bordered {
+        (
+            usize::from(area.height.saturating_sub(2)),
+            area.width.saturating_sub(4),
+        )
+    } else {
+        (usize::from(area.height), area.width)
+    };
+    let entries: Vec<Vec<Line<'static>>> = sign_in
+        .pane
+        .iter()
+        .map(|line| {
+            let seconds = (line.at_ms - sign_in.started_ms).max(0) / 1000;
+            let style = match line.tone {
+                Tone::Info => theme.text,
+                Tone::Good => theme.success,
+                Tone::Rejected => theme.warning,
+                Tone::Bad => theme.error,
+            };
+            wrap::hanging(
+                vec![Span::styled(
+                    // Time since the sign-in started, marked as such.
+                    format!("+{:02}:{:02} ", seconds / 60, seconds % 60),
+                    theme.hint,
+                )],
+                &line.text,
+                style,
+                width,
+            )
+        })
+        .collect();
+    // Whole entries, newest at the bottom; older ones scroll away. The newest alone is cut
+    // (with an ellipsis) when it is taller than the pane: its start says what happened.
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for entry in entries.into_iter().rev() {
+        if lines.is_empty() {
+            lines = wrap::clipped(entry, inner_rows, width);
+        } else if lines.len() + entry.len() <= inner_rows {
+            lines.splice(0..0, entry);
+        } else {
+            break;
+        }
     }
-    // Newest at the bottom; older lines scroll away.
-    let skip = lines.len().saturating_sub(inner_rows);
-    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
-    let mut title = String::from(" Status ");
-    if let Some(address) = &sign_in.listening {
-        title = format!(" Status · callback on {address} ");
+    if !bordered {
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
     }
+    let title = match &sign_in.listening {
+        Some(address) => {
+            let full = format!("Status · callback on {address}");
+            // The address matters more than the words around it on a narrow pane.
+            if full.width() + 4 <= usize::from(area.width) {
+                full
+            } else {
+                format!("Status · {address}")
+            }
+        }
+        None => String::from("Status"),
+    };
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
-                .title(Span::styled(title, theme.accent))
+                .title(Span::styled(wrap::title(&title, area.width), theme.accent))
                 .border_style(theme.border)
                 .padding(Padding::horizontal(1)),
         ),

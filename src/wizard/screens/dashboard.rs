@@ -11,12 +11,10 @@ use super::config::Config;
 use crate::domain::secret::Secret;
 use crate::domain::status::Status;
 
-/// How many warnings a page-scroll moves.
-const WARNING_PAGE: usize = 3;
-
 /// A key on the dashboard.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
-    let Some(action) = keymap::action_for(keymap::DASHBOARD, key) else {
+    // The table in force: Enter is not in it while the warnings have focus.
+    let Some(action) = keymap::action_for(model.key_table(), key) else {
         return Vec::new();
     };
     match action {
@@ -174,11 +172,22 @@ pub(super) fn on_gateway_policy(model: &mut Model, url: &str, answer: PolicyAnsw
 }
 
 fn move_cursor(model: &mut Model, action: Action) {
-    let (position, count, page) = match model.focus {
-        Focus::List => (model.selected, Entry::count(), Entry::count()),
-        Focus::Warnings => (model.warnings_scroll, warning_count(model), WARNING_PAGE),
+    let (position, last, page) = match model.focus {
+        Focus::List => (
+            model.selected,
+            Entry::count().saturating_sub(1),
+            Entry::count(),
+        ),
+        // Rows: the view reports how many are out of sight; a page is a third of the terminal.
+        Focus::Warnings => {
+            let last = usize::from(model.overflow);
+            (
+                model.warnings_scroll.min(last),
+                last,
+                usize::from(model.height / 3).max(1),
+            )
+        }
     };
-    let last = count.saturating_sub(1);
     let moved = match action {
         Action::Up => position.saturating_sub(1),
         Action::Down => (position + 1).min(last),
@@ -201,10 +210,11 @@ fn warning_count(model: &Model) -> usize {
         .map_or(0, |status| status.assessment.warnings.len())
 }
 
+/// A new read may have fewer warnings: none leaves the list in focus (the view stops the scroll
+/// at the last row of those left).
 fn clamp_warnings(model: &mut Model) {
-    let count = warning_count(model);
-    model.warnings_scroll = model.warnings_scroll.min(count.saturating_sub(1));
-    if count == 0 {
+    if warning_count(model) == 0 {
+        model.warnings_scroll = 0;
         model.focus = Focus::List;
     }
 }

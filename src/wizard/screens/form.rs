@@ -170,6 +170,9 @@ pub struct Form {
     pub message: Option<String>,
     /// Whether a submit is being checked and saved (keys wait).
     pub busy: bool,
+    /// Where PgUp/PgDn scrolled the form to, in rows from its top; `None` keeps the focused
+    /// field, its error and its hint in view (any other key comes back to that).
+    pub view: Option<u16>,
     /// The name under which a different saved key may be replaced: set once the user was
     /// told, so the next submit with that name replaces it.
     pub replace: Option<String>,
@@ -299,6 +302,7 @@ impl Form {
             focus,
             message: None,
             busy: false,
+            view: None,
             replace: None,
         }
     }
@@ -386,6 +390,7 @@ impl Form {
 
     /// Text pasted into the focused field: control characters (a trailing newline) dropped.
     pub fn on_paste(&mut self, text: &str) {
+        self.view = None;
         if !self.busy {
             self.insert(text.trim());
         }
@@ -476,9 +481,23 @@ use super::sign_in::{Flow, Request, Target};
 
 /// A key on a form.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    // The view reports how many rows are out of sight; a page is half the terminal.
+    let (most, page) = (model.overflow, (model.height / 2).max(1));
     let Screen::Form(form) = &mut model.screen else {
         return Vec::new();
     };
+    // PgUp from the field shows the top (the intro), PgDn the end; then a page at a time.
+    match key {
+        Key::PageUp => {
+            form.view = Some(form.view.map_or(0, |at| at.min(most).saturating_sub(page)));
+            return Vec::new();
+        }
+        Key::PageDown => {
+            form.view = Some(form.view.map_or(most, |at| (at + page).min(most)));
+            return Vec::new();
+        }
+        _ => form.view = None,
+    }
     match form.on_key(key) {
         FormKey::Handled => Vec::new(),
         FormKey::Back => model.pop(),

@@ -56,6 +56,11 @@ pub(super) fn clamp_scroll(model: &mut Model) {
         Screen::Outcome(outcome) => outcome.scroll = outcome.scroll.min(most),
         Screen::Approval(approval) => approval.scroll = approval.scroll.min(most),
         Screen::Helper(run) => run.scroll = run.scroll.min(most),
+        Screen::Form(form) => form.view = form.view.map(|at| at.min(most)),
+        // Only while the warnings are what the overflow measures.
+        Screen::Dashboard if model.focus == super::model::Focus::Warnings => {
+            model.warnings_scroll = model.warnings_scroll.min(usize::from(most));
+        }
         _ => {}
     }
 }
