@@ -34,7 +34,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) -> u16 {
     }
     let mut overflow = 0;
     match &model.screen {
-        Screen::SignIn(sign_in) => sign_in::render(sign_in, model.now_ms, theme, frame, area),
+        Screen::SignIn(sign_in) => {
+            overflow = sign_in::render(sign_in, model.now_ms, model.help_bar(), theme, frame, area);
+        }
         Screen::Menu(menu) => menu::render(menu, theme, frame, area),
         Screen::Form(form) => overflow = form::render(form, theme, frame, area),
         Screen::Approval(approval) => {

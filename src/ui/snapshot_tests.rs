@@ -551,9 +551,17 @@ mod sign_in {
             }),
             15_500,
         );
-        let text = screen(&model);
-        assert!(text.contains("you apply the settings…  │"), "{text}");
+        // Too tall for 40×12: the border says there is more, and the arrows reach its end.
+        let text = super::shown(&mut model);
+        assert!(text.contains("┌ Done · ↓ more"), "{text}");
         assert!(text.contains("\"+00:15 Signed in"), "{text}");
+        for _ in 0..12 {
+            update(&mut model, Msg::Key(Key::Down));
+            super::shown(&mut model);
+        }
+        let text = super::shown(&mut model);
+        assert!(text.contains("┌ Done · ↑ more"), "{text}");
+        assert!(text.contains("change"), "the last line: {text}");
     }
 
     #[test]
@@ -643,6 +651,59 @@ mod wiring {
             "{text}"
         );
         assert!(!text.contains("w write settings"));
+    }
+
+    /// At 40×12 the change does not fit the success panel: `w` is not offered (and does
+    /// nothing) until its last line was on screen, so it is never written unseen.
+    #[test]
+    fn a_change_too_tall_for_the_screen_is_written_only_once_seen_whole() {
+        let (mut model, _) = Model::signing_in(
+            Request {
+                target: Target::Sso(String::from("corp")),
+                flow: Flow::Browser,
+            },
+            String::from("corp (https://sso.example.com)"),
+            40,
+            12,
+            NOW,
+        );
+        let ticket = model.ticket;
+        for reply in [
+            Reply::SignIn {
+                event: SignInEvent::Succeeded(Success {
+                    who: Some(String::from("ada@example.com")),
+                    stored: Some(String::from("~/.claude/ccauth/credentials.json, mode 0600")),
+                    claude_code: None,
+                    expires_at_ms: Some(NOW + 3_600_000),
+                }),
+                now_ms: NOW + 9_000,
+            },
+            Reply::Wiring(Ok(Wiring {
+                path: String::from("~/.claude/settings.json"),
+                lines: vec![
+                    String::from("+ \"apiKeyHelper\": \"ccauth token --sso corp\""),
+                    String::from("+ env.CLAUDE_CODE_API_KEY_HELPER_TTL_MS: \"3300000\""),
+                ],
+                state: WiringState::Proposed,
+                review: None,
+            })),
+        ] {
+            update(&mut model, Msg::reply(ticket, reply));
+        }
+        let text = super::shown(&mut model);
+        assert!(text.contains("↓ more"), "{text}");
+        assert!(!text.contains("w write"), "not offered yet: {text}");
+        assert!(update(&mut model, Msg::Key(Key::Char('w'))).is_empty());
+        for _ in 0..20 {
+            update(&mut model, Msg::Key(Key::Down));
+            super::shown(&mut model);
+        }
+        let text = super::shown(&mut model);
+        assert!(text.contains("3300000"), "the change's last line: {text}");
+        assert_eq!(
+            update(&mut model, Msg::Key(Key::Char('w'))),
+            vec![crate::wizard::Effect::ApplyWiring { ticket }]
+        );
     }
 
     /// An approved `ANTHROPIC_API_KEY` outranks the apiKeyHelper the sign-in would wire: the

@@ -347,6 +347,9 @@ pub const SIGN_IN: &[Binding] = &[
         label: "cancel / back",
         in_bar: true,
     },
+    // The result panel, when it does not fit (a settings change after a sign-in).
+    RESULT_UP,
+    RESULT_DOWN,
     HELP,
     Binding {
         keys: &[Key::Char('q'), Key::Ctrl('c')],
@@ -464,6 +467,8 @@ pub const SIGN_IN_DEVICE: &[Binding] = &[
     ),
     bind(&[Key::Enter], Action::Continue, "enter", "continue", false),
     bind(&[Key::Esc], Action::Back, "esc", "cancel / back", true),
+    RESULT_UP,
+    RESULT_DOWN,
     HELP,
     bind(
         &[Key::Char('q'), Key::Ctrl('c')],
@@ -473,6 +478,23 @@ pub const SIGN_IN_DEVICE: &[Binding] = &[
         false,
     ),
 ];
+
+/// The sign-in's result panel scrolled up, when it does not fit.
+const RESULT_UP: Binding = bind(
+    &[Key::Up, Key::Char('k')],
+    Action::Up,
+    "↑",
+    "more above",
+    true,
+);
+/// The sign-in's result panel scrolled down, when it does not fit.
+const RESULT_DOWN: Binding = bind(
+    &[Key::Down, Key::Char('j')],
+    Action::Down,
+    "↓",
+    "more below",
+    true,
+);
 
 /// The sign-in screen's table for `flow`.
 pub fn sign_in_table(flow: super::screens::sign_in::Flow) -> &'static [Binding] {

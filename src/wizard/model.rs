@@ -460,7 +460,7 @@ impl Model {
     pub fn offers(&self, action: super::Action) -> bool {
         use super::Action;
         match &self.screen {
-            Screen::SignIn(sign_in) => sign_in.offers(action),
+            Screen::SignIn(sign_in) => sign_in.offers(action, self.overflow),
             Screen::Helper(run) => match action {
                 Action::Up => run.scroll > 0,
                 Action::Down => run.scroll < self.overflow,
@@ -532,7 +532,7 @@ impl Model {
     /// The views draw it and the hint test presses every key it names.
     pub fn help_bar(&self) -> Vec<&'static super::Binding> {
         match &self.screen {
-            Screen::SignIn(sign_in) => sign_in.help_bar(),
+            Screen::SignIn(sign_in) => sign_in.help_bar(self.overflow),
             _ => super::keymap::bar(self.key_table(), |action| self.offers(action)),
         }
     }

@@ -20,7 +20,16 @@ use crate::wizard::sign_in::{
 };
 
 /// Draws the sign-in screen for `sign_in` at time `now_ms`.
-pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the sign-in screen; answers how many rows of the result panel (signed in, failed) did
+/// not fit, for the arrows to scroll and for `w` to wait until a change was seen whole.
+pub fn render(
+    sign_in: &SignIn,
+    now_ms: i64,
+    bar_items: Vec<&'static crate::wizard::keymap::Binding>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> u16 {
     let [title, body, bar] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -28,28 +37,25 @@ pub fn render(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame, a
     ])
     .areas(area);
     render_title(sign_in, now_ms, theme, frame, title);
-    help_bar::render_items(frame, bar, sign_in.help_bar(), theme);
+    help_bar::render_items(frame, bar, bar_items, theme);
 
     match &sign_in.phase {
         Phase::Succeeded(success) => {
-            render_succeeded(sign_in, success, now_ms, theme, frame, body);
-            return;
+            return render_succeeded(sign_in, success, now_ms, theme, frame, body);
         }
-        Phase::Failed(why) => {
-            render_failed(sign_in, why, theme, frame, body);
-            return;
-        }
+        Phase::Failed(why) => return render_failed(sign_in, why, theme, frame, body),
         _ => {}
     }
 
     if sign_in.show_qr {
         render_qr_view(sign_in, theme, frame, body);
-        return;
+        return 0;
     }
     match sign_in.flow {
         Flow::Browser => render_browser_flow(sign_in, theme, frame, body),
         Flow::Device => render_device_flow(sign_in, now_ms, theme, frame, body),
     }
+    0
 }
 
 /// The result panel of a sign-in that worked, above the pane of what the child printed.
@@ -60,7 +66,7 @@ fn render_succeeded(
     theme: &Theme,
     frame: &mut Frame,
     body: Rect,
-) {
+) -> u16 {
     let mut lines = vec![Line::from(vec![
         Span::styled("✔ Signed in", theme.success),
         Span::styled(
@@ -108,11 +114,11 @@ fn render_succeeded(
         theme.hint,
         width,
     ));
-    render_result(sign_in, " Done ", lines, theme, frame, body);
+    render_result(sign_in, " Done ", lines, theme, frame, body)
 }
 
 /// The result panel of a sign-in that failed, above the pane of what the child printed.
-fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, body: Rect) {
+fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, body: Rect) -> u16 {
     let width = body.width.saturating_sub(4);
     let mut lines = wrap::hanging(
         vec![Span::styled("✘ ", theme.error)],
@@ -134,11 +140,12 @@ fn render_failed(sign_in: &SignIn, why: &str, theme: &Theme, frame: &mut Frame, 
         theme.hint,
         width,
     ));
-    render_result(sign_in, " Sign-in failed ", lines, theme, frame, body);
+    render_result(sign_in, " Sign-in failed ", lines, theme, frame, body)
 }
 
-/// A result panel of `lines` above the status pane, which keeps at least its latest line; what
-/// does not fit the panel ends with `…`.
+/// A result panel of `lines` above the status pane, which keeps at least its latest line. What
+/// does not fit scrolls (the arrows, from the sign-in's `scroll`), the border saying which way
+/// there is more; answers how many rows are out of sight.
 fn render_result(
     sign_in: &SignIn,
     title: &str,
@@ -146,22 +153,33 @@ fn render_result(
     theme: &Theme,
     frame: &mut Frame,
     body: Rect,
-) {
+) -> u16 {
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(body.height.saturating_sub(1));
     let [result, pane] =
         Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
-    let shown = wrap::clipped(
-        lines,
-        usize::from(height.saturating_sub(2)),
-        result.width.saturating_sub(4),
-    );
+    let rows = usize::from(height.saturating_sub(2));
+    let overflow = lines.len().saturating_sub(rows);
+    let scroll = usize::from(sign_in.scroll).min(overflow);
+    let more = match (scroll > 0, scroll < overflow) {
+        (true, true) => "↑↓ more",
+        (false, true) => "↓ more",
+        (true, false) => "↑ more",
+        (false, false) => "",
+    };
+    let title = if more.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{}· {more} ", title.trim_end().to_owned() + " ")
+    };
+    let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(rows).collect();
     frame.render_widget(
-        Paragraph::new(shown).block(panel(title, result.width, theme)),
+        Paragraph::new(shown).block(panel(&title, result.width, theme)),
         result,
     );
     render_pane(sign_in, theme, frame, pane);
+    u16::try_from(overflow).unwrap_or(u16::MAX)
 }
 
 /// What a settings change would do, each line behind its mark (`✔` it works, `!` not as one may

@@ -274,6 +274,8 @@ pub struct SignIn {
     pub ended_ms: Option<i64>,
     /// Which attempt this is: 1, then one more for each retry.
     pub attempt: u32,
+    /// How far the result panel (signed in, failed) is scrolled, in rows.
+    pub scroll: u16,
     /// The status pane.
     pub pane: Vec<PaneLine>,
     /// The paste box's text.
@@ -314,6 +316,7 @@ impl SignIn {
             started_ms: now_ms,
             ended_ms: None,
             attempt: 1,
+            scroll: 0,
             pane: Vec::new(),
             paste: PasteBuffer::default(),
             // Letters are shortcuts until the user moves into the box.
@@ -550,20 +553,48 @@ impl SignIn {
         }
     }
 
-    /// Whether `action` does something now: what the bar of this state lists, and leaving
-    /// and the help, which always do.
-    pub fn offers(&self, action: Action) -> bool {
-        self.bar_actions().contains(&action)
+    /// Whether `action` does something now, with `overflow` rows of the result out of sight:
+    /// what the bar of this state lists, and leaving and the help, which always do.
+    pub fn offers(&self, action: Action, overflow: u16) -> bool {
+        self.bar_actions(overflow).contains(&action)
             || matches!(action, Action::Back | Action::Help | Action::Quit)
     }
 
-    /// The help bar: the keys that do something right now.
-    pub fn help_bar(&self) -> Vec<&'static Binding> {
-        keymap::bar_in_order(self.key_table(), self.bar_actions())
+    /// The help bar, with `overflow` rows of the result out of sight: the keys that do
+    /// something right now.
+    pub fn help_bar(&self, overflow: u16) -> Vec<&'static Binding> {
+        keymap::bar_in_order(self.key_table(), &self.bar_actions(overflow))
     }
 
-    /// The keys that do something right now, in help-bar order.
-    pub fn bar_actions(&self) -> &'static [Action] {
+    /// The keys that do something right now, in help-bar order, with `overflow` rows of the
+    /// result panel out of sight: the arrows then scroll it, and a proposed settings change is
+    /// written (`w`) only once its last line was on screen.
+    pub fn bar_actions(&self, overflow: u16) -> Vec<Action> {
+        let mut actions = self.state_actions().to_vec();
+        if !self.running() && overflow > 0 {
+            if self.scroll < overflow {
+                actions.retain(|action| *action != Action::WriteSettings);
+                actions.insert(0, Action::Down);
+            }
+            if self.scroll > 0 {
+                actions.insert(0, Action::Up);
+            }
+        }
+        actions
+    }
+
+    /// Scrolls the result panel one row (`down` or up), within the `overflow` rows out of
+    /// sight.
+    fn scroll_by(&mut self, down: bool, overflow: u16) {
+        self.scroll = if down {
+            (self.scroll + 1).min(overflow)
+        } else {
+            self.scroll.saturating_sub(1)
+        };
+    }
+
+    /// The keys of this state before any scrolling, in help-bar order.
+    fn state_actions(&self) -> &'static [Action] {
         if self.paste_focused && self.paste_open() {
             return &[
                 Action::Submit,
@@ -630,7 +661,7 @@ use super::super::msg::Reply;
 
 /// A key on the sign-in screen.
 pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
-    let (now_ms, ticket) = (model.now_ms, model.ticket);
+    let (now_ms, ticket, overflow) = (model.now_ms, model.ticket, model.overflow);
     let Screen::SignIn(sign_in) = &mut model.screen else {
         return Vec::new();
     };
@@ -685,12 +716,11 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             return restart(model, request);
         }
         Action::Continue if matches!(sign_in.phase, Phase::Succeeded(_)) => return model.finish(),
-        Action::WriteSettings
-            if sign_in
-                .wiring
-                .as_ref()
-                .is_some_and(|wiring| wiring.state == WiringState::Proposed) =>
-        {
+        Action::Up | Action::Down if sign_in.offers(action, overflow) => {
+            sign_in.scroll_by(action == Action::Down, overflow);
+        }
+        // Never written unseen: only once the change's last line was on screen.
+        Action::WriteSettings if sign_in.offers(action, overflow) => {
             return vec![Effect::ApplyWiring { ticket }];
         }
         _ => {}
