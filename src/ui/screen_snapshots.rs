@@ -625,6 +625,34 @@ fn bedrock_review_without_aws_credentials_40x12() {
 }
 
 #[test]
+fn a_review_too_tall_for_the_screen_is_written_only_once_seen_whole() {
+    let mut model = bedrock_review_without_aws(40, 12);
+    let top = shown(&mut model);
+    assert!(top.contains("↓ more"), "{top}");
+    assert!(
+        !top.contains("w write"),
+        "w is not offered before the end: {top}"
+    );
+    assert!(
+        update(&mut model, Msg::Key(Key::Char('w'))).is_empty(),
+        "w writes nothing unseen"
+    );
+    for _ in 0..40 {
+        keys(&mut model, &[Key::Down]);
+        shown(&mut model);
+    }
+    let end = shown(&mut model);
+    assert!(end.contains("CLAUDE_CODE_USE_BEDROCK"), "{end}");
+    assert!(
+        matches!(
+            update(&mut model, Msg::Key(Key::Char('w')))[..],
+            [crate::wizard::Effect::ApplyWiring { .. }]
+        ),
+        "w writes once the end was seen"
+    );
+}
+
+#[test]
 fn bedrock_review_written_says_it_does_not_work_yet() {
     let mut model = bedrock_review_without_aws(80, 24);
     keys(&mut model, &[Key::Char('w')]);

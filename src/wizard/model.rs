@@ -479,6 +479,8 @@ impl Model {
             Screen::Outcome(outcome) => match action {
                 Action::Up => outcome.scroll > 0,
                 Action::Down => outcome.scroll < self.overflow,
+                // `w` once the change was seen whole.
+                Action::WriteSettings => outcome.scroll >= self.overflow && outcome.offers(action),
                 _ => outcome.offers(action),
             },
             Screen::Form(form) => match action {

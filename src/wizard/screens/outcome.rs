@@ -62,7 +62,10 @@ pub(super) fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     let state = outcome.wiring.as_ref().map(|wiring| &wiring.state);
     let written = matches!(state, Some(WiringState::Written(_)));
     match (keymap::action_for(keymap::OUTCOME, key), outcome.kind) {
-        (Some(Action::WriteSettings), _) if state == Some(&WiringState::Proposed) => {
+        // Never written unseen: only once the change's last line was on screen.
+        (Some(Action::WriteSettings), _)
+            if state == Some(&WiringState::Proposed) && outcome.scroll >= overflow =>
+        {
             vec![Effect::ApplyWiring { ticket }]
         }
         // What was saved is saved, and a change written is done: the journey is over.
