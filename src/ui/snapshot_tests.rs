@@ -493,6 +493,31 @@ mod sign_in {
         assert!(text.contains("consent screen"), "{text}");
     }
 
+    /// A code sent to `claude auth login` is checked by claude first (it may ask again): the
+    /// header says so, not that ccauth exchanges it.
+    #[test]
+    fn a_claude_sign_in_says_the_code_is_being_checked() {
+        let (mut model, _) = Model::signing_in(
+            Request {
+                target: Target::Claude {
+                    console: false,
+                    sso: false,
+                    email: None,
+                },
+                flow: Flow::Browser,
+            },
+            String::from("Claude account · claude auth login"),
+            80,
+            24,
+            T0,
+        );
+        send(&mut model, SignInEvent::Exchanging, 5_000);
+        let text = screen(&model);
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.contains("checking the code"), "{text}");
+        assert!(!text.contains("exchanging the code"), "{text}");
+    }
+
     /// The title gives way to the clock and the state at every width, on the QR screen too:
     /// it ends whole or with `…`, and a blank cell stays before the clock.
     #[test]

@@ -255,6 +255,15 @@ fn render_title(sign_in: &SignIn, now_ms: i64, theme: &Theme, frame: &mut Frame,
         Phase::Starting => "starting",
         Phase::Waiting if sign_in.refused.is_some() => "asked again",
         Phase::Waiting => "waiting",
+        // claude checks a pasted code before it exchanges it (and may ask again).
+        Phase::Exchanging
+            if matches!(
+                sign_in.request.target,
+                crate::wizard::sign_in::Target::Claude { .. }
+            ) =>
+        {
+            "checking the code"
+        }
         Phase::Exchanging => "exchanging the code",
         Phase::Succeeded(_) => "signed in",
         Phase::Failed(_) => "failed",
