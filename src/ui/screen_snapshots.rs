@@ -192,17 +192,9 @@ fn approval_dialog_at_the_smallest_size_scrolls() {
     let top = screen(&model);
     assert!(top.contains("↓ more · pgdn"), "{top}");
     // Scrolled to the end (as the loop reports what did not fit), the explanation is in view.
-    let overflow = {
-        let mut terminal =
-            Terminal::new(TestBackend::new(40, 12)).unwrap_or_else(|error| panic!("{error}"));
-        let mut rows = 0;
-        terminal
-            .draw(|frame| rows = render(&model, &Theme::color(), frame))
-            .unwrap_or_else(|error| panic!("{error}"));
-        rows
-    };
+    shown(&mut model);
+    let overflow = model.overflow;
     assert!(overflow > 0);
-    update(&mut model, Msg::Overflow { rows: overflow });
     for _ in 0..overflow + 2 {
         keys(&mut model, &[Key::PageDown]);
     }
@@ -600,20 +592,10 @@ fn bedrock_review_without_aws_credentials_40x12() {
     assert!(!first.contains('✔'), "{first}");
     insta::assert_snapshot!(first);
     // Everything can be scrolled to: the fix and the change itself.
-    let drawn = |model: &mut Model| {
-        let mut terminal =
-            Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
-        let mut overflow = 0;
-        terminal
-            .draw(|frame| overflow = render(model, &Theme::color(), frame))
-            .expect("draw");
-        update(model, Msg::Overflow { rows: overflow });
-        terminal.backend().to_string()
-    };
-    let mut seen = drawn(&mut model);
+    let mut seen = shown(&mut model);
     for _ in 0..30 {
         keys(&mut model, &[Key::Down]);
-        seen.push_str(&drawn(&mut model));
+        seen.push_str(&shown(&mut model));
     }
     for words in [
         "aws configure sso",
@@ -673,7 +655,7 @@ fn bedrock_review_written_says_it_does_not_work_yet() {
 
 /// Draws `model` as the loop does: the rows that do not fit go back to the model, then it is
 /// drawn again.
-fn shown(model: &mut Model) -> String {
+pub(super) fn shown(model: &mut Model) -> String {
     let mut terminal =
         Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
     let mut overflow = 0;

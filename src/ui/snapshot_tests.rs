@@ -5,6 +5,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
+use super::screen_snapshots::shown;
 use super::{Theme, render};
 use crate::domain::fixtures::{Builder, NOW};
 use crate::domain::precedence::{Mode, SourceId};
@@ -824,19 +825,6 @@ fn the_warnings_offer_scrolling_only_when_some_are_out_of_sight() {
     let tall = screen(&model_for(&typical(), 100, 60));
     assert!(tall.contains("Warnings (3)"), "{tall}");
     assert!(!tall.contains("to scroll"), "{tall}");
-}
-
-/// Draws `model` as the loop does: what does not fit goes back to the model, then it is drawn
-/// again.
-fn shown(model: &mut Model) -> String {
-    let mut terminal =
-        Terminal::new(TestBackend::new(model.width, model.height)).expect("test backend");
-    let mut overflow = 0;
-    terminal
-        .draw(|frame| overflow = render(model, &Theme::color(), frame))
-        .expect("draw");
-    update(model, Msg::Overflow { rows: overflow });
-    screen(model)
 }
 
 #[test]
