@@ -276,7 +276,10 @@ pub fn gateway_login(
         &format!("Cloud gateway {url}"),
         starter,
         paths,
-        Some(wire),
+        Some(crate::plain::Wire {
+            write: wire,
+            env: input,
+        }),
         answers,
         out,
     )

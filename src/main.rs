@@ -19,11 +19,7 @@ use ccauth::{cli_docs, commands, helper, logging, plain};
 fn main() -> ExitCode {
     // First of all: a panic anywhere ends the program, with the terminal restored and every
     // child process group ccauth started stopped.
-    ccauth::terminal::install_crash_handler(|| {
-        ccauth::platform::child::kill_all_groups();
-        // A key typed in line mode had the echo off.
-        ccauth::plain::input::restore_terminal();
-    });
+    ccauth::terminal::install_crash_handler(on_crash);
     let cli = cli::parse();
     logging::init();
     let input = LoadInput::from_process();
@@ -116,12 +112,22 @@ fn main() -> ExitCode {
             provider,
             starter.as_ref(),
             &claude_paths,
-            Some(wire),
+            Some(plain::Wire {
+                write: wire,
+                env: &input,
+            }),
             &mut plain::input::Input::stdin(),
             &mut Out::new(std::io::stdout()),
         ));
     }
     full_screen(start, input, &claude_paths, starter)
+}
+
+/// What a crash stops on its way out: every child process group ccauth started, and the echo
+/// turned off while a key is typed in line mode.
+fn on_crash() {
+    ccauth::platform::child::kill_all_groups();
+    ccauth::plain::input::restore_terminal();
 }
 
 /// How long leaving the full-screen interface waits for a blocking job (a file write under a

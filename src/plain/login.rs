@@ -275,8 +275,8 @@ impl Journey<'_> {
         Ok(self.sign_in(Target::Sso(name), flow, &provider, Some(self.args.wire)))
     }
 
-    /// Runs the sign-in of `target` in lines (pasted codes from standard input); `wire` as
-    /// [`super::sign_in`] takes it.
+    /// Runs the sign-in of `target` in lines (pasted codes from standard input), then, with
+    /// `wire`, the settings change that makes Claude Code use it (`Some(true)`: `--wire`).
     fn sign_in(&mut self, target: Target, flow: Flow, provider: &str, wire: Option<bool>) -> u8 {
         let starter = self.starter();
         super::sign_in(
@@ -284,7 +284,10 @@ impl Journey<'_> {
             provider,
             &starter,
             self.paths,
-            wire,
+            wire.map(|write| super::Wire {
+                write,
+                env: self.env,
+            }),
             &mut self.input,
             self.out,
         )

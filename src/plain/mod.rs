@@ -30,17 +30,25 @@ pub fn status(input: &LoadInput, mode: Mode, as_json: bool) -> u8 {
     u8::from(!status.usable(mode))
 }
 
+/// After a line-mode sign-in: make Claude Code use it, judged on `env` (the environment and
+/// files ccauth was started with); `write` says to write the change without asking (`--wire`).
+pub struct Wire<'a> {
+    /// Write without asking.
+    pub write: bool,
+    /// What Claude Code would see, for the change's review.
+    pub env: &'a crate::claude::LoadInput,
+}
+
 /// A sign-in in line mode (`ccauth demo` or `ccauth login` with output piped, or `--plain`):
 /// the URL on a line of its own, each step as a line on `out`, pasted codes read from `input`.
-/// After an SSO or gateway sign-in, `wire` says whether to write the settings change that makes
-/// Claude Code use it at once (`Some(true)`) or to show it and ask (`Some(false)`); `None` skips
-/// it. Returns 0 when signed in, 1 when not.
+/// After an SSO or gateway sign-in, `wire` shows the settings change that makes Claude Code use
+/// it and writes it (at once, or on a yes); `None` skips it. Returns 0 when signed in, 1 when not.
 pub fn sign_in(
     request: &crate::wizard::sign_in::Request,
     provider: &str,
     starter: &dyn crate::actions::SignInStarter,
     paths: &crate::claude::world::Paths,
-    wire: Option<bool>,
+    wire: Option<Wire<'_>>,
     input: &mut Input,
     out: &mut dyn Write,
 ) -> u8 {
@@ -108,16 +116,15 @@ pub fn sign_in(
     let Some(wire) = wire else {
         return 0;
     };
-    let env = crate::claude::LoadInput::from_process();
     wire_claude_code(
         crate::actions::settings::sign_in_proposal(
-            &env,
+            wire.env,
             paths,
             &request.target,
             crate::status::now_ms(),
         ),
         &format!("Not written. Run `ccauth login {rerun} --wire` to write it."),
-        wire,
+        wire.write,
         paths.home.as_deref(),
         Some(input),
         out,
