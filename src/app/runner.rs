@@ -129,7 +129,7 @@ impl Runner {
             Effect::SetupToken => return Next::Handoff(Handoff::SetupToken),
             Effect::Copy { ticket, text } => {
                 // The clipboard's owner lives here and OSC 52 goes to the terminal: both are
-                // quick, local writes.
+                // quick, local writes (inside tmux, a tmux command bounded to half a second).
                 let result = self
                     .clipboard
                     .copy(&text, &self.session, terminal)

@@ -148,9 +148,13 @@ pub fn hold_from_stdin() -> u8 {
     }
 }
 
+/// How long a tmux command may take: it answers at once, and the screen waits for it (a hung
+/// tmux server must not freeze ccauth).
+const TMUX_LIMIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Puts `text` in tmux's paste buffer (given on standard input, never as an argument), asking
 /// tmux to pass it on to the terminal's clipboard (`-w`, tmux 3.2+; older tmux without it).
-/// Answers whether tmux took it.
+/// Answers whether tmux took it within [`TMUX_LIMIT`].
 fn tmux_load_buffer(text: &str) -> bool {
     let load = |args: &[&str]| {
         let child = std::process::Command::new("tmux")
@@ -165,22 +169,31 @@ fn tmux_load_buffer(text: &str) -> bool {
         if let Some(mut stdin) = child.stdin.take() {
             let _ = stdin.write_all(text.as_bytes());
         }
-        child.wait().is_ok_and(|status| status.success())
+        let started = std::time::Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return status.success(),
+                Ok(None) if started.elapsed() < TMUX_LIMIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return false;
+                }
+            }
+        }
     };
     load(&["load-buffer", "-w", "-"]) || load(&["load-buffer", "-"])
 }
 
 /// Whether tmux's `set-clipboard` passes a copy on to the outer terminal (`on`, `external`).
 fn tmux_passes_clipboard_on() -> bool {
-    std::process::Command::new("tmux")
-        .args(["show-options", "-gv", "set-clipboard"])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .is_ok_and(|output| {
-            let value = String::from_utf8_lossy(&output.stdout);
-            output.status.success() && value.trim() != "off"
-        })
+    let mut command = std::process::Command::new("tmux");
+    command.args(["show-options", "-gv", "set-clipboard"]);
+    super::child::run(&mut command, TMUX_LIMIT).is_ok_and(|output| {
+        output.status.success() && String::from_utf8_lossy(&output.stdout).trim() != "off"
+    })
 }
 
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard; inside tmux it is
